@@ -1,0 +1,51 @@
+# Redrive. `make run` serves the site with a worker; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/redrive
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run worker web migrate sync validate test test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Redrive needs Python 3.11 (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+sync: migrate
+	$(PY) manage.py sync_course
+
+validate: install
+	$(PY) manage.py validate_course
+
+# The web server and one Celery worker in the foreground; Ctrl-C stops both.
+run: sync
+	@echo "Redrive: http://127.0.0.1:8000/  (Ctrl-C stops the web server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A redrive worker --loglevel=INFO --without-gossip --without-mingle & \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: test-sqlite test-postgres
+
+# Everything on SQLite with the server-less broker: what a bare machine has.
+test-sqlite: install
+	$(PY) -m pytest -q
+
+# Everything again on PostgreSQL and real Redis, as production runs.
+test-postgres: install
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/grading.py --json
+
+clean:
+	rm -rf $(VENV) var

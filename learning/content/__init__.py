@@ -1,0 +1,1 @@
+"""The course as files: loading, validating and syncing `course/` into the database."""

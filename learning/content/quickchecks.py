@@ -1,0 +1,104 @@
+"""Quick checks written inside lesson Markdown as ```quiz fences holding YAML.
+
+    ```quiz
+    id: qc-sqs-visibility-timeout
+    type: single            # single | multiple | truefalse
+    question: What happens when ...?
+    options:
+      - text: It is deleted.
+        why: Deletion only happens when the consumer calls DeleteMessage.
+      - text: It becomes visible again.
+        correct: true
+        why: The visibility timeout expired, so another consumer may receive it.
+    explain: Optional words shown after any answer.
+    ```
+
+A true/false check has `answer: true|false` and `explain:` instead of options.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from learning.content.fields import FieldReader
+from learning.content.problems import Problems
+from learning.content.yamlfile import LineDict, LineList, YamlError, parse_yaml
+
+KINDS = ("single", "multiple", "truefalse")
+
+
+@dataclass
+class QuickCheckSpec:
+    stable_id: str
+    kind: str
+    question: str
+    options: list[dict]  # {"text", "correct", "why"}
+    explanation: str
+    line: int
+
+
+def parse_quiz(text: str, *, path: Path, first_line: int, problems: Problems) -> QuickCheckSpec | None:
+    before = len(problems)
+    try:
+        data = parse_yaml(text, first_line=first_line)
+    except YamlError as exc:
+        problems.add(path, exc.line, f"quick check: {exc.message}")
+        return None
+    if not isinstance(data, LineDict):
+        problems.add(path, first_line, "quick check must be a YAML mapping with id, type, question and options")
+        return None
+    fields = FieldReader(data, path, problems, what="quick check")
+    fields.unknown_keys({"id", "type", "question", "options", "answer", "explain"})
+    stable_id = fields.stable_id()
+    question = fields.text("question")
+    kind = data.get("type", "single")
+    explanation = fields.text("explain", required=False)
+    if kind not in KINDS:
+        fields.problem("type", f"quick check type must be one of {', '.join(KINDS)}, got {kind!r}")
+        return None
+
+    options: list[dict] = []
+    if kind == "truefalse":
+        answer = data.get("answer")
+        if not isinstance(answer, bool):
+            fields.problem("answer", "a true/false quick check needs 'answer: true' or 'answer: false'")
+        if not explanation:
+            fields.problem("explain", "a true/false quick check needs 'explain' to say why")
+        if "options" in data:
+            fields.problem("options", "a true/false quick check takes 'answer', not 'options'")
+        options = [
+            {"text": "True", "correct": answer is True, "why": explanation},
+            {"text": "False", "correct": answer is False, "why": explanation},
+        ]
+    else:
+        raw = data.get("options")
+        if not isinstance(raw, LineList) or len(raw) < 2:
+            problems.add(path, data.line_of("options"), "quick check needs 'options': a list of at least two")
+            return None
+        for index, item in enumerate(raw):
+            if not isinstance(item, LineDict):
+                problems.add(path, raw.line_of(index), "each option must be a mapping with 'text' and 'why'")
+                continue
+            option = FieldReader(item, path, problems, what="option")
+            option.unknown_keys({"text", "correct", "why"})
+            correct = item.get("correct", False)
+            if not isinstance(correct, bool):
+                option.problem("correct", "'correct' must be true or false")
+            options.append({"text": option.text("text"), "correct": correct is True, "why": option.text("why")})
+        right = sum(o["correct"] for o in options)
+        if kind == "single" and right != 1:
+            problems.add(path, raw.line, f"a single-choice quick check needs exactly one correct option, found {right}")
+        if kind == "multiple" and right < 1:
+            problems.add(path, raw.line, "a multiple-choice quick check needs at least one correct option")
+        texts = [o["text"] for o in options]
+        if len(set(texts)) != len(texts):
+            problems.add(path, raw.line, "two options have the same text")
+
+    if len(problems) > before:
+        return None
+    return QuickCheckSpec(stable_id, kind, question, options, explanation, data.line)
+
+
+def grade(options: list[dict], selected: list[int]) -> bool:
+    """A choice is right when it picks exactly the correct options."""
+    correct = {i for i, option in enumerate(options) if option["correct"]}
+    return set(selected) == correct

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("flashcards/", include("flashcards.urls_api")),
+    path("", include("labs.urls_api")),
+]

@@ -1,0 +1,58 @@
+"""Shared fixtures: users alice and bob (bob must never see alice's data), a
+synced copy of the bundled course, and test-only speed-ups."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE_COURSE = REPO / "tests" / "fixtures" / "course"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.com", "correct-horse-battery")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.com", "correct-horse-battery")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    """A writable copy of the small fixture course, for tests that edit files."""
+    target = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, target)
+    return target
+
+
+@pytest.fixture
+def synced_course(db, course_copy):
+    call_command("sync_course", str(course_copy), "--skip-lab-grading")
+    return course_copy
+
+
+@pytest.fixture
+def bundled_course(db):
+    """The real course/ folder, synced (labs are graded elsewhere)."""
+    call_command("sync_course", str(settings.COURSE_DIR), "--skip-lab-grading")
+    return settings.COURSE_DIR
