@@ -9,9 +9,6 @@ def site(request):
     classes_url = None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from flashcards.selectors.nav import due_badge_count
-
-        badges["flashcards"] = due_badge_count(user=user)
         try:
             classes_url = reverse("classes:mine")
         except NoReverseMatch:

@@ -1,0 +1,4 @@
+from labs.models.lab import Lab
+from labs.models.submission import Submission
+
+__all__ = ["Lab", "Submission"]
