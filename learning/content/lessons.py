@@ -47,6 +47,7 @@ class LessonSpec:
 class LoadedLessons:
     root: Path
     title: str = ""
+    summary: str = ""
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
@@ -90,6 +91,7 @@ def load_modules(root: Path, loaded: LoadedLessons) -> None:
     course = FieldReader(data, shown, loaded.problems, what="course.yaml")
     course.unknown_keys(COURSE_KEYS)
     loaded.title = course.text("title")
+    loaded.summary = course.text("summary", required=False)
     modules = data.get("modules")
     if not isinstance(modules, LineList) or not modules:
         course.problem("modules", "course.yaml needs 'modules': a list of {id, slug, title, summary}")

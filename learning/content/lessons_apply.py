@@ -1,6 +1,8 @@
 """Writing loaded lessons to the database. Called inside the sync transaction."""
 
-from learning.models import Lesson, Module, QuickCheck
+from django.utils import timezone
+
+from learning.models import Course, Lesson, Module, QuickCheck
 
 
 def _segments_json(lesson) -> list[dict]:
@@ -14,6 +16,8 @@ def _segments_json(lesson) -> list[dict]:
 
 
 def apply_lessons(loaded) -> dict[str, int]:
+    Course.objects.exclude(pk=1).delete()
+    Course.objects.update_or_create(pk=1, defaults={"title": loaded.title, "summary": loaded.summary, "synced_at": timezone.now()})
     # Free every slug first so that swaps and renames never trip the unique index.
     for model in (Module, Lesson):
         for pk in model.objects.values_list("pk", flat=True):

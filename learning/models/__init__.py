@@ -1,5 +1,5 @@
-from learning.models.course import Lesson, Module, QuickCheck
+from learning.models.course import Course, Lesson, Module, QuickCheck
 from learning.models.progress import LessonProgress, QuickCheckAnswer
 from learning.models.tokens import ApiToken
 
-__all__ = ["ApiToken", "Lesson", "LessonProgress", "Module", "QuickCheck", "QuickCheckAnswer"]
+__all__ = ["ApiToken", "Course", "Lesson", "LessonProgress", "Module", "QuickCheck", "QuickCheckAnswer"]

@@ -5,6 +5,17 @@ that disappears from the files is retired (is_active=False), not deleted."""
 from django.db import models
 
 
+class Course(models.Model):
+    """The one course the site serves: its title and summary from course.yaml."""
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    synced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Module(models.Model):
     stable_id = models.CharField(max_length=64, unique=True)
     slug = models.SlugField(max_length=80, unique=True)

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from learning.models import Lesson, QuickCheck
+from learning.models import Course, Lesson, QuickCheck
 from learning.selectors.course import (
     continue_lesson_for,
     course_outline_for,
@@ -34,6 +34,7 @@ def home(request):
         request,
         "learning/home.html",
         {
+            "course": Course.objects.first(),
             "outline": outline,
             "continue_lesson": continue_lesson_for(user=request.user, outline=outline),
             "total": total,
