@@ -85,13 +85,14 @@ def parse_quiz(text: str, *, path: Path, first_line: int, problems: Problems) ->
                 option.problem("correct", "'correct' must be true or false")
             options.append({"text": option.text("text"), "correct": correct is True, "why": option.text("why")})
         right = sum(o["correct"] for o in options)
+        options_line = data.line_of("options")
         if kind == "single" and right != 1:
-            problems.add(path, raw.line, f"a single-choice quick check needs exactly one correct option, found {right}")
+            problems.add(path, options_line, f"a single-choice quick check needs exactly one correct option, found {right}")
         if kind == "multiple" and right < 1:
-            problems.add(path, raw.line, "a multiple-choice quick check needs at least one correct option")
+            problems.add(path, options_line, "a multiple-choice quick check needs at least one correct option")
         texts = [o["text"] for o in options]
         if len(set(texts)) != len(texts):
-            problems.add(path, raw.line, "two options have the same text")
+            problems.add(path, options_line, "two options have the same text")
 
     if len(problems) > before:
         return None

@@ -1,0 +1,88 @@
+from learning.models import LessonProgress, QuickCheckAnswer
+
+
+def test_anyone_can_read_a_lesson(client, synced_course):
+    response = client.get("/lessons/events/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<h1 id=\"lesson-title\">Events and commands</h1>" in body
+    assert 'class="flow"' in body  # the diagram
+    assert "Which name fits an event?" in body
+    assert "Log in</a> or" in body
+
+
+def test_an_unknown_slug_is_a_404_page(client, synced_course):
+    response = client.get("/lessons/not-a-lesson/")
+    assert response.status_code == 404
+    assert "dead-letter queue" in response.content.decode()
+
+
+def test_reading_records_progress_for_a_learner(alice_client, alice, synced_course):
+    alice_client.get("/lessons/visibility/")
+    progress = LessonProgress.objects.get(user=alice, lesson__slug="visibility")
+    assert progress.completed_at is None
+
+
+def test_previous_and_next_follow_course_order(client, synced_course):
+    body = client.get("/lessons/visibility/").content.decode()
+    assert 'href="/lessons/events/" rel="prev"' in body
+    assert 'href="/lessons/dead-letters/" rel="next"' in body
+
+
+def test_marking_complete_without_javascript_redirects_back(alice_client, alice, synced_course):
+    response = alice_client.post("/lessons/events/complete/", {"completed": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/lessons/events/#complete"
+    assert LessonProgress.objects.get(user=alice, lesson__slug="events").completed_at is not None
+
+
+def test_marking_complete_with_htmx_returns_the_partial(alice_client, synced_course):
+    response = alice_client.post("/lessons/events/complete/", {"completed": "1"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Lesson complete" in body and "<html" not in body
+
+
+def test_complete_rejects_get(alice_client, synced_course):
+    assert alice_client.get("/lessons/events/complete/").status_code == 405
+
+
+def test_complete_requires_login(client, synced_course):
+    response = client.post("/lessons/events/complete/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_answering_a_quick_check_shows_feedback_and_is_remembered(alice_client, alice, synced_course):
+    response = alice_client.post("/lessons/events/checks/qc-events-tense/", {"option": "0"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Not quite" in body and "That is an instruction" in body
+    answer = QuickCheckAnswer.objects.get(user=alice)
+    assert answer.correct is False and answer.selected == [0]
+
+    alice_client.post("/lessons/events/checks/qc-events-tense/", {"option": "1"})
+    page = alice_client.get("/lessons/events/").content.decode()
+    assert "✓ Right." in page
+    assert 'value="1" checked' in page
+    assert QuickCheckAnswer.objects.get(user=alice).attempts == 2
+
+
+def test_multiple_choice_is_right_only_with_every_right_option(alice_client, alice, synced_course):
+    alice_client.post("/lessons/visibility/checks/qc-visibility-apis/", {"option": ["0"]})
+    assert QuickCheckAnswer.objects.get(user=alice).correct is False
+    alice_client.post("/lessons/visibility/checks/qc-visibility-apis/", {"option": ["0", "1"]})
+    assert QuickCheckAnswer.objects.get(user=alice).correct is True
+
+
+def test_an_empty_or_bogus_answer_gets_a_message_and_stores_nothing(alice_client, synced_course):
+    response = alice_client.post("/lessons/events/checks/qc-events-tense/", {}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "Choose an answer first." in response.content.decode()
+    response = alice_client.post("/lessons/events/checks/qc-events-tense/", {"option": "9"}, headers={"HX-Request": "true"})
+    assert "not one of the options" in response.content.decode()
+    response = alice_client.post("/lessons/events/checks/qc-events-tense/", {"option": "x"})
+    assert response.status_code == 302
+    assert not QuickCheckAnswer.objects.exists()
+
+
+def test_a_check_from_another_lesson_is_not_found(alice_client, synced_course):
+    response = alice_client.post("/lessons/events/checks/qc-visibility-expire/", {"option": "0"})
+    assert response.status_code == 404

@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from redrive.env import env_bool, env_int, env_url
+
+
+def test_env_bool_accepts_common_spellings(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "Yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "0")
+    assert env_bool("X_FLAG", True) is False
+
+
+def test_env_bool_rejects_nonsense_with_the_name_and_value(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG must be a boolean .* got 'maybe'"):
+        env_bool("X_FLAG", False)
+
+
+def test_env_int_checks_type_and_range(monkeypatch):
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ImproperlyConfigured, match="X_NUM must be a whole number, got 'ten'"):
+        env_int("X_NUM", 1)
+    monkeypatch.setenv("X_NUM", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("X_NUM", 1, minimum=1)
+
+
+def test_env_url_names_the_allowed_schemes(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://x")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with one of sqlite://, postgres://"):
+        env_url("DATABASE_URL", "sqlite:///x", schemes=("sqlite", "postgres"))
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    env.update({"DEBUG": "0", "REDRIVE_VAR_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='redrive.settings'; django.setup()"],
+        env=env, capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
