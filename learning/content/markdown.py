@@ -122,7 +122,7 @@ def render_markdown(
             if token.tag in ("h2", "h3"):
                 toc.append({"id": anchor, "title": tokens[index + 1].content, "level": int(token.tag[1])})
         elif token.type == "inline":
-            prose.append(token.content)
+            prose.append(_plain_text(token))
             for child in token.children or []:
                 href = child.attrGet("href") if child.type == "link_open" else None
                 if href and (href.startswith("lesson:") or href.startswith("/lessons/")):
@@ -170,6 +170,17 @@ def render_markdown(
     segments.append(Segment("html", html=safe[position:]))
     segments = _merge_html(segments)
     return Rendered(segments=segments, toc=toc, text=" ".join(prose), anchors=anchors, links=links)
+
+
+def _plain_text(inline) -> str:
+    """The words of an inline token without Markdown syntax (for search and word counts)."""
+    parts = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
 
 
 def _merge_html(segments: list[Segment]) -> list[Segment]:

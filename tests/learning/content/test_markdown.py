@@ -69,3 +69,8 @@ def test_quiz_outside_lessons_is_a_problem():
 def test_word_count_covers_prose_not_code():
     rendered, _ = _render("One two three.\n\n```python\nx = 1\n```\n")
     assert rendered.words == 3
+
+
+def test_search_text_has_words_not_markdown_syntax():
+    rendered, _ = _render("Use `DeleteMessage` and [the docs](https://example.com) **now**.")
+    assert rendered.text == "Use DeleteMessage and the docs now."
