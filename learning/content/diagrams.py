@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, parse_yaml
+from learning.content.yamlfile import LineDict, LineList, parse_mapping_block
 
 KINDS = {
     "service": "service",
@@ -207,13 +207,12 @@ def figure(flow: Flow) -> str:
 
 def parse_block(text: str, *, path: Path, first_line: int, problems: Problems) -> Flow | None:
     before = len(problems)
-    try:
-        data = parse_yaml(text, first_line=first_line)
-    except YamlError as exc:
-        problems.add(path, exc.line, f"diagram: {exc.message}")
+    expected = "'title', 'nodes' (a mapping of id to label) and 'edges'"
+    data = parse_mapping_block(text, path=path, first_line=first_line, problems=problems, what="diagram", expected=expected)
+    if data is None:
         return None
-    if not isinstance(data, LineDict) or not isinstance(data.get("nodes"), LineDict):
-        problems.add(path, first_line, "diagram needs 'title', 'nodes' (a mapping of id to label) and 'edges'")
+    if not isinstance(data.get("nodes"), LineDict):
+        problems.add(path, data.line_of("nodes"), f"diagram needs {expected}")
         return None
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():

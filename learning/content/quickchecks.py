@@ -21,7 +21,7 @@ from pathlib import Path
 
 from learning.content.fields import FieldReader
 from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, parse_yaml
+from learning.content.yamlfile import LineDict, LineList, parse_mapping_block
 
 KINDS = ("single", "multiple", "truefalse")
 
@@ -38,13 +38,10 @@ class QuickCheckSpec:
 
 def parse_quiz(text: str, *, path: Path, first_line: int, problems: Problems) -> QuickCheckSpec | None:
     before = len(problems)
-    try:
-        data = parse_yaml(text, first_line=first_line)
-    except YamlError as exc:
-        problems.add(path, exc.line, f"quick check: {exc.message}")
-        return None
-    if not isinstance(data, LineDict):
-        problems.add(path, first_line, "quick check must be a YAML mapping with id, type, question and options")
+    data = parse_mapping_block(
+        text, path=path, first_line=first_line, problems=problems, what="quick check", expected="id, type, question and options"
+    )
+    if data is None:
         return None
     fields = FieldReader(data, path, problems, what="quick check")
     fields.unknown_keys({"id", "type", "question", "options", "answer", "explain"})

@@ -111,3 +111,20 @@ def load_yaml_file(path: Path):
     except OSError as exc:
         raise YamlError(1, f"cannot read file: {exc.strerror}") from None
     return parse_yaml(text)
+
+
+def parse_mapping_block(text: str, *, path, first_line: int, problems, what: str, expected: str):
+    """Parse a YAML block embedded in Markdown that must be a mapping.
+
+    Records a problem naming `what` and returns None when it is not valid YAML
+    or not a mapping; `expected` says what the mapping should hold.
+    """
+    try:
+        data = parse_yaml(text, first_line=first_line)
+    except YamlError as exc:
+        problems.add(path, exc.line, f"{what}: {exc.message}")
+        return None
+    if not isinstance(data, LineDict):
+        problems.add(path, first_line, f"{what} must be a YAML mapping with {expected}")
+        return None
+    return data

@@ -1,20 +1,14 @@
-from pathlib import Path
-
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from learning.content.kinds import CourseInvalid, sync_course
+from learning.management.course_command import CourseCommand
 
 
-class Command(BaseCommand):
+class Command(CourseCommand):
     help = "Validate the course files, then upsert them into the database in one transaction."
 
-    def add_arguments(self, parser):
-        parser.add_argument("dir", nargs="?", help="course folder (default: COURSE_DIR)")
-        parser.add_argument("--skip-lab-grading", action="store_true", help="do not grade each lab's solution and starter first")
-
     def handle(self, *args, dir=None, skip_lab_grading=False, **options):
-        root = Path(dir or settings.COURSE_DIR)
+        root = self.course_root(dir)
         try:
             counts = sync_course(root, grade_labs=not skip_lab_grading)
         except CourseInvalid as exc:
