@@ -1,2 +1,13 @@
+from django.urls import path
+
+from labs.views import pages
+
 app_name = "labs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", pages.catalog, name="catalog"),
+    path("<slug:slug>/", pages.lab_detail, name="detail"),
+    path("<slug:slug>/run/", pages.submit, name="submit"),
+    path("<slug:slug>/hints/", pages.hint_reveal, name="hint"),
+    path("<slug:slug>/attempts/<int:submission_id>/", pages.attempt_detail, name="attempt"),
+    path("<slug:slug>/attempts/<int:submission_id>/status/", pages.attempt_status, name="status"),
+]

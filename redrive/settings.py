@@ -156,6 +156,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
+# The labs sweep (labs/services/sweeps.py): requeues or fails gradings whose
+# worker died, and dispatches submissions saved while the broker was down.
+# Needs beat: `celery -A redrive worker -B` (one beat per deployment).
+CELERY_BEAT_SCHEDULE = {
+    "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Labs -------------------------------------------------------------------
 SANDBOX_REQUIRE_ISOLATION = env_bool("SANDBOX_REQUIRE_ISOLATION", default=not DEBUG)

@@ -1,0 +1,82 @@
+"""The grading state machine: queued -> running -> passed/failed/error/timeout.
+
+Every transition is a conditional UPDATE, so two workers (a redelivered task, or
+a sweep's re-dispatch beside the original) can never both grade one submission,
+and a late verdict never overwrites a newer run's.
+"""
+
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+
+from labs.models import Submission
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_CAP = 64 * 1024
+ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
+FINISHED_STATUSES = {s.value for s in Submission.FINISHED}
+
+
+def submission_claim(*, submission_id: int) -> Submission | None:
+    """queued -> running. None when another worker got there first or it is finished."""
+    claimed = Submission.objects.filter(id=submission_id, status=Submission.Status.QUEUED).update(
+        status=Submission.Status.RUNNING, started_at=timezone.now(), run_count=F("run_count") + 1
+    )
+    if claimed != 1:
+        return None
+    return Submission.objects.select_related("lab").get(id=submission_id)
+
+
+def _store(submission: Submission, **fields) -> bool:
+    """Write a result only while this run still owns the row: a sweep may have
+    requeued it (still ours until another worker claims it: run_count moves on)."""
+    fields.setdefault("finished_at", timezone.now())
+    stored = Submission.objects.filter(
+        id=submission.id, status__in=Submission.ACTIVE, run_count=submission.run_count
+    ).update(**fields)
+    if stored != 1:
+        logger.info("submission %s: verdict of run %s dropped, a newer run owns it", submission.id, submission.run_count)
+    return stored == 1
+
+
+def submission_verdict_store(*, submission: Submission, verdict: dict) -> bool:
+    status = verdict.get("status")
+    if status not in FINISHED_STATUSES:
+        raise ValueError(f"engine returned status {status!r}")
+    score = float(verdict.get("score") or 0.0)
+    return _store(
+        submission,
+        status=status,
+        score=max(0.0, min(1.0, score)),
+        checkpoints=list(verdict.get("checkpoints") or []),
+        flow=dict(verdict.get("flow") or {}),
+        output=str(verdict.get("output") or "")[:OUTPUT_CAP],
+        error=str(verdict.get("error") or ""),
+        duration_ms=max(0, int(verdict.get("duration_ms") or 0)),
+    )
+
+
+def submission_fail(*, submission: Submission, message: str, status: str = Submission.Status.ERROR) -> bool:
+    return _store(submission, status=status, error=message, score=0.0)
+
+
+def submission_grade(*, submission_id: int) -> Submission | None:
+    """Claim, grade and store. Returns the claimed submission, or None if not ours.
+
+    The engine is synchronous and bounded by the lab's time limit; anything it
+    raises is an internal failure, recorded on the row in plain words.
+    """
+    submission = submission_claim(submission_id=submission_id)
+    if submission is None:
+        return None
+    from labs.engine import grade_lab  # imported late: the engine pre-warms on import
+
+    try:
+        verdict = grade_lab(submission.lab, submission.code).to_dict()
+        submission_verdict_store(submission=submission, verdict=verdict)
+    except Exception:
+        logger.exception("grading submission %s failed", submission_id)
+        submission_fail(submission=submission, message=ENGINE_FAILED)
+    return submission

@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers over labs.services. They take ids, never rows."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from labs.services.grading import submission_grade
+from labs.services.sweeps import submissions_sweep
+
+logger = logging.getLogger(__name__)
+
+
+# acks_late and reject_on_worker_lost come from settings: a worker that dies
+# mid-grade gives the message back. The claim makes a second delivery a no-op
+# while the row is running; the sweep requeues it if nobody finishes it.
+# A database hiccup before the claim is transient: retry it. Anything else is
+# recorded on the row by the service.
+@shared_task(
+    name="labs.grade_submission",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=1,
+    time_limit=180,  # far above any lab's wall clock; the engine enforces the real one
+)
+def grade_submission(submission_id: int) -> None:
+    submission_grade(submission_id=submission_id)
+
+
+@shared_task(name="labs.sweep_submissions", ignore_result=True, expires=30)
+def sweep_submissions() -> None:
+    submissions_sweep()

@@ -1,0 +1,83 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from labs.models import Submission
+from labs.services.sweeps import LOST_AFTER_S, NEVER_GRADED, WORKER_DIED, submissions_sweep
+
+
+def _age(submission, **fields):
+    Submission.objects.filter(id=submission.id).update(**fields)
+
+
+def test_a_submission_stuck_running_after_its_worker_died_is_requeued_and_dispatched(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab, status="running", run_count=1)
+    _age(submission, started_at=timezone.now() - timedelta(seconds=lab.time_limit_s + 20))
+    result = submissions_sweep()
+    submission.refresh_from_db()
+    assert (submission.status, submission.started_at) == ("queued", None)
+    assert broker.sent == [submission.id] and result.requeued == 1
+
+
+def test_a_second_death_fails_it_with_a_message(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab, status="running", run_count=2)
+    _age(submission, started_at=timezone.now() - timedelta(seconds=lab.time_limit_s + 20))
+    submissions_sweep()
+    submission.refresh_from_db()
+    assert submission.status == "error" and submission.error == WORKER_DIED and submission.finished_at
+    assert broker.sent == []
+
+
+def test_a_run_within_its_time_limit_is_left_alone(alice, lab, make_lab, make_submission, broker):
+    slow_lab = make_lab(time_limit_s=60)
+    submission = make_submission(user=alice, lab=slow_lab, status="running", run_count=1)
+    _age(submission, started_at=timezone.now() - timedelta(seconds=40))
+    submissions_sweep()
+    submission.refresh_from_db()
+    assert submission.status == "running" and broker.sent == []
+
+
+def test_worst_case_a_dead_worker_is_noticed_within_a_minute(lab):
+    from labs.services.sweeps import RUNNING_GRACE_S, SWEEP_EVERY_S
+
+    # Default lab wall clock + grace + one sweep period.
+    assert lab.time_limit_s + RUNNING_GRACE_S + SWEEP_EVERY_S <= 60
+
+
+def test_a_submission_saved_while_the_broker_was_down_is_dispatched_when_it_is_back(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab)
+    _age(submission, created_at=timezone.now() - timedelta(seconds=30))
+    broker.down = True
+    submissions_sweep()
+    submission.refresh_from_db()
+    assert (submission.status, submission.dispatch_count) == ("queued", 0)
+    broker.down = False
+    submissions_sweep()
+    submission.refresh_from_db()
+    assert submission.dispatch_count == 1 and broker.sent == [submission.id]
+
+
+def test_a_fresh_submission_is_left_to_its_own_dispatch(alice, lab, make_submission, broker):
+    make_submission(user=alice, lab=lab)
+    submissions_sweep()
+    assert broker.sent == []
+
+
+def test_a_lost_message_is_sent_again_with_backoff(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab, dispatch_count=1)
+    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S - 10))
+    submissions_sweep()
+    assert broker.sent == []
+    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S + 10))
+    submissions_sweep()
+    assert broker.sent == [submission.id]
+    submissions_sweep()  # dispatch_count is now 2: the next try waits twice as long
+    assert broker.sent == [submission.id]
+
+
+def test_a_submission_no_broker_ever_delivered_is_failed_eventually(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab, dispatch_count=5)
+    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S * 6))
+    submissions_sweep()
+    submission.refresh_from_db()
+    assert submission.status == "error" and submission.error == NEVER_GRADED
