@@ -7,7 +7,7 @@ def test_anyone_can_read_a_lab_but_must_log_in_to_run_it(client, lab):
     body = client.get(f"/labs/{lab.slug}/").content.decode()
     assert "Create a queue called <code>orders</code>." in body
     assert "def setup():" in body  # the starter code, in the editor
-    assert "Log in to run your code" in body and "run-button" not in body
+    assert "Log in to run your code" in body and ">Run &amp; grade</button>" not in body
 
 
 def test_an_unknown_or_inactive_lab_is_a_404(client, make_lab):
