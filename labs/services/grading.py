@@ -71,9 +71,9 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     submission = submission_claim(submission_id=submission_id)
     if submission is None:
         return None
-    from labs.engine import grade_lab  # imported late: the engine pre-warms on import
-
     try:
+        from labs.engine import grade_lab  # imported late: the engine pre-warms on import
+
         verdict = grade_lab(submission.lab, submission.code).to_dict()
         submission_verdict_store(submission=submission, verdict=verdict)
     except Exception:

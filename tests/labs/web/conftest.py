@@ -167,3 +167,141 @@ def broker(monkeypatch):
     fake = Broker()
     monkeypatch.setattr("labs.tasks.grade_submission.apply_async", fake.apply_async)
     return fake
+
+
+# --- Real brokers and workers ------------------------------------------------
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@contextlib.contextmanager
+def broker_at(url: str, transport_options: dict | None = None):
+    """Point this process's Celery app at another broker for one test, then back.
+    The app caches its connection and producer pools, so both are dropped."""
+    from redrive.celery import app
+
+    saved = (app.conf.broker_url, app.conf.broker_transport_options)
+
+    def reset():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url, app.conf.broker_transport_options = url, transport_options or {}
+    reset()
+    try:
+        yield app
+    finally:
+        reset()
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A private redis-server on loopback that a test may stop and start again."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.dir = tmp_path
+        self.process = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def database_url_for_subprocess() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class WorkerProcess:
+    """`celery -A redrive worker` as production runs it, on the test database."""
+
+    def __init__(self, broker_url: str, tmp_path: Path):
+        self.broker_url, self.tmp_path, self.process = broker_url, tmp_path, None
+        self.log = tmp_path / "worker.log"
+
+    def start(self, concurrency: int = 1):
+        env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), REDIS_URL=self.broker_url, REDRIVE_VAR_DIR=str(self.tmp_path / "var"))
+        self.process = subprocess.Popen(
+            [str(REPO / ".venv/bin/celery"), "-A", "redrive", "worker", "-c", str(concurrency), "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+            cwd=REPO, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def kill(self):
+        """SIGKILL the whole worker (parent and pool children), as an OOM killer or a power cut would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def worker_factory(tmp_path):
+    workers = []
+
+    def make(broker_url):
+        worker = WorkerProcess(broker_url, tmp_path)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
