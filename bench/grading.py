@@ -1,0 +1,325 @@
+#!/usr/bin/env python
+"""How fast Redrive grades, end to end, beside a cold in-process baseline.
+
+    .venv/bin/python bench/grading.py --json
+
+What it runs (loopback only, bounded by --deadline, cleans up after itself):
+- its own database: PostgreSQL `redrive_bench_grading` (created and dropped)
+  when a server answers at --postgres, else a SQLite file in a temp folder;
+- its own Redis database (--redis, flushed before and after);
+- a real `celery -A redrive worker` subprocess at its default concurrency,
+  with the real sandbox (DEBUG off, so SANDBOX_REQUIRE_ISOLATION is on);
+- per launch lab, --runs sequential submissions of the lab's solution, each
+  timed from the row's created_at to its finished_at (DB timestamps);
+- per launch lab, --baseline-runs cold baselines: a fresh `python` that imports
+  boto3 and moto and grades the same solution in-process under mock_aws, no
+  sandbox, through the engine's `labs.engine.inprocess.grade_in_process`;
+- sustained throughput and worker memory: --rss-gradings submissions (all labs,
+  round robin) kept --inflight deep, RSS of the worker's process tree sampled
+  after the warm-up and at the end.
+Prints one JSON object; exits 1 if any solution did not pass.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+LAUNCH_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive")
+BENCH_DB = "redrive_bench_grading"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
+
+BASELINE = r"""
+import json, sys, time
+started = time.perf_counter()
+import boto3, moto  # the cold part the baseline pays for
+from moto import mock_aws
+from labs.engine.inprocess import grade_in_process
+payload = json.load(sys.stdin)
+with mock_aws():
+    verdict = grade_in_process(payload["lab"], payload["code"])
+print(json.dumps({"status": verdict["status"], "ms": (time.perf_counter() - started) * 1000}))
+"""
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    parser.add_argument("--runs", type=int, default=30, help="sequential gradings per lab (latency)")
+    parser.add_argument("--baseline-runs", type=int, default=10, help="cold in-process baselines per lab")
+    parser.add_argument("--rss-gradings", type=int, default=300, help="gradings for throughput and memory")
+    parser.add_argument("--inflight", type=int, default=8, help="submissions kept queued during the throughput run")
+    parser.add_argument("--warmup", type=int, default=6, help="unmeasured gradings before measuring")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on; 'none' for SQLite")
+    parser.add_argument("--deadline", type=float, default=1200, help="seconds before the bench gives up")
+    return parser.parse_args()
+
+
+def log(args, message):
+    if not args.json:
+        print(message, file=sys.stderr, flush=True)
+
+
+def require_loopback(url: str):
+    host = urlparse(url).hostname
+    if host not in LOOPBACK:
+        sys.exit(f"bench/grading.py only talks to loopback services, not {host!r}")
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.deadline = time.monotonic() + args.deadline
+        self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-"))
+        self.worker = None
+        self.pg_admin = None
+        self.env = {}
+
+    # --- set-up and clean-up -------------------------------------------------
+    def prepare(self):
+        require_loopback(self.args.redis)
+        import redis
+
+        self.redis = redis.Redis.from_url(self.args.redis)
+        self.redis.ping()
+        self.redis.flushdb()
+        database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
+        if self.args.postgres != "none":
+            require_loopback(self.args.postgres)
+            try:
+                import psycopg
+
+                self.pg_admin = psycopg.connect(self.args.postgres, autocommit=True, connect_timeout=3)
+                self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+                self.pg_admin.execute(f"CREATE DATABASE {BENCH_DB}")
+                database_url = self.args.postgres.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+            except Exception as exc:  # no server: SQLite is still a real database
+                log(self.args, f"PostgreSQL unavailable ({exc}); using SQLite")
+                self.pg_admin = None
+        self.env = {
+            "DJANGO_SETTINGS_MODULE": "redrive.settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": self.args.redis,
+            "REDRIVE_VAR_DIR": str(self.tmp / "var"),
+            "DEBUG": "0",  # production settings: real isolation, no query log growing in the worker
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "LAB_RATE_LIMIT_PER_MINUTE": "100000",
+            "LOG_LEVEL": "WARNING",
+        }
+        os.environ.update(self.env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("sync_course", "--skip-lab-grading", verbosity=0)  # the bench grades them itself
+
+    def start_worker(self):
+        self.worker = subprocess.Popen(
+            [str(REPO / ".venv/bin/celery"), "-A", "redrive", "worker", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+            cwd=REPO, env={**os.environ, **self.env}, stdout=(self.tmp / "worker.log").open("wb"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        from redrive.celery import app
+
+        while not app.control.ping(timeout=0.5):
+            self.check_deadline("the worker to start")
+            if self.worker.poll() is not None:
+                sys.exit("worker exited:\n" + (self.tmp / "worker.log").read_text()[-3000:])
+
+    def cleanup(self):
+        if self.worker and self.worker.poll() is None:
+            os.killpg(self.worker.pid, signal.SIGTERM)
+            try:
+                self.worker.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait(5)
+        try:
+            self.redis.flushdb()
+        except Exception:
+            pass
+        if self.pg_admin is not None:
+            from django.db import connections
+
+            connections.close_all()
+            self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            self.pg_admin.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def check_deadline(self, what):
+        if time.monotonic() > self.deadline:
+            raise TimeoutError(f"bench deadline passed while waiting for {what}")
+        time.sleep(0.005)
+
+    # --- measuring -------------------------------------------------------------
+    def user(self, name):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get_or_create(username=name)[0]
+
+    def grade_one(self, user, lab):
+        from labs.models import Submission
+        from labs.services.submissions import submission_create
+
+        submission = submission_create(user=user, lab=lab, code=lab.solution_code)
+        while True:
+            row = Submission.objects.filter(id=submission.id).values("status", "created_at", "finished_at").get()
+            if row["finished_at"] and row["status"] not in Submission.ACTIVE:
+                return row["status"], (row["finished_at"] - row["created_at"]).total_seconds() * 1000
+            self.check_deadline(f"submission {submission.id}")
+
+    def baseline(self, lab):
+        payload = json.dumps({"lab": {"slug": lab.slug, "time_limit_s": lab.time_limit_s, "grader_files": lab.grader_files}, "code": lab.solution_code})
+        times = []
+        for _ in range(self.args.baseline_runs):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", BASELINE], input=payload, capture_output=True, text=True, cwd=REPO,
+                env={k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS"))}, timeout=120,
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+            if done.returncode != 0:
+                raise RuntimeError(f"baseline for {lab.slug} failed:\n{done.stderr[-2000:]}")
+            if json.loads(done.stdout.strip().splitlines()[-1])["status"] != "passed":
+                raise RuntimeError(f"baseline for {lab.slug}: the solution did not pass in-process")
+            times.append(elapsed)
+        return statistics.median(times)
+
+    def throughput_and_rss(self, labs):
+        """Keep `inflight` submissions queued (one per user and lab) until rss_gradings are done."""
+        from labs.models import Submission
+        from labs.services.submissions import submission_create
+
+        users = [self.user(f"bench-load-{i}") for i in range(self.args.inflight)]
+        rss_start = tree_rss_kb(self.worker.pid)
+        pending, done, statuses, n = set(), 0, {}, 0
+        first_created = last_finished = None
+        while done < self.args.rss_gradings:
+            while len(pending) < self.args.inflight and n < self.args.rss_gradings:
+                lab = labs[n % len(labs)]
+                user = users[n % len(users)]
+                if Submission.objects.filter(user=user, lab=lab, status__in=Submission.ACTIVE).exists():
+                    break
+                submission = submission_create(user=user, lab=lab, code=lab.solution_code)
+                first_created = first_created or submission.created_at
+                pending.add(submission.id)
+                n += 1
+            finished = Submission.objects.filter(id__in=pending, finished_at__isnull=False).exclude(status__in=Submission.ACTIVE)
+            for row in finished.values("id", "status", "finished_at"):
+                pending.discard(row["id"])
+                statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+                last_finished = max(last_finished or row["finished_at"], row["finished_at"])
+                done += 1
+            self.check_deadline("the throughput run")
+        span = (last_finished - first_created).total_seconds()
+        rss_end = tree_rss_kb(self.worker.pid)
+        return done / span, 100 * (rss_end - rss_start) / rss_start, statuses, rss_start, rss_end
+
+    def run(self):
+        self.prepare()
+        from labs.models import Lab
+
+        labs = list(Lab.objects.filter(slug__in=LAUNCH_LABS, is_active=True))
+        if not labs:
+            sys.exit("no launch labs after sync_course: the course has none of " + ", ".join(LAUNCH_LABS))
+        log(self.args, f"labs: {', '.join(lab.slug for lab in labs)}; starting the worker")
+        self.start_worker()
+        warm = self.user("bench-warmup")
+        for i in range(self.args.warmup):
+            self.grade_one(warm, labs[i % len(labs)])
+        result = {"labs": {}, "all_passed": True}
+        for lab in labs:
+            user = self.user(f"bench-{lab.slug}")
+            statuses, times = [], []
+            for _ in range(self.args.runs):
+                status, ms = self.grade_one(user, lab)
+                statuses.append(status)
+                times.append(ms)
+            log(self.args, f"{lab.slug}: p50 {statistics.median(times):.0f} ms; measuring the cold baseline")
+            baseline = self.baseline(lab)
+            p50 = statistics.median(times)
+            result["labs"][lab.slug] = {
+                "runs": len(times),
+                "passed": statuses.count("passed"),
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(percentile(times, 95), 1),
+                "baseline_p50_ms": round(baseline, 1),
+                "ratio_p50": round(p50 / baseline, 3),
+            }
+            result["all_passed"] &= statuses.count("passed") == len(times)
+        log(self.args, f"throughput and memory over {self.args.rss_gradings} gradings")
+        throughput, growth, statuses, rss_start, rss_end = self.throughput_and_rss(labs)
+        result["all_passed"] &= statuses.get("passed", 0) == sum(statuses.values())
+        from django.conf import settings
+
+        result.update(
+            throughput_per_s=round(throughput, 2),
+            rss_growth_pct=round(growth, 2),
+            rss_kb={"start": rss_start, "end": rss_end},
+            load_statuses=statuses,
+            worker_concurrency=settings.CELERY_WORKER_CONCURRENCY,
+            database=settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            targets={
+                "sns_filter_fanout_ratio_p50_max": 0.5,
+                "throughput_per_s_min": 3,
+                "rss_growth_pct_max": 10,
+            },
+        )
+        return result
+
+
+def main():
+    args = parse_args()
+    bench = Bench(args)
+    try:
+        result = bench.run()
+    finally:
+        bench.cleanup()
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0 if result["all_passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
