@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import chromium, page  # noqa: F401  (the shared Playwright fixtures)
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.labs.web.conftest import broker_at, verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,6 +19,33 @@ SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots" / "labs"
 
 FAILING = "import boto3\n\nsqs = boto3.client('sqs')\n\n\ndef setup():\n    sqs.create_queue(QueueName='orders')\n"
 PASSING = FAILING + "    sqs.send_message(QueueUrl='orders', MessageBody='{}')\n"
+
+
+@pytest.fixture
+def in_browser():
+    """Run a test body with its own Playwright in a thread of its own: the sync
+    API refuses to start where tests/browser's session-wide Playwright already runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    def run(body):
+        def in_thread():
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                    page.set_default_timeout(15_000)
+                    body(page)
+                finally:
+                    browser.close()
+
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(in_thread).result()
+
+    return run
 
 
 @pytest.fixture
@@ -58,7 +85,11 @@ def _shoot(page, live_server, url, name):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_a_learner_fails_then_passes_a_lab_and_sees_the_flow(page, live_server, alice, lab, grading_worker):
+def test_a_learner_fails_then_passes_a_lab_and_sees_the_flow(in_browser, live_server, alice, lab, grading_worker):
+    in_browser(lambda page: _fail_then_pass(page, live_server, alice, lab))
+
+
+def _fail_then_pass(page, live_server, alice, lab):
     _log_in(page, live_server, alice)
     page.goto(f"{live_server.url}/labs/{lab.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(lab.title)
@@ -86,7 +117,11 @@ def test_a_learner_fails_then_passes_a_lab_and_sees_the_flow(page, live_server, 
     expect(page.locator(".lab-card").first).to_contain_text("Passed")
 
 
-def test_the_editor_indents_with_tab_but_esc_then_tab_leaves(page, live_server, alice, lab):
+def test_the_editor_indents_with_tab_but_esc_then_tab_leaves(in_browser, live_server, alice, lab):
+    in_browser(lambda page: _tab_then_escape(page, live_server, alice, lab))
+
+
+def _tab_then_escape(page, live_server, alice, lab):
     _log_in(page, live_server, alice)
     page.goto(f"{live_server.url}/labs/{lab.slug}/?code=starter")
     editor = page.get_by_label("Your code")
