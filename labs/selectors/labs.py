@@ -65,6 +65,13 @@ def labs_catalog_for(*, user) -> list[Lab]:
     return labs
 
 
+def labs_for_module(*, module_id: int | None) -> list[Lab]:
+    """The module's active labs, for the "Practise it" box under its lessons."""
+    if module_id is None:
+        return []
+    return list(Lab.objects.filter(module_id=module_id, is_active=True).only("slug", "title", "summary", "minutes", "difficulty"))
+
+
 def lab_progress_for(*, user, lab: Lab) -> LabProgress:
     if not user.is_authenticated:
         return LabProgress()

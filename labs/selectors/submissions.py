@@ -12,6 +12,11 @@ def submission_for_user(*, user, submission_id: int) -> Submission | None:
     return Submission.objects.select_related("lab").filter(id=submission_id, user=user).first()
 
 
+def submission_by_id(*, submission_id: int) -> Submission | None:
+    """Unscoped: only for callers that check access themselves (labs/views/access.py)."""
+    return Submission.objects.select_related("lab").filter(id=submission_id).first()
+
+
 def latest_submission_for(*, user, lab: Lab) -> Submission | None:
     if not user.is_authenticated:
         return None

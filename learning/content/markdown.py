@@ -198,3 +198,14 @@ def render_inline_text(text: str) -> str:
     problems = Problems()
     rendered = render_markdown(text, path=Path("<inline>"), problems=problems)
     return rendered.html
+
+
+def fenced_blocks(text: str, *, first_line: int = 1) -> list[tuple[str, str, int]]:
+    """Every fenced block as (language, code, line of its first code line), including
+    fences inside admonitions. Tests use it to compile the course's Python samples."""
+    blocks = []
+    for token in _MD.parse(text):
+        if token.type == "fence" and token.map:
+            language = token.info.strip().split(" ")[0]
+            blocks.append((language, token.content, first_line + token.map[0] + 1))
+    return blocks

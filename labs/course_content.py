@@ -1,0 +1,301 @@
+"""course/labs/<slug>/: load, validate, grade and apply the labs.
+
+A lab folder holds lab.yaml, instructions.md, starter.py, solution.py,
+grader.py and optionally inputs.yaml (see docs/labs.md). Every problem is
+reported as path:line. When the index asks for it (validate_course and
+sync_course without --skip-lab-grading), each otherwise valid lab is graded
+twice through the engine: the solution must score 1.0, the starter less.
+"""
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from learning.content.fields import FieldReader
+from learning.content.kinds import CourseIndex
+from learning.content.markdown import render_markdown
+from learning.content.problems import Problems
+from learning.content.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+
+LAB_KEYS = {
+    "id", "slug", "title", "summary", "module", "services", "difficulty", "minutes", "time_limit_s",
+    "attempts_before_solution", "order", "hints", "lessons",
+}
+DIFFICULTIES = ("intro", "intermediate", "advanced")
+SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb"}
+REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py")
+MAX_TIME_LIMIT_S = 60
+
+
+@dataclass
+class LabSpec:
+    stable_id: str
+    slug: str
+    title: str
+    summary: str
+    module: str
+    services: list[str]
+    difficulty: str
+    minutes: int
+    time_limit_s: int
+    attempts_before_solution: int
+    order: int
+    folder: Path  # as shown in problems, e.g. course/labs/sqs-dlq
+    instructions: list[dict] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    lessons: list[str] = field(default_factory=list)
+    starter: str = ""
+    solution: str = ""
+    grader_files: dict[str, str] = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+
+    def as_engine_lab(self) -> dict:
+        return {"slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files}
+
+
+@dataclass
+class LoadedLabs:
+    labs: list[LabSpec] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        return {"labs": len(self.labs)}
+
+    def apply(self) -> dict[str, int]:
+        return labs_apply(labs=self.labs)
+
+
+def _shown(root: Path, path: Path) -> Path:
+    try:
+        return path.relative_to(root.parent)
+    except ValueError:
+        return path
+
+
+def _read(path: Path, shown: Path, problems: Problems) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(shown, 1, "file is not valid UTF-8")
+    except OSError as exc:
+        problems.add(shown, 1, f"cannot read file: {exc.strerror}")
+    return None
+
+
+def _check_python(text: str, shown: Path, problems: Problems, *, needs: tuple[str, ...] = ()) -> bool:
+    try:
+        tree = ast.parse(text, filename=str(shown))
+    except SyntaxError as exc:
+        problems.add(shown, exc.lineno or 1, f"Python syntax error: {exc.msg}")
+        return False
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    ok = True
+    for name in needs:
+        if name not in defined:
+            problems.add(shown, 1, f"{shown.name} must define a top-level function {name}()")
+            ok = False
+    return ok
+
+
+def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | None:
+    problems = Problems()
+    shown_folder = _shown(index.root, folder)
+    yaml_path = folder / "lab.yaml"
+    shown_yaml = shown_folder / "lab.yaml"
+    if not yaml_path.exists():
+        loaded.problems.add(shown_yaml, 1, "lab folder has no lab.yaml")
+        return None
+    try:
+        data = load_yaml_file(yaml_path)
+    except YamlError as exc:
+        loaded.problems.add(shown_yaml, exc.line, exc.message)
+        return None
+    if not isinstance(data, LineDict):
+        loaded.problems.add(shown_yaml, 1, "lab.yaml must be a YAML mapping of fields (id, slug, title, ...)")
+        return None
+
+    fields = FieldReader(data, shown_yaml, problems, what="lab")
+    fields.unknown_keys(LAB_KEYS)
+    slug = fields.slug()
+    if slug and slug != folder.name:
+        fields.problem("slug", f"slug '{slug}' must match the folder name '{folder.name}'")
+    module = fields.text("module")
+    if module and module not in index.modules:
+        fields.problem("module", f"unknown module '{module}' (course.yaml has: {', '.join(sorted(index.modules)) or 'none'})")
+    services = fields.string_list("services", required=True)
+    unknown = [s for s in services if s not in SERVICES]
+    if unknown:
+        fields.problem("services", f"unknown service(s) {', '.join(unknown)} (known: {', '.join(sorted(SERVICES))})")
+    difficulty = data.get("difficulty")
+    if difficulty not in DIFFICULTIES:
+        fields.problem("difficulty", f"'difficulty' must be one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
+    spec = LabSpec(
+        stable_id=fields.stable_id(),
+        slug=slug,
+        title=fields.text("title"),
+        summary=fields.text("summary"),
+        module=module,
+        services=services,
+        difficulty=difficulty if difficulty in DIFFICULTIES else "intro",
+        minutes=fields.integer("minutes", minimum=1, maximum=240),
+        time_limit_s=fields.integer("time_limit_s", minimum=1, maximum=MAX_TIME_LIMIT_S),
+        attempts_before_solution=fields.integer("attempts_before_solution", minimum=0, maximum=100),
+        order=fields.integer("order", required=False, default=1000, minimum=0, maximum=10000),
+        folder=shown_folder,
+        lines=data.lines,
+    )
+
+    hints = data.get("hints")
+    if hints is None:
+        fields.problem("hints", "lab is missing required field 'hints' (a list of Markdown hints, revealed one at a time)")
+    elif not isinstance(hints, LineList) or not hints or not all(isinstance(h, str) and h.strip() for h in hints):
+        fields.problem("hints", "'hints' must be a non-empty list of Markdown text")
+    else:
+        for i, hint in enumerate(hints):
+            spec.hints.append(render_markdown(hint, path=shown_yaml, problems=problems, first_line=hints.line_of(i)).html)
+    lessons = data.get("lessons")
+    if lessons is not None:
+        if not isinstance(lessons, LineList) or not all(isinstance(s, str) and s.strip() for s in lessons):
+            fields.problem("lessons", "'lessons' must be a list of lesson slugs")
+        else:
+            for i, target in enumerate(lessons):
+                index.check_lesson_link(target.strip(), path=shown_yaml, line=lessons.line_of(i), problems=problems)
+                spec.lessons.append(target.strip())
+
+    texts: dict[str, str] = {}
+    for name in REQUIRED_FILES:
+        path = folder / name
+        if not path.exists():
+            problems.add(shown_folder / name, 1, f"lab folder has no {name}")
+            continue
+        text = _read(path, shown_folder / name, problems)
+        if text is not None:
+            texts[name] = text
+    if "instructions.md" in texts:
+        shown = shown_folder / "instructions.md"
+        if not texts["instructions.md"].strip():
+            problems.add(shown, 1, "instructions.md is empty")
+        rendered = render_markdown(texts["instructions.md"], path=shown, problems=problems)
+        spec.instructions = [{"kind": "html", "html": s.html} for s in rendered.segments if s.kind == "html"]
+        for line, target in rendered.links:
+            index.check_lesson_link(target, path=shown, line=line, problems=problems)
+    if "starter.py" in texts and _check_python(texts["starter.py"], shown_folder / "starter.py", problems):
+        spec.starter = texts["starter.py"]
+    if "solution.py" in texts and _check_python(texts["solution.py"], shown_folder / "solution.py", problems):
+        spec.solution = texts["solution.py"]
+    if "grader.py" in texts and _check_python(texts["grader.py"], shown_folder / "grader.py", problems, needs=("grade",)):
+        spec.grader_files["grader.py"] = texts["grader.py"]
+    inputs = folder / "inputs.yaml"
+    if inputs.exists():
+        shown = shown_folder / "inputs.yaml"
+        try:
+            parsed = load_yaml_file(inputs)
+        except YamlError as exc:
+            problems.add(shown, exc.line, exc.message)
+        else:
+            if parsed is not None and not isinstance(parsed, dict):
+                problems.add(shown, 1, "inputs.yaml must be a YAML mapping (the grader reads run.inputs as a dict)")
+            else:
+                spec.grader_files["inputs.yaml"] = inputs.read_text(encoding="utf-8")
+
+    loaded.problems.extend(problems)
+    return None if problems else spec
+
+
+def _grade(spec: LabSpec, code: str) -> dict:
+    try:
+        from labs.engine import grade_source
+    except ImportError:
+        grade_source = None
+    if grade_source is not None:
+        return grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code).to_dict()
+    # The sandboxed engine is not in this tree yet: grade in-process (authors' code only).
+    from moto import mock_aws
+
+    from labs.engine.inprocess import grade_in_process
+
+    with mock_aws():
+        return grade_in_process(spec.as_engine_lab(), code)
+
+
+def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
+    """The solution must score 1.0 and the starter below it."""
+    solution_path, starter_path = spec.folder / "solution.py", spec.folder / "starter.py"
+    verdict = _grade(spec, spec.solution)
+    if verdict["status"] != "passed":
+        if verdict.get("error"):
+            problems.add(solution_path, 1, f"solution did not pass ({verdict['status']}): {verdict['error']}")
+        for checkpoint in verdict.get("checkpoints", []):
+            if not checkpoint["passed"]:
+                problems.add(solution_path, 1, f"solution fails checkpoint '{checkpoint['id']}': {checkpoint['feedback']}")
+        if not verdict.get("error") and all(c["passed"] for c in verdict.get("checkpoints", [])):
+            problems.add(solution_path, 1, f"solution did not pass: status {verdict['status']}, score {verdict['score']}")
+    verdict = _grade(spec, spec.starter)
+    if verdict["status"] == "passed" or verdict.get("score", 0) >= 1.0:
+        problems.add(starter_path, 1, "starter scores 1.0; it must score less, so the learner has something to do")
+
+
+def load(index: CourseIndex) -> LoadedLabs:
+    loaded = LoadedLabs()
+    labs_dir = index.root / "labs"
+    if not labs_dir.is_dir():
+        return loaded
+    for folder in sorted(p for p in labs_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        spec = load_lab(index, folder, loaded)
+        if spec is not None:
+            loaded.labs.append(spec)
+    seen_ids: dict[str, LabSpec] = {}
+    lesson_ids = {ref.stable_id for ref in index.lessons.values()} | set(index.modules.values())
+    for spec in list(loaded.labs):
+        shown = spec.folder / "lab.yaml"
+        if spec.stable_id in seen_ids:
+            loaded.problems.add(shown, spec.lines.get("id", 1), f"duplicate lab id '{spec.stable_id}' (also in {seen_ids[spec.stable_id].folder})")
+            loaded.labs.remove(spec)
+        elif spec.stable_id in lesson_ids:
+            loaded.problems.add(shown, spec.lines.get("id", 1), f"id '{spec.stable_id}' is already a module's or lesson's id")
+            loaded.labs.remove(spec)
+        else:
+            seen_ids[spec.stable_id] = spec
+    if index.grade_labs:
+        for spec in loaded.labs:
+            grade_lab_files(spec, loaded.problems)
+    return loaded
+
+
+def labs_apply(*, labs: list[LabSpec]) -> dict[str, int]:
+    """Upsert Lab rows by stable id (a renamed lab keeps its submissions) and
+    retire labs whose folder is gone. Runs inside the sync's transaction, after
+    learning's modules were applied."""
+    from labs.models import Lab
+    from learning.models import Module
+
+    # Free every slug first so that swaps and renames never trip the unique index.
+    for pk in Lab.objects.values_list("pk", flat=True):
+        Lab.objects.filter(pk=pk).update(slug=f"retired-{pk}")
+    modules = {m.slug: m for m in Module.objects.filter(slug__in={spec.module for spec in labs})}
+    for position, spec in enumerate(sorted(labs, key=lambda s: (s.order, s.slug))):
+        Lab.objects.update_or_create(
+            stable_id=spec.stable_id,
+            defaults={
+                "slug": spec.slug,
+                "title": spec.title,
+                "summary": spec.summary,
+                "module": modules.get(spec.module),
+                "services": spec.services,
+                "difficulty": spec.difficulty,
+                "minutes": spec.minutes,
+                "time_limit_s": spec.time_limit_s,
+                "attempts_before_solution": spec.attempts_before_solution,
+                "position": position,
+                "instructions": spec.instructions,
+                "hints": spec.hints,
+                "starter_code": spec.starter,
+                "solution_code": spec.solution,
+                "grader_files": spec.grader_files,
+                "source_path": str(spec.folder),
+                "is_active": True,
+            },
+        )
+    retired = Lab.objects.exclude(stable_id__in=[spec.stable_id for spec in labs]).update(is_active=False)
+    return {"labs": len(labs), "labs_retired": retired}

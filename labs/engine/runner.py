@@ -1,0 +1,233 @@
+"""One engine per worker process: a warm emulator, one spare sandbox, and the run loop.
+
+A slot is a forked emulator child plus a sandbox whose harness has already
+imported boto3 and connected to that child. Slots are single use: a run takes
+the spare, a background thread starts the next one while the verdict is being
+stored, and the used slot is killed and its folder removed. All processes are
+started from that one long-lived thread, because bubblewrap's
+--die-with-parent and the zygote's parent-death signal follow the thread that
+forked them.
+"""
+
+import logging
+import os
+import selectors
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+
+from labs.engine import wire
+from labs.engine.emulator.pool import EmulatorRun, WarmEmulator
+from labs.engine.sandbox.launcher import Launcher, SandboxConfig
+from labs.engine.sandbox.limits import Limits, cpu_limit_message, time_limit_message
+
+logger = logging.getLogger(__name__)
+
+SPARES = 1
+RESULT_GRACE_S = 15  # beyond the learner's clock: sandbox start-up, the grader's own checks
+HARNESS_EXIT_LIMIT = 71
+SIGNAL_EXIT = 128
+
+
+@dataclass
+class Slot:
+    run_dir: str
+    emulator: EmulatorRun
+    sandbox: "object"  # subprocess.Popen
+    created: float
+
+    def usable(self) -> bool:
+        return self.sandbox.poll() is None
+
+    def destroy(self) -> None:
+        self.emulator.close()  # the child exits when its connection closes or its alarm fires
+        try:
+            os.killpg(self.sandbox.pid, signal.SIGKILL)  # bwrap leads its session; --die-with-parent does the rest
+        except ProcessLookupError:
+            pass
+        try:
+            self.sandbox.wait(5)
+        except Exception:
+            logger.warning("sandbox %s did not exit after SIGKILL", self.sandbox.pid)
+        if self.sandbox.stdout is not None:
+            self.sandbox.stdout.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+class Engine:
+    def __init__(self, config: SandboxConfig):
+        self.pid = os.getpid()
+        self.config = config
+        self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
+        self.base_dir = tempfile.mkdtemp(prefix="redrive-engine-")
+        os.chmod(self.base_dir, 0o711)
+        self.emulator = WarmEmulator(self.base_dir)
+        self._spares: list[Slot] = []
+        self._wanted = 0
+        self._failure: Exception | None = None
+        self._lock = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._fill_forever, name="redrive-lab-pool", daemon=True)
+        self._thread.start()
+
+    # --- the pool thread --------------------------------------------------------
+    def _fill_forever(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and len(self._spares) >= max(SPARES, self._wanted):
+                    self._lock.wait()
+                if self._closed:
+                    return
+            try:
+                slot = self._make_slot()
+            except Exception as exc:  # reported to the run waiting for it
+                logger.exception("could not start a lab sandbox")
+                with self._lock:
+                    self._failure = exc
+                    self._lock.notify_all()
+                time.sleep(1)
+                continue
+            with self._lock:
+                self._spares.append(slot)
+                self._failure = None
+                self._lock.notify_all()
+
+    def _make_slot(self) -> Slot:
+        run_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
+        os.chmod(run_dir, 0o711)
+        emulator = self.emulator.fork(run_dir)
+        try:
+            sandbox = self.launcher.start(run_dir)
+        except Exception:
+            emulator.close()
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise
+        return Slot(run_dir=run_dir, emulator=emulator, sandbox=sandbox, created=time.monotonic())
+
+    def _take(self, timeout: float = 90) -> Slot:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._wanted += 1
+            self._lock.notify_all()
+            try:
+                while True:
+                    while self._spares:
+                        slot = self._spares.pop(0)
+                        self._lock.notify_all()  # start the next spare now
+                        if slot.usable():
+                            return slot
+                        threading.Thread(target=slot.destroy, daemon=True).start()
+                    if self._failure is not None and time.monotonic() > deadline - timeout + 5:
+                        raise self._failure
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise TimeoutError("no lab sandbox became ready in time")
+                    self._lock.wait(min(remaining, 1.0))
+            finally:
+                self._wanted -= 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            spares, self._spares = self._spares, []
+            self._lock.notify_all()
+        for slot in spares:
+            slot.destroy()
+        self.emulator.close()
+        self.launcher.close()
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    # --- one run -------------------------------------------------------------------
+    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str) -> tuple[dict | None, bytes, int | None, bool]:
+        """Grade in a fresh slot. Returns (child's result or None, output, sandbox exit code, killed_for_time)."""
+        slot = self._take()
+        output = bytearray()
+        result = None
+        killed_for_time = False
+        try:
+            job = {
+                "op": "grade", "slug": slug, "time_limit_s": limits.time_limit_s, "grader_files": grader_files,
+                "code": code, "limits": limits.for_harness(), "messages": {"time": time_limit_message(limits)},
+            }
+            wire.send(slot.emulator.connection, job)
+            deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
+            result, killed_for_time = self._collect(slot, limits, output, deadline)
+            exit_code = self._exit_code(slot, result)
+        finally:
+            slot.destroy()
+        return result, bytes(output), exit_code, killed_for_time
+
+    def _collect(self, slot: Slot, limits: Limits, output: bytearray, deadline: float):
+        """Read the sandbox's output (kept up to the cap, the rest drained) until the child answers."""
+        selector = selectors.DefaultSelector()
+        stdout = slot.sandbox.stdout
+        os.set_blocking(stdout.fileno(), False)
+        selector.register(stdout, selectors.EVENT_READ, "output")
+        connection = slot.emulator.connection
+        selector.register(connection, selectors.EVENT_READ, "result")
+        keep = limits.output_bytes + 1  # one byte over the cap lets cap_output say it was cut
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None, True
+                for key, _ in selector.select(remaining):
+                    if key.data == "output":
+                        try:
+                            chunk = os.read(stdout.fileno(), 65536)
+                        except BlockingIOError:
+                            continue
+                        if not chunk:
+                            selector.unregister(stdout)
+                            continue
+                        if len(output) < keep:
+                            output.extend(chunk[: keep - len(output)])
+                    else:
+                        connection.settimeout(max(0.1, deadline - time.monotonic()))
+                        try:
+                            return wire.recv(connection), False
+                        except (EOFError, OSError, ValueError):
+                            logger.exception("the emulator child of a run failed")
+                            return None, False
+        finally:
+            # Output written just before the verdict is still in the pipe.
+            try:
+                while len(output) < keep:
+                    chunk = os.read(stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    output.extend(chunk[: keep - len(output)])
+            except (BlockingIOError, OSError, ValueError):
+                pass
+            selector.close()
+
+    def _exit_code(self, slot: Slot, result: dict | None) -> int | None:
+        """The sandbox's own exit code when the learner's process died on its own."""
+        learner = (result or {}).get("learner") or {}
+        if learner.get("crashed") or learner.get("limit") not in (None, "time"):
+            try:
+                return slot.sandbox.wait(1.0)
+            except Exception:
+                return None
+        return slot.sandbox.poll()
+
+
+def explain_exit(exit_code: int | None, limits: Limits) -> str | None:
+    """Plain words for a sandbox that died of a limit, from its exit code."""
+    if exit_code is None:
+        return None
+    if exit_code == SIGNAL_EXIT + signal.SIGXCPU:
+        return cpu_limit_message(limits)
+    if exit_code == SIGNAL_EXIT + signal.SIGXFSZ:
+        return f"Your code wrote a file larger than {limits.file_mib} MiB."
+    if exit_code == SIGNAL_EXIT + signal.SIGKILL:
+        return f"Your code was stopped by the system, most likely for using more than {limits.memory_mib} MiB of memory."
+    if exit_code == SIGNAL_EXIT + signal.SIGSEGV:
+        return "Your code crashed the Python interpreter (segmentation fault)."
+    if exit_code > SIGNAL_EXIT and exit_code < SIGNAL_EXIT + 65:
+        return f"Your code's process was ended by signal {exit_code - SIGNAL_EXIT}."
+    return None

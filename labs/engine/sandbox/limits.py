@@ -1,0 +1,57 @@
+"""The limits one sandboxed run gets, and how a hit limit is told to a learner.
+
+The defaults follow what comparable graders apply (see
+/work/shared/notes/sandbox.md): Judge0 allows 60 processes and 128-512 MB,
+nsjail 512 MiB and 32 open files. boto3 itself needs room: an interpreter with
+boto3 loaded reserves about 250 MiB of address space.
+"""
+
+from dataclasses import asdict, dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    time_limit_s: float = 20  # wall clock for the whole run (the lab's time_limit_s)
+    memory_mib: int = 512  # RLIMIT_AS, per process
+    processes: int = 64  # RLIMIT_NPROC inside the sandbox (threads count too)
+    file_mib: int = 16  # RLIMIT_FSIZE
+    open_files: int = 64  # RLIMIT_NOFILE
+    disk_mib: int = 64  # size of the private tmpfs at /tmp
+    output_bytes: int = 64 * 1024  # stdout+stderr kept (the rest is read and dropped)
+
+    @property
+    def cpu_s(self) -> int:
+        # A run is mostly waiting on the emulator, so CPU time never legitimately
+        # reaches the wall clock; the CPU limit catches tight loops a little sooner
+        # than the wall clock would on a busy machine.
+        return max(1, int(self.time_limit_s))
+
+    def for_harness(self) -> dict:
+        """What the in-sandbox harness applies before the learner's code runs."""
+        return {**asdict(self), "cpu_s": self.cpu_s}
+
+
+# Limits set on bubblewrap itself, before the sandbox knows which lab it will
+# run (sandboxes are started ahead of time). The harness lowers them per run.
+# RLIMIT_NPROC here also caps every sandbox of this uid together: the kernel
+# checks a new user namespace's tasks against its creator's limit.
+LAUNCH_PROCESSES = 1024
+LAUNCH_CPU_S = 120
+
+
+def time_limit_message(limits: Limits) -> str:
+    return f"Your code ran past the {_seconds(limits.time_limit_s)}-second time limit."
+
+
+def cpu_limit_message(limits: Limits) -> str:
+    return f"Your code used more than {limits.cpu_s} seconds of CPU time (the CPU limit for this lab)."
+
+
+def memory_limit_message(limits: Limits) -> str:
+    return f"Your code used more than {limits.memory_mib} MiB of memory."
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -1,0 +1,98 @@
+"""Expose the Python install to the sandbox uid when the path to it is closed.
+
+A venv's base interpreter often lives under a directory the sandbox uid may
+not enter (here /root/.pyenv, with /root mode 0700), and bubblewrap, running as
+that uid, must resolve the paths it binds. Before dropping root, the launching
+child enters a private mount namespace of its own, lays a small tmpfs over the
+closed directory and binds back only the directories the sandbox needs (by
+way of staging mount points made beforehand: a mount cannot be bound straight
+from an fd opened in the old namespace). Only that child and the sandbox see
+the change.
+"""
+
+import ctypes
+import os
+import stat
+from pathlib import Path
+
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
+
+
+def _check(result: int, what: str) -> int:
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{what}: {os.strerror(error)}")
+    return result
+
+
+def prctl(option: int, value: int) -> None:
+    _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl({option})")
+
+
+def _mount(source, target, fstype, flags, data=None) -> None:
+    encode = lambda s: s.encode() if isinstance(s, str) else s  # noqa: E731
+    _check(_libc.mount(encode(source), encode(target), encode(fstype), ctypes.c_ulong(flags), encode(data)), f"mount {target}")
+
+
+def _closed_ancestor(path: Path, uid: int) -> Path | None:
+    """The outermost directory above `path` that `uid` cannot traverse."""
+    for parent in reversed(path.parents):
+        info = os.stat(parent)
+        if info.st_uid == uid or info.st_mode & stat.S_IXOTH:
+            continue
+        return parent
+    return None
+
+
+class Exposure:
+    def __init__(self, masks: list[str], binds: list[tuple[str, str]], staging: str | None = None):
+        self.masks, self.binds, self.staging = masks, binds, staging
+
+    @property
+    def fds(self) -> tuple[int, ...]:
+        return ()
+
+    @classmethod
+    def for_paths(cls, paths, *, uid: int) -> "Exposure":
+        if os.geteuid() != 0:
+            return cls([], [])  # not root: the worker's own uid runs bubblewrap and can reach its paths
+        import tempfile
+
+        masks, binds, staging = [], [], None
+        for path in (Path(p).resolve() for p in paths):
+            closed = _closed_ancestor(path, uid)
+            if closed is None:
+                continue
+            if not any(closed == Path(m) or Path(m) in closed.parents for m in masks):
+                masks.append(str(closed))
+            staging = staging or tempfile.mkdtemp(prefix="redrive-expose-")
+            stage = os.path.join(staging, str(len(binds)))
+            os.mkdir(stage, 0o700)
+            binds.append((stage, str(path)))
+        masks = [m for m in masks if not any(Path(o) in Path(m).parents for o in masks)]
+        return cls(masks, binds, staging)
+
+    def apply(self) -> None:
+        """In the forked child, as root, before dropping privileges."""
+        if not self.masks:
+            return
+        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+        _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        for stage, path in self.binds:
+            _mount(path, stage, None, MS_BIND | MS_REC)
+        for mask in self.masks:
+            _mount("tmpfs", mask, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k")
+        old_umask = os.umask(0o022)
+        for stage, path in self.binds:
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            _mount(stage, path, None, MS_BIND | MS_REC)
+        os.umask(old_umask)
+
+    def close(self) -> None:
+        if self.staging:
+            import shutil
+
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.binds, self.staging = [], None

@@ -1,0 +1,125 @@
+"""Lab folders are validated with path:line problems, and graded when asked."""
+
+import shutil
+
+import pytest
+
+from learning.content.kinds import load_course
+
+LAB = "course/labs/jobs-queue"
+
+
+def problems_of(root, *, grade=False):
+    _index, _parts, problems = load_course(root, grade_labs=grade)
+    return [str(p) for p in problems]
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def lab_dir(course_copy):
+    return course_copy / "labs" / "jobs-queue"
+
+
+def test_the_fixture_course_and_its_lab_are_valid_and_graded(course_copy, lab_dir):
+    edit(lab_dir / "lab.yaml", "order: 1", "order: 1\nlessons: [dead-letters]")
+    with (lab_dir / "instructions.md").open("a") as f:
+        f.write("See [dead-letter queues](lesson:dead-letters#redrive-policy).\n")
+    assert problems_of(course_copy, grade=True) == []
+
+
+def test_an_unknown_module_is_named_on_its_line(course_copy, lab_dir):
+    edit(lab_dir / "lab.yaml", "module: queues", "module: streams")
+    assert problems_of(course_copy) == [f"{LAB}/lab.yaml:5: unknown module 'streams' (course.yaml has: basics, queues)"]
+
+
+def test_the_slug_must_match_the_folder(course_copy, lab_dir):
+    edit(lab_dir / "lab.yaml", "slug: jobs-queue", "slug: job-queue")
+    assert problems_of(course_copy) == [f"{LAB}/lab.yaml:2: slug 'job-queue' must match the folder name 'jobs-queue'"]
+
+
+def test_field_problems_each_name_their_line(course_copy, lab_dir):
+    edit(lab_dir / "lab.yaml", "time_limit_s: 10", "time_limit_s: 90")
+    edit(lab_dir / "lab.yaml", "difficulty: intro", "difficulty: easy")
+    edit(lab_dir / "lab.yaml", "order: 1", "order: 1\ncolour: blue\nlessons: [dead-letter]")
+    assert problems_of(course_copy) == [
+        f"{LAB}/lab.yaml:7: 'difficulty' must be one of intro, intermediate, advanced, got 'easy'",
+        f"{LAB}/lab.yaml:9: 'time_limit_s' must be a whole number from 1 to 60, got 90",
+        f"{LAB}/lab.yaml:12: unknown field 'colour' in lab (allowed: attempts_before_solution, difficulty, hints, id, lessons, minutes, module, order, services, slug, summary, time_limit_s, title)",
+        f"{LAB}/lab.yaml:13: broken internal link: no lesson with slug 'dead-letter'",
+    ]
+
+
+def test_a_syntax_error_in_the_solution_names_its_line(course_copy, lab_dir):
+    edit(lab_dir / "solution.py", 'def setup():', 'def setup(:')
+    assert problems_of(course_copy) == [f"{LAB}/solution.py:6: Python syntax error: invalid syntax"]
+
+
+def test_a_grader_without_grade_and_missing_files_are_reported(course_copy, lab_dir):
+    edit(lab_dir / "grader.py", "def grade(run):", "def score(run):")
+    (lab_dir / "starter.py").unlink()
+    assert problems_of(course_copy) == [
+        f"{LAB}/grader.py:1: grader.py must define a top-level function grade()",
+        f"{LAB}/starter.py:1: lab folder has no starter.py",
+    ]
+
+
+def test_bad_yaml_names_its_line(course_copy, lab_dir):
+    (lab_dir / "inputs.yaml").write_text("seconds: 45\nlimits: [1, 2\n")
+    [problem] = problems_of(course_copy)
+    assert problem.startswith(f"{LAB}/inputs.yaml:3: invalid YAML")
+
+
+def test_a_broken_link_in_the_instructions_is_named(course_copy, lab_dir):
+    with (lab_dir / "instructions.md").open("a") as f:
+        f.write("See [where failed jobs go](lesson:dead-letters#no-such-part).\n")
+    assert problems_of(course_copy) == [f"{LAB}/instructions.md:3: broken internal link: lesson 'dead-letters' has no section '#no-such-part'"]
+
+
+def test_a_failing_solution_checkpoint_is_a_problem_on_solution_py(course_copy, lab_dir):
+    edit(lab_dir / "solution.py", '"45"', '"30"')
+    assert problems_of(course_copy, grade=True) == [
+        f"{LAB}/solution.py:1: solution fails checkpoint 'visibility': Expected a visibility timeout of 45 s; it is 30 s."
+    ]
+
+
+def test_a_starter_that_already_passes_is_a_problem(course_copy, lab_dir):
+    shutil.copy(lab_dir / "solution.py", lab_dir / "starter.py")
+    assert problems_of(course_copy, grade=True) == [f"{LAB}/starter.py:1: starter scores 1.0; it must score less, so the learner has something to do"]
+
+
+def test_duplicate_lab_ids_are_refused(course_copy, lab_dir):
+    twin = course_copy / "labs" / "jobs-queue-two"
+    shutil.copytree(lab_dir, twin)
+    edit(twin / "lab.yaml", "slug: jobs-queue", "slug: jobs-queue-two")
+    assert problems_of(course_copy) == [
+        "course/labs/jobs-queue-two/lab.yaml:1: duplicate lab id 'lab-jobs-queue-0004' (also in course/labs/jobs-queue)"
+    ]
+
+
+def test_the_launch_labs_load_and_grade_through_the_loader():
+    """The bundled labs: valid files, solution 1.0 and starter below (lesson links
+    are left to validate_course on the whole course, where the lessons live)."""
+    from django.conf import settings
+
+    from labs.course_content import grade_lab_files, load_lab
+    from labs.course_content import LoadedLabs
+    from learning.content.kinds import CourseIndex, LessonRef
+    from learning.content.problems import Problems
+
+    root = settings.BASE_DIR / "course"
+    index = CourseIndex(root=root, modules={"sqs": "m1", "sns": "m2", "eventbridge": "m3"})
+    for slug in ("sqs-dead-letter-queues", "sqs-lambda-consumers", "sns-filter-policies", "sns-pub-sub-fanout",
+                 "eventbridge-rules-patterns", "eventbridge-transformers-archive"):
+        index.lessons[slug] = LessonRef(slug, f"id-{slug}", "sqs", slug, root / f"{slug}.md")
+    loaded = LoadedLabs()
+    for slug in ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive"):
+        spec = load_lab(index, root / "labs" / slug, loaded)
+        assert spec is not None, [str(p) for p in loaded.problems]
+        problems = Problems()
+        grade_lab_files(spec, problems)
+        assert [str(p) for p in problems] == []
