@@ -26,11 +26,12 @@ sync: migrate
 validate: install
 	$(PY) manage.py validate_course
 
-# The web server and one Celery worker in the foreground; Ctrl-C stops both.
+# The web server and one Celery worker (with beat, which runs the stuck-submission
+# sweep) in the foreground; Ctrl-C stops both.
 run: sync
 	@echo "Redrive: http://127.0.0.1:8000/  (Ctrl-C stops the web server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A redrive worker --loglevel=INFO --without-gossip --without-mingle & \
+	$(VENV)/bin/celery -A redrive worker -B --loglevel=INFO --without-gossip --without-mingle & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: test-sqlite test-postgres

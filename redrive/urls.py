@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("learning.urls_accounts")),
     path("flashcards/", include("flashcards.urls")),
     path("labs/", include("labs.urls")),
+    path("classes/", include("learning.urls_classes")),
     path("api/", include("redrive.urls_api")),
     path("", include("learning.urls")),
 ]

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from labs.selectors.labs import labs_for_module
 from learning.models import Course, Lesson, QuickCheck
 from learning.selectors.course import (
     continue_lesson_for,
@@ -59,6 +60,7 @@ def lesson_detail(request, slug):
             "progress": lesson_progress_for(user=request.user, lesson=lesson),
             "previous": previous,
             "next": following,
+            "practice_labs": labs_for_module(module_id=lesson.module_id),
             "nav_section": "course",
         },
     )

@@ -86,3 +86,18 @@ def test_an_empty_or_bogus_answer_gets_a_message_and_stores_nothing(alice_client
 def test_a_check_from_another_lesson_is_not_found(alice_client, synced_course):
     response = alice_client.post("/lessons/events/checks/qc-visibility-expire/", {"option": "0"})
     assert response.status_code == 404
+
+
+def test_labs_of_the_lessons_module_are_offered_as_practice(client, synced_course):
+    from labs.models import Lab
+    from learning.models import Module
+
+    queues = Module.objects.get(slug="queues")
+    common = {"module": queues, "starter_code": "", "solution_code": "", "summary": "Catch the poison."}
+    Lab.objects.create(stable_id="lab-a", slug="dlq-lab", title="Poison in the DLQ", **common)
+    Lab.objects.create(stable_id="lab-b", slug="old-lab", title="Retired lab", is_active=False, **common)
+
+    body = client.get("/lessons/visibility/").content.decode()
+    assert 'href="/labs/dlq-lab/">Poison in the DLQ</a>' in body
+    assert "Retired lab" not in body
+    assert "Practise it in a lab" not in client.get("/lessons/events/").content.decode()
