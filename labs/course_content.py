@@ -204,19 +204,9 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
 
 
 def _grade(spec: LabSpec, code: str) -> dict:
-    try:
-        from labs.engine import grade_source
-    except ImportError:
-        grade_source = None
-    if grade_source is not None:
-        return grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code).to_dict()
-    # The sandboxed engine is not in this tree yet: grade in-process (authors' code only).
-    from moto import mock_aws
+    from labs.engine import grade_source
 
-    from labs.engine.inprocess import grade_in_process
-
-    with mock_aws():
-        return grade_in_process(spec.as_engine_lab(), code)
+    return grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code).to_dict()
 
 
 def grade_lab_files(spec: LabSpec, problems: Problems) -> None:

@@ -1,0 +1,78 @@
+"""python manage.py grade <lab-slug> <file> [--json]
+
+Grades a file with the same engine the worker uses, synchronously: no broker,
+no database. The lab comes from the course folder (COURSE_DIR, or --course),
+so an author can grade a draft before syncing it. Exits 0 whenever grading
+happened, whatever the score; non-zero only when it could not grade.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.content.kinds import load_course
+
+MARKS = {True: "PASS", False: "MISS"}
+
+
+class Command(BaseCommand):
+    help = "Grade a file against a lab in the sandbox, as the worker would. Exit 0 whenever grading happened."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the lab's slug, e.g. sqs-dlq")
+        parser.add_argument("file", help="the learner's Python module, or - for standard input")
+        parser.add_argument("--json", dest="as_json", action="store_true", help="print the verdict as one JSON object")
+        parser.add_argument("--course", help="course folder (default: COURSE_DIR)")
+
+    def handle(self, *args, slug, file, as_json=False, course=None, **options):
+        code = self._read(file)
+        spec = self._lab(Path(course or settings.COURSE_DIR), slug)
+        from labs.engine import grade_source
+        from labs.engine.sandbox.launcher import IsolationUnavailable
+
+        try:
+            verdict = grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
+        except IsolationUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        data = verdict.to_dict()
+        if as_json:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+        else:
+            self._report(spec.title, data)
+
+    @staticmethod
+    def _read(file: str) -> str:
+        if file == "-":
+            return sys.stdin.read()
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {file}: {exc}") from exc
+
+    @staticmethod
+    def _lab(root: Path, slug: str):
+        _index, parts, problems = load_course(root, grade_labs=False)
+        specs = {spec.slug: spec for part in parts for spec in getattr(part, "labs", [])}
+        if slug in specs:
+            return specs[slug]
+        broken = [str(p) for p in problems if f"/labs/{slug}/" in f"/{p.path}"]
+        if broken:
+            raise CommandError(f"lab '{slug}' has problems:\n" + "\n".join(broken))
+        known = ", ".join(sorted(specs)) or "none"
+        raise CommandError(f"no lab '{slug}' in {root} (labs: {known})")
+
+    def _report(self, title: str, data: dict) -> None:
+        style = self.style.SUCCESS if data["status"] == "passed" else self.style.WARNING
+        self.stdout.write(style(f"{title}: {data['status']}, score {data['score']:.0%} in {data['duration_ms']} ms"))
+        if data["error"]:
+            self.stdout.write(data["error"])
+        for checkpoint in data["checkpoints"]:
+            self.stdout.write(f"  {MARKS[checkpoint['passed']]}  {checkpoint['title']} ({checkpoint['points']:g} pt)")
+            self.stdout.write(f"        {checkpoint['feedback']}")
+        if data["output"]:
+            self.stdout.write("--- your program's output ---")
+            self.stdout.write(data["output"].rstrip("\n"))
+
