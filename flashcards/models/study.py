@@ -1,0 +1,122 @@
+"""What each learner knows: the FSRS state of every card they have met, one
+row per (user, card), in columns so that "what is due" is an indexed query;
+and the log of every review, with the state before it so a review can be
+undone exactly and parameters optimized later. All times are UTC."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class State(models.IntegerChoices):
+    # 1-3 are fsrs.State's values; NEW is ours (fsrs has no state for unseen cards).
+    NEW = 0, "New"
+    LEARNING = 1, "Learning"
+    REVIEW = 2, "Review"
+    RELEARNING = 3, "Relearning"
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "Again"
+    HARD = 2, "Hard"
+    GOOD = 3, "Good"
+    EASY = 4, "Easy"
+
+
+class CardState(models.Model):
+    """A learner's scheduling state for one card. No row means the card is new
+    and untouched; a row in NEW state exists when a new card was suspended or buried."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states")
+    card = models.ForeignKey("flashcards.Card", on_delete=models.CASCADE, related_name="states")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(null=True, blank=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    is_leech = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
+        indexes = [models.Index(fields=["user", "state", "due"], name="cardstate_user_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.card_id}: {self.get_state_display()}"
+
+    SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "suspended", "buried_until", "is_leech")
+
+    def snapshot(self) -> dict:
+        return {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}
+
+
+class ReviewLog(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey("flashcards.Card", on_delete=models.CASCADE, related_name="review_logs")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    state_after = models.PositiveSmallIntegerField(choices=State.choices)
+    stability_after = models.FloatField(null=True)
+    difficulty_after = models.FloatField(null=True)
+    due_after = models.DateTimeField()
+    # The whole CardState before this review (CardState.snapshot(), JSON-encoded
+    # times), plus the fields stats and the optimizer query as columns.
+    state_before = models.PositiveSmallIntegerField(choices=State.choices)
+    before = models.JSONField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time"),
+            models.Index(fields=["user", "card", "reviewed_at"], name="reviewlog_user_card_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.card_id} {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def interval_days(self) -> float:
+        return (self.due_after - self.reviewed_at).total_seconds() / 86400
+
+
+def default_learning_steps() -> list:
+    return [1, 10]
+
+
+def default_relearning_steps() -> list:
+    return [10]
+
+
+def default_keys() -> dict:
+    return {"show": " ,Enter", "again": "1", "hard": "2", "good": "3", "easy": "4", "undo": "z"}
+
+
+class StudyPreferences(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_preferences")
+    desired_retention = models.FloatField(default=0.90, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)])
+    learning_steps = models.JSONField(default=default_learning_steps)  # minutes; [] = none
+    relearning_steps = models.JSONField(default=default_relearning_steps)
+    maximum_interval = models.PositiveIntegerField(default=36500, validators=[MinValueValidator(1), MaxValueValidator(36500)])
+    new_per_day = models.PositiveIntegerField(default=20, validators=[MaxValueValidator(9999)])
+    reviews_per_day = models.PositiveIntegerField(default=200, validators=[MaxValueValidator(99999)])
+    leech_threshold = models.PositiveIntegerField(default=8, validators=[MinValueValidator(1), MaxValueValidator(99)])
+    keys_enabled = models.BooleanField(default=True)
+    keys = models.JSONField(default=default_keys)
+
+    def __str__(self) -> str:
+        return f"study preferences of {self.user_id}"
+
+
+class DeckPause(models.Model):
+    """A deck the learner has paused: its cards are not shown until resumed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paused_decks")
+    deck = models.ForeignKey("flashcards.Deck", on_delete=models.CASCADE, related_name="pauses")
+    paused_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "deck"], name="one_pause_per_user_deck")]
