@@ -9,6 +9,11 @@ def site(request):
     classes_url = None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
+        from django.utils import timezone
+
+        from flashcards.selectors.queue import due_badge_for
+
+        badges["flashcards"] = due_badge_for(user=user, now=timezone.now())
         try:
             classes_url = reverse("classes:mine")
         except NoReverseMatch:

@@ -35,6 +35,9 @@ class CardState(models.Model):
     difficulty = models.FloatField(null=True, blank=True)
     due = models.DateTimeField(null=True, blank=True)
     last_review = models.DateTimeField(null=True, blank=True)
+    # last_review as epoch seconds, so "lowest retrievability first" is
+    # ORDER BY (now - last_review_ts) / stability in any database.
+    last_review_ts = models.FloatField(null=True, blank=True)
     reps = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
     suspended = models.BooleanField(default=False)
@@ -48,7 +51,7 @@ class CardState(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id}/{self.card_id}: {self.get_state_display()}"
 
-    SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "suspended", "buried_until", "is_leech")
+    SNAPSHOT_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "last_review_ts", "reps", "lapses", "suspended", "buried_until", "is_leech")
 
     def snapshot(self) -> dict:
         return {name: getattr(self, name) for name in self.SNAPSHOT_FIELDS}

@@ -1,0 +1,75 @@
+"""Which cards a learner may see: course cards of active decks and their own
+cards, never another learner's."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from flashcards.models import Card, DeckPause
+
+
+def cards_visible_to(*, user) -> QuerySet[Card]:
+    if not user.is_authenticated:
+        return Card.objects.none()
+    return Card.objects.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+def card_for_user(*, user, card_id) -> Card | None:
+    """One card the user may see (active or not), or None. Never another learner's own card."""
+    if isinstance(card_id, bool):
+        return None
+    try:
+        card_id = int(card_id)
+    except (TypeError, ValueError):
+        return None
+    return cards_visible_to(user=user).select_related("deck", "lesson").filter(pk=card_id).first()
+
+
+def studied_scope(*, user, prefix: str = "") -> Q:
+    """A Q (on Card, or on a model whose `prefix` leads to one) for the cards the
+    learner studies: active cards of active, unpaused decks, course or their own."""
+    paused = DeckPause.objects.filter(user=user, deck_id=OuterRef(f"{prefix}deck_id"))
+    return (
+        Q(**{f"{prefix}is_active": True, f"{prefix}deck__is_active": True})
+        & (Q(**{f"{prefix}owner__isnull": True}) | Q(**{f"{prefix}owner": user}))
+        & ~Q(Exists(paused))
+    )
+
+
+def cards_for_listing(*, user, query: str = "", deck_slug: str = "", show: str = ""):
+    """Cards for the learner's card browser, each with `my_state` (their CardState or None).
+    show: "" all, "own", "suspended", "leech"."""
+    from django.db.models import Prefetch
+
+    from flashcards.models import CardState
+
+    cards = cards_visible_to(user=user).filter(is_active=True, deck__is_active=True).select_related("deck")
+    if query:
+        cards = cards.filter(Q(front__icontains=query) | Q(back__icontains=query) | Q(tags__icontains=query))
+    if deck_slug:
+        cards = cards.filter(deck__slug=deck_slug)
+    if show == "own":
+        cards = cards.filter(owner=user)
+    elif show == "suspended":
+        cards = cards.filter(states__user=user, states__suspended=True)
+    elif show == "leech":
+        cards = cards.filter(states__user=user, states__is_leech=True)
+    return cards.prefetch_related(Prefetch("states", queryset=CardState.objects.filter(user=user), to_attr="my_states"))
+
+
+def decks_for(*, user):
+    """Active decks with, for this learner: cards, cards started, and whether paused."""
+    from django.db.models import Count
+
+    from flashcards.models import Deck
+
+    visible = Q(cards__is_active=True) & (Q(cards__owner__isnull=True) | Q(cards__owner=user))
+    decks = list(
+        Deck.objects.filter(is_active=True)
+        .annotate(
+            total=Count("cards", filter=visible, distinct=True),
+            own=Count("cards", filter=Q(cards__is_active=True, cards__owner=user), distinct=True),
+            started=Count("cards__states", filter=visible & Q(cards__states__user=user, cards__states__state__gt=0), distinct=True),
+            paused=Exists(DeckPause.objects.filter(user=user, deck=OuterRef("pk"))),
+        )
+        .select_related("module")
+    )
+    return decks

@@ -1,0 +1,85 @@
+"""JSON API: GET /api/flashcards/due/ and POST /api/flashcards/reviews/ with a bearer token."""
+
+import json
+
+import pytest
+
+from flashcards.models import Card, ReviewLog
+from learning.services.tokens import api_token_create
+
+
+@pytest.fixture
+def alice_token(alice):
+    return "Bearer " + api_token_create(user=alice, name="t")[1]
+
+
+@pytest.fixture
+def bob_token(bob):
+    return "Bearer " + api_token_create(user=bob, name="t")[1]
+
+
+def _post(client, token, body):
+    return client.post("/api/flashcards/reviews/", json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=token)
+
+
+def test_due_gives_counts_and_the_next_card(client, decks, alice_token):
+    data = client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).json()
+    assert data["due"] == 0 and data["new"] == 6
+    assert set(data["card"]) >= {"id", "front", "back"}
+    assert "tense" in data["card"]["front"]
+
+
+def test_a_review_returns_the_new_due_and_interval(client, alice, card, alice_token):
+    response = _post(client, alice_token, {"card_id": card.id, "rating": 3, "duration_ms": 2500})
+    assert response.status_code == 201
+    data = response.json()
+    assert data["interval"] == pytest.approx(10 / 1440, rel=1e-3)
+    assert data["due"].endswith("+00:00")
+    assert ReviewLog.objects.get(user=alice).duration_ms == 2500
+
+
+def test_due_is_null_when_nothing_is_left(client, alice, decks, alice_token):
+    for card in Card.objects.all():
+        _post(client, alice_token, {"card_id": card.id, "rating": 4})
+    assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).json()["card"] is None
+
+
+@pytest.mark.parametrize("rating", [0, 5, "3", None])
+def test_a_bad_rating_is_a_400_with_a_message(client, card, alice_token, rating):
+    response = _post(client, alice_token, {"card_id": card.id, "rating": rating})
+    if rating == "3":
+        assert response.status_code == 201  # a numeric string is fine
+        return
+    assert response.status_code == 400
+    assert "rating must be" in response.json()["error"]
+
+
+def test_an_unknown_card_is_a_400(client, decks, alice_token):
+    response = _post(client, alice_token, {"card_id": 999999, "rating": 3})
+    assert response.status_code == 400 and response.json()["error"] == "unknown card_id"
+
+
+def test_bob_never_sees_or_reviews_alices_own_cards(client, alice, bob, card, alice_token, bob_token):
+    own = Card.objects.create(deck=card.deck, owner=alice, front="alice's secret", back="b", front_html="<p>alice's secret</p>", back_html="b")
+    # Alice has her card among her new cards; bob's queue never holds it.
+    seen = []
+    for _ in range(8):
+        data = client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=bob_token).json()
+        if data["card"] is None:
+            break
+        seen.append(data["card"]["id"])
+        _post(client, bob_token, {"card_id": data["card"]["id"], "rating": 4})
+    assert own.id not in seen and len(seen) == 6
+    response = _post(client, bob_token, {"card_id": own.id, "rating": 3})
+    assert response.status_code == 400 and response.json()["error"] == "unknown card_id"
+    assert not ReviewLog.objects.filter(card=own).exists()
+
+
+def test_it_needs_a_token(client, decks):
+    assert client.get("/api/flashcards/due/").status_code == 401
+    assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
+
+
+def test_it_rejects_a_body_that_is_not_json(client, decks, alice_token):
+    response = client.post("/api/flashcards/reviews/", "rating=3", content_type="text/plain", HTTP_AUTHORIZATION=alice_token)
+    assert response.status_code == 400

@@ -1,0 +1,81 @@
+"""/flashcards/review/: one card at a time, with htmx partials or whole pages."""
+
+from flashcards.models import Card, CardState, ReviewLog
+
+
+def test_it_requires_login(client, decks):
+    response = client.get("/flashcards/review/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_it_shows_the_first_card_front_only(alice_client, decks):
+    html = alice_client.get("/flashcards/review/").content.decode()
+    assert "Show answer" in html
+    assert "In which tense are events named?" in html  # ordered by deck, then position
+    assert "past tense" not in html
+
+
+def test_the_answer_side_shows_intervals_on_each_rating_button(alice_client, card):
+    html = alice_client.get(f"/flashcards/review/?card={card.id}&answer=1").content.decode()
+    assert "past tense" in html
+    for name, interval in (("Again", "1m"), ("Hard", "6m"), ("Good", "10m")):
+        assert f'aria-label="{name}: next in {interval}"' in html
+
+
+def test_rating_without_htmx_redirects_to_the_next_card(alice_client, alice, card):
+    response = alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 3})
+    assert response.status_code == 302 and response["Location"] == "/flashcards/review/"
+    assert ReviewLog.objects.get(user=alice).rating == 3
+
+
+def test_rating_with_htmx_returns_the_next_card_partial(alice_client, card):
+    response = alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 4}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="session"' in html and "<html" not in html
+    assert "What is the difference between an event and a command?" in html
+
+
+def test_it_rejects_get_on_rate(alice_client, card):
+    assert alice_client.get("/flashcards/review/rate/").status_code == 405
+
+
+def test_a_bad_rating_is_refused(alice_client, alice, card):
+    response = alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 9}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "rating must be" in response.content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_bob_cannot_rate_alices_own_card(client, alice, bob, card):
+    own = Card.objects.create(deck=card.deck, owner=alice, front="secret", back="s", front_html="<p>secret</p>", back_html="s")
+    client.force_login(bob)
+    assert client.post("/flashcards/review/rate/", {"card_id": own.id, "rating": 3}).status_code == 404
+    assert client.get(f"/flashcards/review/?card={own.id}&answer=1").content.decode().count("secret") == 0
+
+
+def test_undo_shows_the_card_again_and_restores_it(alice_client, alice, card):
+    alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 3})
+    response = alice_client.post("/flashcards/review/undo/")
+    assert response["Location"] == f"/flashcards/review/?card={card.id}"
+    assert not ReviewLog.objects.exists()
+    assert CardState.objects.get(user=alice, card=card).state == 0
+
+
+def test_bury_hides_the_card_until_tomorrow(alice_client, alice, card):
+    alice_client.post(f"/flashcards/review/cards/{card.id}/hide/", {"how": "bury"})
+    assert CardState.objects.get(user=alice, card=card).buried_until is not None
+    assert "In which tense" not in alice_client.get("/flashcards/review/").content.decode()
+
+
+def test_an_empty_queue_shows_the_summary(alice_client, alice, decks):
+    for card in Card.objects.all():
+        alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 4})
+    html = alice_client.get("/flashcards/review/").content.decode()
+    assert "Done for now" in html
+    assert "Reviews today" in html
+
+
+def test_the_nav_badge_shows_due_cards(alice_client, decks):
+    html = alice_client.get("/").content.decode()
+    assert 'title="cards due">6<' in html
