@@ -1,0 +1,118 @@
+"""What comes next: learning first, reviews by lowest retrievability, new cards
+interleaved up to the daily limits; paused decks and hidden cards stay out."""
+
+from datetime import timedelta
+
+from flashcards.models import Card, CardState, Deck, StudyPreferences
+from flashcards.models.study import State
+from flashcards.selectors.preferences import study_preferences_for
+from flashcards.selectors.queue import due_counts_for, next_card_for
+from flashcards.services.cards import card_bury, card_suspend
+from flashcards.services.decks import deck_pause
+from flashcards.services.reviews import card_review
+from learning.models import Lesson
+from learning.services.lessons import lesson_view_record
+
+
+def _next(user, now):
+    return next_card_for(user=user, now=now, prefs=study_preferences_for(user=user))
+
+
+def _counts(user, now):
+    return due_counts_for(user=user, now=now, prefs=study_preferences_for(user=user))
+
+
+def _review_state(user, card, *, due, stability, last_review):
+    CardState.objects.update_or_create(
+        user=user, card=card,
+        defaults=dict(state=State.REVIEW, stability=stability, difficulty=5, due=due, last_review=last_review, last_review_ts=last_review.timestamp()),
+    )
+
+
+def test_new_cards_stop_at_the_daily_new_limit(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, new_per_day=2)
+    assert _counts(alice, now).new == 2
+    for _ in range(2):
+        card_review(user=alice, card=_next(alice, now).card, rating=4, now=now)
+    assert _counts(alice, now).new == 0
+    assert _next(alice, now) is None
+    assert _counts(alice, now + timedelta(days=1)).new == 2  # a new UTC day
+
+
+def test_reviews_stop_at_the_daily_review_limit(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, reviews_per_day=1, new_per_day=0)
+    for card in Card.objects.all()[:3]:
+        _review_state(alice, card, due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
+    assert _counts(alice, now).review == 1
+    card_review(user=alice, card=_next(alice, now).card, rating=3, now=now)
+    assert _counts(alice, now).review == 0 and _next(alice, now) is None
+
+
+def test_learning_cards_due_now_come_first(alice, decks, now):
+    cards = list(Card.objects.order_by("id"))
+    _review_state(alice, cards[0], due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
+    card_review(user=alice, card=cards[1], rating=1, now=now - timedelta(minutes=2))  # learning, due a minute ago
+    item = _next(alice, now)
+    assert (item.card, item.kind) == (cards[1], "learning")
+
+
+def test_reviews_go_lowest_retrievability_first(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, new_per_day=0)
+    a, b, c = Card.objects.order_by("id")[:3]
+    _review_state(alice, a, due=now - timedelta(days=1), stability=10, last_review=now - timedelta(days=11))  # elapsed/S 1.1
+    _review_state(alice, b, due=now - timedelta(days=1), stability=2, last_review=now - timedelta(days=6))  # 3.0: least likely recalled
+    _review_state(alice, c, due=now - timedelta(hours=1), stability=1, last_review=now - timedelta(days=2))  # 2.0
+    order = []
+    for _ in range(3):
+        item = _next(alice, now)
+        order.append(item.card)
+        card_review(user=alice, card=item.card, rating=3, now=now)
+    assert order == [b, c, a]
+
+
+def test_new_cards_are_interleaved_with_reviews(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, new_per_day=2)
+    cards = list(Card.objects.order_by("id"))
+    for card in cards[2:6]:
+        _review_state(alice, card, due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
+    kinds = []
+    for _ in range(6):
+        item = _next(alice, now)
+        kinds.append(item.kind)
+        card_review(user=alice, card=item.card, rating=4, now=now)
+    # One new card after every two reviews: spread out, not bunched at the start.
+    assert kinds == ["review", "review", "new", "review", "review", "new"]
+
+
+def test_cards_of_lessons_read_come_first(alice, decks, now):
+    first = _next(alice, now).card
+    assert first.stable_id == "card-event-tense"  # course order: nothing read yet
+    card_suspend(user=alice, card=first)  # take the card that also has a lesson out of the way
+    queues_deck_card = Card.objects.get(stable_id="card-visibility-default")
+    queues_deck_card.lesson = Lesson.objects.get(slug="dead-letters")
+    queues_deck_card.save()
+    lesson_view_record(user=alice, lesson=Lesson.objects.get(slug="dead-letters"))
+    assert _next(alice, now).card == queues_deck_card
+
+
+def test_a_paused_deck_is_not_studied(alice, decks, now):
+    deck_pause(user=alice, deck=Deck.objects.get(slug="basics"))
+    assert _counts(alice, now).new == 3
+    assert _next(alice, now).card.deck.slug == "queues"
+    deck_pause(user=alice, deck=Deck.objects.get(slug="basics"), paused=False)
+    assert _counts(alice, now).new == 6
+
+
+def test_suspended_and_buried_cards_are_not_shown(alice, card, now):
+    card_suspend(user=alice, card=card)
+    assert _next(alice, now).card != card
+    card_suspend(user=alice, card=card, suspended=False)
+    card_bury(user=alice, card=card, now=now)
+    assert _next(alice, now).card != card
+    assert _next(alice, now + timedelta(days=1)).card == card  # unburied the next day
+
+
+def test_another_learners_own_cards_are_never_in_the_queue(alice, bob, card, now):
+    Card.objects.create(deck=card.deck, owner=alice, front="mine", back="b", front_html="mine", back_html="b")
+    assert _counts(bob, now).new == 6
+    assert _counts(alice, now).new == 7

@@ -1,0 +1,48 @@
+"""CSV import of own cards: per-row errors, and nothing half-imported."""
+
+from flashcards.models import Card, Deck
+from flashcards.services.imports import cards_import_csv
+
+
+def _import(user, text, deck_slug="basics"):
+    return cards_import_csv(user=user, deck=Deck.objects.get(slug=deck_slug), data=text.encode())
+
+
+def test_good_rows_become_own_cards(alice, decks):
+    result = _import(alice, "front,back,tags\nWhat is SQS?,A queue service,sqs aws\n`code` front,**bold** back,\n")
+    assert result.errors == []
+    cards = Card.objects.filter(owner=alice).order_by("id")
+    assert [c.front for c in cards] == ["What is SQS?", "`code` front"]
+    assert cards[0].tags == ["sqs", "aws"]
+    assert "<strong>bold</strong>" in cards[1].back_html
+
+
+def test_one_bad_row_imports_nothing_and_names_each_bad_row(alice, decks):
+    result = _import(alice, "front,back\nfine,row\n,no front\nno back,\nalso,fine\n")
+    assert result.errors == ["row 3: the front is empty", "row 4: the back is empty"]
+    assert not Card.objects.filter(owner=alice).exists()
+
+
+def test_a_file_without_the_header_is_refused(alice, decks):
+    assert _import(alice, "question,answer\nq,a\n").errors == [
+        "row 1: the header must name the columns front and back (and optionally tags)"
+    ]
+
+
+def test_a_row_with_too_many_cells_is_refused(alice, decks):
+    assert _import(alice, "front,back\na,b,c\n").errors == ["row 2: more cells than the header has columns"]
+
+
+def test_a_file_that_is_not_utf8_is_refused(alice, decks):
+    result = cards_import_csv(user=alice, deck=Deck.objects.get(slug="basics"), data="front,back\ncafé,x\n".encode("latin-1"))
+    assert result.errors == ["file: not UTF-8 text (save the CSV as UTF-8)"]
+
+
+def test_an_empty_file_is_refused(alice, decks):
+    assert _import(alice, "front,back\n\n").errors == ["file: no cards found under the header"]
+
+
+def test_quoted_multiline_cells_are_one_row(alice, decks):
+    result = _import(alice, 'front,back\n"line one\nline two",back\nsecond,row\n')
+    assert result.errors == []
+    assert Card.objects.filter(owner=alice).count() == 2

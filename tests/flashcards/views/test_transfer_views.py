@@ -1,0 +1,58 @@
+"""Deck export as CSV and as an Anki package; CSV import through the page."""
+
+import csv
+import io
+import sqlite3
+import zipfile
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from flashcards.models import Card
+
+
+def test_csv_export_has_the_course_cards_and_only_my_own(alice_client, alice, bob, card):
+    Card.objects.create(deck=card.deck, owner=alice, front="my front", back="my back", front_html="", back_html="", tags=["mine"])
+    Card.objects.create(deck=card.deck, owner=bob, front="bob front", back="b", front_html="", back_html="")
+    response = alice_client.get("/flashcards/decks/basics/export.csv")
+    assert response["Content-Disposition"] == 'attachment; filename="redrive-basics.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["front"][:12] for r in rows] == ["In which ten", "What is the ", "What does th", "my front"]
+    assert rows[0]["lesson"] == "events#naming-events" and rows[0]["tags"] == "naming"
+    assert rows[-1]["mine"] == "yes"
+
+
+def test_cloze_cards_export_with_the_gap(alice_client, decks):
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/queues/export.csv").content.decode())))
+    assert rows[1]["front"] == "A redrive policy moves a message to the [...] after maxReceiveCount receives."
+
+
+def test_apkg_export_is_an_anki_collection(alice_client, alice, card, tmp_path):
+    Card.objects.create(deck=card.deck, owner=alice, front="mine", back="b", front_html="<p>mine</p>", back_html="<p>b</p>", tags=["t"])
+    response = alice_client.get("/flashcards/decks/basics/export.apkg")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert "collection.anki2" in archive.namelist()
+    path = tmp_path / "collection.anki2"
+    path.write_bytes(archive.read("collection.anki2"))
+    db = sqlite3.connect(path)
+    notes = db.execute("select flds, tags from notes").fetchall()
+    assert len(notes) == 4 and db.execute("select count(*) from cards").fetchone()[0] == 4
+    assert any("In which tense" in flds for flds, _ in notes)
+    assert any("mine" in tags for _, tags in notes)
+
+
+def test_import_page_shows_row_errors_and_imports_nothing(alice_client, alice, decks):
+    upload = SimpleUploadedFile("cards.csv", b"front,back\nok,fine\n,missing\n", content_type="text/csv")
+    deck_id = Card.objects.get(stable_id="card-event-tense").deck_id
+    response = alice_client.post("/flashcards/import/", {"deck": deck_id, "file": upload})
+    assert response.status_code == 422
+    assert "row 3: the front is empty" in response.content.decode()
+    assert not Card.objects.filter(owner=alice).exists()
+
+
+def test_import_page_imports_a_good_file(alice_client, alice, decks):
+    upload = SimpleUploadedFile("cards.csv", b"front,back\nok,fine\n", content_type="text/csv")
+    deck_id = Card.objects.get(stable_id="card-event-tense").deck_id
+    response = alice_client.post("/flashcards/import/", {"deck": deck_id, "file": upload})
+    assert response.status_code == 302
+    assert Card.objects.filter(owner=alice).count() == 1
