@@ -80,8 +80,8 @@ def test_new_cards_are_interleaved_with_reviews(alice, decks, now):
         item = _next(alice, now)
         kinds.append(item.kind)
         card_review(user=alice, card=item.card, rating=4, now=now)
-    # One new card after every two reviews: spread out, not bunched at the start.
-    assert kinds == ["review", "review", "new", "review", "review", "new"]
+    # Spread out among the reviews, not bunched at the start or the end.
+    assert kinds == ["review", "new", "review", "review", "review", "new"]
 
 
 def test_cards_of_lessons_read_come_first(alice, decks, now):
