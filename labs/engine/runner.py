@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from labs.engine import wire
 from labs.engine.emulator.pool import EmulatorRun, WarmEmulator
-from labs.engine.sandbox.launcher import Launcher, SandboxConfig
+from labs.engine.sandbox.launcher import IsolationUnavailable, Launcher, SandboxConfig
 from labs.engine.sandbox.limits import Limits, cpu_limit_message, time_limit_message
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,19 @@ class Slot:
 
     def destroy(self) -> None:
         self.emulator.close()  # the child exits when its connection closes or its alarm fires
+        # Kill the sandbox's pid 1 first: the kernel then kills everything in
+        # its pid namespace, and bubblewrap's outer process reaps it and exits.
+        # Killing the outer one first would leave pid 1 a zombie for the host's
+        # init to reap, whenever that gets round to it.
+        for pid in _children(self.sandbox.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.sandbox.wait(1)
+        except Exception:
+            pass
         try:
             os.killpg(self.sandbox.pid, signal.SIGKILL)  # bwrap leads its session; --die-with-parent does the rest
         except ProcessLookupError:
@@ -53,15 +66,78 @@ class Slot:
             self.sandbox.wait(5)
         except Exception:
             logger.warning("sandbox %s did not exit after SIGKILL", self.sandbox.pid)
+        _live_sandboxes.discard(self.sandbox.pid)
+        _reap_orphans()
         if self.sandbox.stdout is not None:
             self.sandbox.stdout.close()
         shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def _children(pid: int, task: int | None = None) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{task or pid}/children") as f:
+            return [int(child) for child in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> None:
+    """Orphans of our sandboxes become our children rather than init's.
+
+    When a sandbox ends on its own (a limit hit, a crash), bubblewrap's outer
+    process exits as soon as its pid 1 reports the exit code, without waiting
+    for it, so that pid 1 is orphaned. With this the worker reaps it at once
+    (_reap_orphans) instead of leaving a zombie until the host's init gets
+    round to it.
+    """
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+_live_sandboxes: set[int] = set()  # outer bubblewrap pids that a Popen of ours owns
+_sandboxes_lock = threading.Lock()  # held while one is started, so it is never taken for an orphan
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _reap_orphans(wait_s: float = 2.0) -> None:
+    """Reap the orphaned pid 1 of ended sandboxes: this process's bubblewrap
+    children that no Popen owns. They are dead or dying (their pid namespace
+    was killed), so this waits only a moment."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with _sandboxes_lock:
+            orphans = [
+                pid
+                for task in os.listdir(f"/proc/{os.getpid()}/task")
+                for pid in _children(os.getpid(), task=int(task))
+                if pid not in _live_sandboxes and _comm(pid) == "bwrap"
+            ]
+            for pid in orphans:
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        if not orphans or time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
 
 
 class Engine:
     def __init__(self, config: SandboxConfig):
         self.pid = os.getpid()
         self.config = config
+        _become_subreaper()
         self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
         self.base_dir = tempfile.mkdtemp(prefix="redrive-engine-")
         os.chmod(self.base_dir, 0o711)
@@ -71,6 +147,7 @@ class Engine:
         self._failure: Exception | None = None
         self._lock = threading.Condition()
         self._closed = False
+        self._warned_online = False
         self._thread = threading.Thread(target=self._fill_forever, name="redrive-lab-pool", daemon=True)
         self._thread.start()
 
@@ -101,12 +178,29 @@ class Engine:
         os.chmod(run_dir, 0o711)
         emulator = self.emulator.fork(run_dir)
         try:
-            sandbox = self.launcher.start(run_dir)
+            self._check_offline(emulator)
+            with _sandboxes_lock:
+                sandbox = self.launcher.start(run_dir)
+                _live_sandboxes.add(sandbox.pid)
         except Exception:
             emulator.close()
             shutil.rmtree(run_dir, ignore_errors=True)
             raise
         return Slot(run_dir=run_dir, emulator=emulator, sandbox=sandbox, created=time.monotonic())
+
+    def _check_offline(self, emulator: EmulatorRun) -> None:
+        """The emulator makes HTTP requests a learner asks for (SNS http
+        subscriptions, ...): it must have no network to make them on."""
+        if emulator.offline:
+            return
+        if self.config.require_isolation:
+            raise IsolationUnavailable(
+                "The lab emulator could not get a private network namespace (it needs root or unprivileged "
+                "user namespaces), so learner code could make it reach other services."
+            )
+        if not self._warned_online:
+            self._warned_online = True
+            logger.warning("!!! LABS EMULATOR HAS THE WORKER'S NETWORK: learner code can make it send HTTP requests. !!!")
 
     def _take(self, timeout: float = 90) -> Slot:
         deadline = time.monotonic() + timeout

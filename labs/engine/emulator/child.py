@@ -2,7 +2,8 @@
 
 Protocol with the worker (over the inherited control connection, labs/engine/wire.py):
     worker -> {"op": "prepare", "dir": run_dir}
-    child  -> {"ready": true, "pid": pid}      (emulator.sock and rpc.sock now listen in run_dir)
+    child  -> {"ready": true, "pid": pid, "offline": bool}   (emulator.sock and rpc.sock now listen in run_dir;
+                                                offline: this process has a network namespace of its own)
     worker -> {"op": "grade", "slug", "time_limit_s", "grader_files", "code", "limits"}
     child  -> {"verdict": {...}, "learner": {"limit": name|None, "crashed": bool}}
 then the child exits. The sandbox reaches the emulator only through
@@ -24,7 +25,15 @@ from labs.engine import wire
 HARNESS_START_TIMEOUT_S = 30  # a sandbox started just now still has to import boto3
 HARD_CAP_EXTRA_S = 30
 REFUSED_PREFIXES = ("/moto-api", "/latest/")  # reset, dump and state endpoints; instance metadata
+REFUSED_BACKENDS = ("moto_api", "instance_metadata")
+# AWS's own request limits are far lower (SQS and SNS 256 KiB, EventBridge
+# 256 KiB, Kinesis PutRecords 10 MiB): a bigger body only fills our memory.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 CRASHED = "Your code's process stopped unexpectedly."
+GARBLED = (
+    "Your code wrote into the channel the grader uses to call your functions, "
+    "so grading could not go on. Leave the process's sockets and file descriptors alone."
+)
 
 
 def _quiet_handler():
@@ -46,12 +55,39 @@ def __getattr__(name):
 
 
 def guard(app):
-    """Refuse moto's own endpoints: over them a learner could wipe or read state."""
+    """Refuse moto's own endpoints (over them a learner could wipe or read
+    state) and bodies larger than any AWS API accepts.
+
+    `app` is moto's DomainDispatcherApplication: besides the path, ask it
+    where it would route the request, so no Host header, signature or path
+    spelling reaches the moto-api backend another way.
+    """
+
+    def refuse(start_response, status: str, text: bytes):
+        start_response(status, [("Content-Type", "text/plain"), ("Connection", "close")])
+        return [text]
+
+    def routes_to_refused_backend(environ) -> bool:
+        path = "/" + "/".join(part for part in environ.get("PATH_INFO", "").split("/") if part)
+        if path.startswith(REFUSED_PREFIXES):
+            return True
+        resolve, instances = getattr(app, "get_application", None), getattr(app, "app_instances", None)
+        if resolve is None or instances is None:
+            return False
+        target = resolve(environ)
+        return any(target is instances.get(name) for name in REFUSED_BACKENDS)
 
     def guarded(environ, start_response):
-        if environ.get("PATH_INFO", "").startswith(REFUSED_PREFIXES):
-            start_response("403 Forbidden", [("Content-Type", "text/plain")])
-            return [b"This emulator serves AWS APIs only.\n"]
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return refuse(start_response, "411 Length Required", b"Send a Content-Length.\n")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = MAX_REQUEST_BYTES + 1
+        if length > MAX_REQUEST_BYTES:
+            return refuse(start_response, "413 Request Entity Too Large", b"This request is larger than any AWS API accepts.\n")
+        if routes_to_refused_backend(environ):
+            return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
         return app(environ, start_response)
 
     return guarded
@@ -71,6 +107,7 @@ class SandboxLearner:
         self.gone = None  # the LearnerError every call raises once the process is gone
         self.limit: str | None = None  # "time" or the harness's limit name
         self.crashed = False
+        self.garbled = False  # the learner's code wrote on the channel (its process lives on)
 
     def _request(self, message: dict) -> Any:
         from labs.engine.scenario import LearnerError
@@ -88,10 +125,17 @@ class SandboxLearner:
             self.limit = "time"
             self.gone = LearnerError("timeout", self.time_limit_message)
             raise self.gone from None
-        except (EOFError, OSError, ValueError):
+        except (EOFError, OSError):
             self.crashed = True
             self.gone = LearnerError("crashed", CRASHED)
             raise self.gone from None
+        except ValueError:  # not JSON, or a frame too large
+            reply = None
+        if not isinstance(reply, dict) or not isinstance(reply.get("error", {}), dict):
+            # Only the learner's code can have written this: it shares the harness's process.
+            self.garbled = True
+            self.gone = LearnerError("crashed", GARBLED)
+            raise self.gone
         if "error" in reply:
             error = reply["error"] or {}
             learner_error = LearnerError(
@@ -147,7 +191,7 @@ def _accept_once(listener: socket.socket, path: str, box: dict, ready: threading
         ready.set()
 
 
-def serve(connection: socket.socket, dispatcher) -> None:
+def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> None:
     from werkzeug.serving import make_server
 
     prepare = wire.recv(connection)
@@ -161,7 +205,7 @@ def serve(connection: socket.socket, dispatcher) -> None:
     box: dict = {}
     rpc_ready = threading.Event()
     threading.Thread(target=_accept_once, args=(_listen_unix(rpc_path, 1), rpc_path, box, rpc_ready), daemon=True).start()
-    wire.send(connection, {"ready": True, "pid": os.getpid()})
+    wire.send(connection, {"ready": True, "pid": os.getpid(), "offline": offline})
 
     try:
         job = wire.recv(connection)
@@ -227,6 +271,8 @@ def grade(job: dict, box: dict, rpc_ready: threading.Event) -> dict:
         verdict.ended, verdict.error = "timeout", job["messages"]["time"]
     elif learner.limit is not None and learner.gone is not None:
         verdict.ended, verdict.error = "error", learner.gone.message
+    elif learner.garbled:
+        verdict.ended, verdict.error = "error", GARBLED
     elif learner.crashed:
         verdict.ended, verdict.error = "error", CRASHED
     return {"verdict": verdict.to_dict(), "learner": {"limit": learner.limit, "crashed": learner.crashed}}

@@ -40,8 +40,9 @@ def zygote_environment() -> dict[str, str]:
 class EmulatorRun:
     """A forked child ready to serve one run."""
 
-    def __init__(self, connection: socket.socket, pid: int):
+    def __init__(self, connection: socket.socket, pid: int, offline: bool = False):
         self.connection, self.pid = connection, pid
+        self.offline = offline  # in a network namespace of its own (zygote.leave_the_network)
 
     def close(self) -> None:
         try:
@@ -91,7 +92,7 @@ class WarmEmulator:
             connection.close()
             raise EmulatorUnavailable(f"the warm emulator did not fork a run: {exc}") from exc
         connection.settimeout(None)
-        return EmulatorRun(connection, int(reply["pid"]))
+        return EmulatorRun(connection, int(reply["pid"]), offline=bool(reply.get("offline")))
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:

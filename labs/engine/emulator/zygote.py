@@ -19,12 +19,38 @@ import threading
 
 PR_SET_PDEATHSIG = 1
 WARM_REGION = "us-east-1"
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 
 
 def _die_with_parent() -> None:
     import ctypes
 
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def leave_the_network() -> bool:
+    """Give this process a network namespace of its own, with nothing in it.
+
+    moto makes real HTTP requests on a learner's behalf (SNS http(s)
+    subscriptions, Firehose HTTP endpoints, EventBridge API destinations), and
+    this process is not sandboxed: without this a learner could make it reach
+    the database, Redis or anything else the worker can. The emulator serves
+    on Unix sockets, which a network namespace does not affect. Root can
+    unshare the network alone; any other uid needs a user namespace of its own
+    first (mapping only itself). Returns whether it worked.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return False
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+    return True
 
 
 def _exercise(client_for) -> None:
@@ -121,7 +147,7 @@ def main(control_path: str) -> None:
             listener.close()
             code = 0
             try:
-                child.serve(connection, dispatcher)
+                child.serve(connection, dispatcher, offline=leave_the_network())
             except BaseException:
                 import traceback
 

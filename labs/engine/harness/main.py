@@ -20,6 +20,7 @@ the emulator's state and the grader's records.
 import errno
 import json
 import linecache
+import math
 import os
 import resource
 import selectors
@@ -128,7 +129,7 @@ def apply_limits(limits):
         resource.setrlimit(which, (value, value))
 
     used = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_used = int(used.ru_utime + used.ru_stime) + 1
+    cpu_used = math.ceil(used.ru_utime + used.ru_stime)  # RLIMIT_CPU counts whole seconds of this process
     soft_cpu = cpu_used + int(limits["cpu_s"])
     hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]
     if hard_cpu == resource.RLIM_INFINITY or hard_cpu > soft_cpu + 1:
@@ -147,17 +148,38 @@ def _process_count():
         return 0
 
 
+def _failed_starting_a_process(exc):
+    """Whether an EAGAIN came from fork/clone (RLIMIT_NPROC), not a non-blocking socket.
+
+    The fork bomb's own children exit as soon as they fail, so counting
+    processes afterwards says nothing: look at the line that failed instead.
+    """
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    return any(word in line for word in ("fork", "spawn", "Popen")) or tb.tb_frame.f_code.co_name in ("_execute_child", "_launch")
+
+
 def classify_limit(exc, limits):
     """A resource limit the learner's code ran into, as (name, plain message), or None."""
+    processes = ("processes", f"Your code started more than {limits['processes']} processes or threads at once (the process limit).")
     if isinstance(exc, MemoryError):
         return "memory", f"Your code used more than {limits['memory_mib']} MiB of memory."
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return processes
     if isinstance(exc, OSError):
-        if exc.errno == errno.EAGAIN and _process_count() >= int(limits["processes"]) - 2:
-            return "processes", f"Your code started more than {limits['processes']} processes at once."
+        if exc.errno == errno.EAGAIN and (_failed_starting_a_process(exc) or _process_count() >= int(limits["processes"]) - 2):
+            return processes
         if exc.errno == errno.EFBIG:
             return "file_size", f"Your code wrote a file larger than {limits['file_mib']} MiB."
         if exc.errno == errno.ENOSPC:
-            return "disk", f"Your code filled its {limits['disk_mib']} MiB of scratch space."
+            return "disk", (
+                f"Your code filled its scratch space (/tmp holds at most {limits['disk_mib']} MiB "
+                f"in {limits.get('scratch_files', 'a limited number of')} files)."
+            )
     return None
 
 

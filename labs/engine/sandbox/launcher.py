@@ -80,7 +80,9 @@ def learner_environment(port: int, run_dir: str) -> dict[str, str]:
     }
 
 
-def bwrap_command(config: SandboxConfig, run_dir: str) -> list[str]:
+def bwrap_command(config: SandboxConfig, run_dir: str, scratch: str | None = None) -> list[str]:
+    """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
+    without one bubblewrap makes /tmp, capped in bytes but not in files."""
     python, needed = python_paths()
     command = [
         config.bwrap,
@@ -90,8 +92,11 @@ def bwrap_command(config: SandboxConfig, run_dir: str) -> list[str]:
         "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
         "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
         "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
-        "--size", str(config.limits.disk_mib * MIB), "--tmpfs", "/tmp",
     ]
+    if scratch:
+        command += ["--bind", scratch, "/tmp"]
+    else:
+        command += ["--size", str(config.limits.disk_mib * MIB), "--tmpfs", "/tmp"]
     for path in needed:
         command += ["--ro-bind", str(path), str(path)]
     command += [
@@ -128,9 +133,27 @@ def _drop_privileges(uid: int) -> None:
         os._exit(120)  # never go on as root
 
 
-def _preexec_bwrap(config: SandboxConfig, hidden: "mounts.Exposure"):
+def _scratch(config: SandboxConfig, path: str | None) -> "mounts.Scratch | None":
+    if path is None or os.geteuid() != 0:
+        return None
+    limits = config.limits
+    return mounts.Scratch(path, size_bytes=limits.disk_mib * MIB, files=limits.scratch_files, uid=config.uid)
+
+
+def _scratch_dir(run_dir: str) -> str | None:
+    """Where the run's scratch tmpfs is mounted (root only; empty on the host)."""
+    if os.geteuid() != 0:
+        return None
+    path = os.path.join(run_dir, "tmp")
+    os.mkdir(path, 0o700)
+    return path
+
+
+def _preexec_bwrap(config: SandboxConfig, hidden: "mounts.Exposure", scratch: str | None = None):
+    tmpfs = _scratch(config, scratch)
+
     def preexec():
-        hidden.apply()  # root only: a private mount namespace that exposes the python install
+        hidden.apply(tmpfs)  # root only: a private mount namespace exposing the python install, and /tmp
         _drop_privileges(config.uid)
         _launch_rlimits(config.limits)
         mounts.prctl(PR_SET_NO_NEW_PRIVS, 1)
@@ -138,11 +161,14 @@ def _preexec_bwrap(config: SandboxConfig, hidden: "mounts.Exposure"):
     return preexec
 
 
-def _preexec_fallback(config: SandboxConfig, run_dir: str, scratch: str, port: int):
+def _preexec_fallback(config: SandboxConfig, run_dir: str, scratch: str, port: int, hidden: "mounts.Exposure"):
     python, needed = python_paths()
     readable = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/dev/null", "/dev/urandom", *map(str, needed), str(HARNESS_DIR), run_dir]
+    tmpfs = _scratch(config, scratch)
 
     def preexec():
+        hidden.apply(tmpfs)  # root only: exposes the python install; a capped tmpfs for scratch
+        os.chdir(scratch)  # the cwd Popen set is the directory under the new tmpfs
         _drop_privileges(config.uid)
         _launch_rlimits(config.limits)
         mounts.prctl(PR_SET_NO_NEW_PRIVS, 1)
@@ -167,12 +193,13 @@ def _probe_bwrap(config: SandboxConfig) -> str:
         return f"bubblewrap not found at {config.bwrap}"
     with tempfile.TemporaryDirectory(prefix="redrive-probe-") as run_dir:
         os.chmod(run_dir, 0o711)
-        command = bwrap_command(config, run_dir)
+        scratch = _scratch_dir(run_dir)
+        command = bwrap_command(config, run_dir, scratch)
         command[command.index("--") + 1 :] = ["/bin/true"]
         exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
         try:
             done = subprocess.run(
-                command, preexec_fn=_preexec_bwrap(config, exposure), env={"PATH": "/usr/bin:/bin"},
+                command, preexec_fn=_preexec_bwrap(config, exposure, scratch), env={"PATH": "/usr/bin:/bin"},
                 capture_output=True, timeout=20, pass_fds=exposure.fds,
             )
         except (OSError, subprocess.SubprocessError) as exc:
@@ -205,14 +232,15 @@ class Launcher:
                 "(SANDBOX_REQUIRE_ISOLATION=1 makes it an error). !!!",
                 problem,
             )
-        self._exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid) if self.isolated else None
+        self._exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
 
     def start(self, run_dir: str) -> subprocess.Popen:
         """Start a harness that will serve the emulator and RPC sockets in run_dir."""
         if self.isolated:
+            scratch = _scratch_dir(run_dir)
             return subprocess.Popen(
-                bwrap_command(self.config, run_dir),
-                preexec_fn=_preexec_bwrap(self.config, self._exposure),
+                bwrap_command(self.config, run_dir, scratch),
+                preexec_fn=_preexec_bwrap(self.config, self._exposure, scratch),
                 pass_fds=self._exposure.fds,
                 env={"PATH": "/usr/bin:/bin"},
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -226,7 +254,7 @@ class Launcher:
         env.update(HOME=scratch, TMPDIR=scratch)
         return subprocess.Popen(
             [str(python), "-I", str(HARNESS_DIR / "main.py")],
-            preexec_fn=_preexec_fallback(self.config, run_dir, scratch, port),
+            preexec_fn=_preexec_fallback(self.config, run_dir, scratch, port, self._exposure),
             env=env, cwd=scratch,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -8,6 +8,11 @@ closed directory and binds back only the directories the sandbox needs (by
 way of staging mount points made beforehand: a mount cannot be bound straight
 from an fd opened in the old namespace). Only that child and the sandbox see
 the change.
+
+The same private namespace gives the learner's scratch space its own tmpfs,
+capped in bytes AND in files: bubblewrap's --size caps only bytes, and empty
+files cost none, so without nr_inodes a loop of os.open() fills kernel memory
+with millions of inodes.
 """
 
 import ctypes
@@ -46,6 +51,18 @@ def _closed_ancestor(path: Path, uid: int) -> Path | None:
     return None
 
 
+class Scratch:
+    """A tmpfs for one run's /tmp, mounted over `path` in the launching child's
+    own mount namespace (so it vanishes with the sandbox). Root only."""
+
+    def __init__(self, path: str, *, size_bytes: int, files: int, uid: int):
+        self.path, self.size_bytes, self.files, self.uid = path, size_bytes, files, uid
+
+    def mount(self) -> None:
+        options = f"size={self.size_bytes},nr_inodes={self.files},mode=0700,uid={self.uid},gid={self.uid}"
+        _mount("tmpfs", self.path, "tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
 class Exposure:
     def __init__(self, masks: list[str], binds: list[tuple[str, str]], staging: str | None = None):
         self.masks, self.binds, self.staging = masks, binds, staging
@@ -74,9 +91,9 @@ class Exposure:
         masks = [m for m in masks if not any(Path(o) in Path(m).parents for o in masks)]
         return cls(masks, binds, staging)
 
-    def apply(self) -> None:
+    def apply(self, scratch: "Scratch | None" = None) -> None:
         """In the forked child, as root, before dropping privileges."""
-        if not self.masks:
+        if not self.masks and scratch is None:
             return
         _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -89,6 +106,8 @@ class Exposure:
             os.makedirs(path, mode=0o755, exist_ok=True)
             _mount(stage, path, None, MS_BIND | MS_REC)
         os.umask(old_umask)
+        if scratch is not None:
+            scratch.mount()
 
     def close(self) -> None:
         if self.staging:
