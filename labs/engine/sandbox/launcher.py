@@ -53,7 +53,9 @@ class SandboxConfig:
 
 def python_paths() -> tuple[Path, list[Path]]:
     """The interpreter to run and the directories it needs (venv and base install)."""
-    executable = Path(sys.prefix) / "bin" / "python"
+    # The venv's own path, resolved: a venv reached through a symlink is bound
+    # at its real location, and only that location exists inside the sandbox.
+    executable = Path(sys.prefix).resolve() / "bin" / "python"
     if not executable.exists():
         executable = Path(sys.executable)
     needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
