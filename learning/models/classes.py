@@ -70,6 +70,7 @@ class Assignment(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     lesson = models.ForeignKey("learning.Lesson", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     lab = models.ForeignKey("labs.Lab", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    deck = models.ForeignKey("flashcards.Deck", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField()
     # Decks only: done once `deck_target_count` cards are reviewed (or mastered);
     # no count means every card in the deck.
@@ -82,10 +83,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["classroom", "lesson"], name="one_assignment_per_class_lesson"),
             models.UniqueConstraint(fields=["classroom", "lab"], name="one_assignment_per_class_lab"),
+            models.UniqueConstraint(fields=["classroom", "deck"], name="one_assignment_per_class_deck"),
             models.CheckConstraint(
-                condition=(Q(kind="lesson", lesson__isnull=False, lab__isnull=True))
-                | Q(kind="lab", lab__isnull=False, lesson__isnull=True)
-                | Q(kind="deck", lesson__isnull=True, lab__isnull=True),
+                condition=(Q(kind="lesson", lesson__isnull=False, lab__isnull=True, deck__isnull=True))
+                | Q(kind="lab", lab__isnull=False, lesson__isnull=True, deck__isnull=True)
+                | Q(kind="deck", deck__isnull=False, lesson__isnull=True, lab__isnull=True),
                 name="assignment_item_matches_kind",
             ),
         ]
@@ -95,7 +97,7 @@ class Assignment(models.Model):
 
     @property
     def item(self):
-        return {"lesson": self.lesson, "lab": self.lab}.get(self.kind) or getattr(self, "deck", None)
+        return {"lesson": self.lesson, "lab": self.lab, "deck": self.deck}.get(self.kind)
 
     @property
     def title(self) -> str:

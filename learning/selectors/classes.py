@@ -7,7 +7,6 @@ labs assigned in such a class. Anything else does not exist for them (404).
 
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from learning.models import Assignment, ClassMembership, Classroom, Lesson, UserTimezone
@@ -15,14 +14,6 @@ from learning.models import Assignment, ClassMembership, Classroom, Lesson, User
 UTC = ZoneInfo("UTC")
 STUDENT = ClassMembership.Role.STUDENT
 INSTRUCTOR = ClassMembership.Role.INSTRUCTOR
-
-
-def deck_model():
-    """flashcards.Deck when the flashcards app provides it, else None."""
-    try:
-        return apps.get_model("flashcards", "Deck")
-    except LookupError:
-        return None
 
 
 def user_timezone_for(*, user) -> ZoneInfo:
@@ -103,8 +94,7 @@ def student_of_class(*, classroom: Classroom, user_id: int):
 
 
 def assignments_of(*, classroom: Classroom) -> list[Assignment]:
-    related = ["lesson", "lab"] + (["deck"] if deck_model() is not None else [])
-    return list(Assignment.objects.filter(classroom=classroom).select_related(*related).order_by("due_at", "id"))
+    return list(Assignment.objects.filter(classroom=classroom).select_related("lesson", "lab", "deck").order_by("due_at", "id"))
 
 
 def lab_assignment_for(*, classroom: Classroom, slug: str) -> Assignment | None:
@@ -128,14 +118,11 @@ def instructor_can_view_submission(*, user, submission) -> bool:
 
 def assignable_items() -> dict[str, list]:
     """What the add-assignment form offers, per kind."""
+    from flashcards.models import Deck
     from labs.models import Lab
 
-    items = {
+    return {
         "lesson": list(Lesson.objects.filter(is_active=True, module__is_active=True).only("slug", "title")),
         "lab": list(Lab.objects.filter(is_active=True).only("slug", "title")),
-        "deck": [],
+        "deck": list(Deck.objects.filter(is_active=True).only("slug", "title").order_by("title")),
     }
-    model = deck_model()
-    if model is not None:
-        items["deck"] = list(model.objects.filter(is_active=True).only("slug", "title").order_by("title"))
-    return items

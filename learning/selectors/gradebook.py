@@ -266,12 +266,11 @@ def learner_work_for(*, user, now: datetime) -> dict[str, list[Cell]]:
     groups: dict[str, list[Cell]] = defaultdict(list)
     if not user.is_authenticated:
         return groups
-    from learning.selectors.classes import STUDENT, deck_model
+    from learning.selectors.classes import STUDENT
 
-    related = ["classroom", "lesson", "lab"] + (["deck"] if deck_model() is not None else [])
     assignments = list(
         Assignment.objects.filter(classroom__memberships__user=user, classroom__memberships__role=STUDENT)
-        .select_related(*related)
+        .select_related("classroom", "lesson", "lab", "deck")
         .order_by("due_at", "id")
     )
     cells = cells_for(assignments=assignments, user_ids=[user.id], now=now)

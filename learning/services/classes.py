@@ -160,12 +160,9 @@ def _item_for(kind: str, slug: str):
     elif kind == Assignment.Kind.LAB:
         item = Lab.objects.filter(slug=slug, is_active=True).first()
     else:
-        from learning.selectors.classes import deck_model
+        from flashcards.models import Deck
 
-        model = deck_model()
-        if model is None:
-            raise ClassError("Decks cannot be assigned yet: flashcards are not installed on this site.")
-        item = model.objects.filter(slug=slug, is_active=True).first()
+        item = Deck.objects.filter(slug=slug, is_active=True).first()
     if item is None:
         raise ClassError(f"No {kind} has the slug “{slug}”.")
     return item
