@@ -2,9 +2,15 @@
 submission factory, and a stand-in engine for tests of the pipeline itself.
 Tests that need the real sandbox use labs.engine unpatched."""
 
-import sys
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
 import types
 from itertools import count
+from pathlib import Path
 
 import pytest
 
@@ -105,47 +111,11 @@ class FakeEngine:
         return types.SimpleNamespace(to_dict=lambda: dict(result))
 
 
-def _ensure_engine_module(monkeypatch):
-    """Until labs.engine exists in this tree, stand in a module with its interface."""
-    try:
-        import labs.engine  # noqa: F401
-        import labs.engine.flow  # noqa: F401
-    except ImportError:
-        from learning.content.diagrams import Edge, Flow, Node
-
-        def flow_to_diagram(flow):
-            nodes = [Node(n["id"], n.get("label", n["id"]), n.get("kind", "service")) for n in flow["nodes"]]
-            edges = []
-            for event in flow.get("events", []):
-                path = event.get("path", [])
-                for a, b in zip(path, path[1:]):
-                    edges.append(Edge(a, b, event.get("label", ""), tone={"ok": "ok", "bad": "bad"}.get(event.get("outcome"), "")))
-            return Flow(flow.get("summary") or "Message flow", nodes, edges)
-
-        engine = types.ModuleType("labs.engine")
-        engine.grade_lab = lambda lab, code: None
-        flow_module = types.ModuleType("labs.engine.flow")
-        flow_module.flow_to_diagram = flow_to_diagram
-        engine.flow = flow_module
-        monkeypatch.setitem(sys.modules, "labs.engine", engine)
-        monkeypatch.setitem(sys.modules, "labs.engine.flow", flow_module)
-        import labs
-
-        monkeypatch.setattr(labs, "engine", engine, raising=False)
-
-
 @pytest.fixture
 def fake_engine(monkeypatch):
-    _ensure_engine_module(monkeypatch)
     fake = FakeEngine()
     monkeypatch.setattr("labs.engine.grade_lab", fake.grade_lab)
     return fake
-
-
-@pytest.fixture
-def engine_flow(monkeypatch):
-    """flow_to_diagram available (real or stand-in) without replacing grading."""
-    _ensure_engine_module(monkeypatch)
 
 
 class Broker:
@@ -171,13 +141,6 @@ def broker(monkeypatch):
 
 # --- Real brokers and workers ------------------------------------------------
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 

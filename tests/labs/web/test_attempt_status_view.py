@@ -8,7 +8,7 @@ def test_it_keeps_polling_while_active(alice_client, alice, lab, make_submission
     assert 'hx-trigger="every 1s"' in response.content.decode()
 
 
-def test_it_stops_polling_with_286_when_finished_and_updates_history_and_solution(alice_client, alice, lab, make_submission, engine_flow):
+def test_it_stops_polling_with_286_when_finished_and_updates_history_and_solution(alice_client, alice, lab, make_submission):
     data = verdict(passed=True)
     submission = make_submission(user=alice, lab=lab, status="passed", score=1.0, checkpoints=data["checkpoints"], flow=data["flow"])
     response = alice_client.get(f"/labs/{lab.slug}/attempts/{submission.id}/status/", headers={"HX-Request": "true"})

@@ -23,7 +23,7 @@ def test_the_editor_says_how_to_leave_it_by_keyboard(alice_client, lab):
     assert 'role="status"' in body  # the run announcement is a live region
 
 
-def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_client, alice, lab, make_submission, engine_flow):
+def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_client, alice, lab, make_submission):
     data = verdict(passed=False, output="printed by the learner\n")
     make_submission(user=alice, lab=lab, status="failed", score=0.5, code="x = 'mine'", checkpoints=data["checkpoints"], flow=data["flow"], output=data["output"])
     body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
