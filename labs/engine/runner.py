@@ -176,7 +176,7 @@ class Engine:
     def _make_slot(self) -> Slot:
         run_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
         os.chmod(run_dir, 0o711)
-        emulator = self.emulator.fork(run_dir)
+        emulator = self.emulator.fork(run_dir, memory_mib=self.config.limits.emulator_mib)
         try:
             self._check_offline(emulator)
             with _sandboxes_lock:

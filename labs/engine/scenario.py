@@ -32,6 +32,10 @@ from labs.engine.verdict import Checkpoint, Verdict
 
 REGION = "us-east-1"
 ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
+EMULATOR_FULL = (
+    "Your code filled the emulator's memory (too many or too large messages or resources), "
+    "so grading could not go on."
+)
 FLOW_OUTCOMES = ("ok", "bad", "dropped", "dlq")
 
 
@@ -401,6 +405,8 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
         else:
             logging.getLogger(__name__).warning("grader let a learner %s error escape: %r", error.kind, error)
             verdict.ended, verdict.error = "error", f"Your code failed and grading could not go on: {error.describe()}"
+    except MemoryError:  # the emulator's memory limit: only what the learner stored can fill it
+        verdict.ended, verdict.error = "error", EMULATOR_FULL
     except Exception:
         logging.getLogger(__name__).exception("grader raised")
         verdict.ended, verdict.error = "error", ENGINE_FAILED

@@ -1,7 +1,7 @@
 """One run's private emulator and grader, in a child forked from the warm zygote.
 
 Protocol with the worker (over the inherited control connection, labs/engine/wire.py):
-    worker -> {"op": "prepare", "dir": run_dir}
+    worker -> {"op": "prepare", "dir": run_dir, "memory_mib": N|None}
     child  -> {"ready": true, "pid": pid, "offline": bool}   (emulator.sock and rpc.sock now listen in run_dir;
                                                 offline: this process has a network namespace of its own)
     worker -> {"op": "grade", "slug", "time_limit_s", "grader_files", "code", "limits"}
@@ -196,6 +196,13 @@ def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> No
 
     prepare = wire.recv(connection)
     run_dir = prepare["dir"]
+    if prepare.get("memory_mib"):
+        # What the learner stores through the API (messages, queues, ...) lives
+        # here, outside the sandbox's limits: cap it too.
+        import resource
+
+        cap = int(prepare["memory_mib"]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     server = make_server(
         "unix://" + os.path.join(run_dir, "emulator.sock"), 0, guard(dispatcher), threaded=True, request_handler=_quiet_handler()
     )

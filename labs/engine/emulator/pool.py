@@ -79,14 +79,14 @@ class WarmEmulator:
                 raise EmulatorUnavailable("the warm emulator did not start in time")
             time.sleep(0.01)
 
-    def fork(self, run_dir: str) -> EmulatorRun:
+    def fork(self, run_dir: str, *, memory_mib: int | None = None) -> EmulatorRun:
         if not self.alive():
             self.start()
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.settimeout(20)
         try:
             connection.connect(self.control_path)
-            wire.send(connection, {"op": "prepare", "dir": run_dir})
+            wire.send(connection, {"op": "prepare", "dir": run_dir, "memory_mib": memory_mib})
             reply = wire.recv(connection)
         except (OSError, EOFError, ValueError) as exc:
             connection.close()

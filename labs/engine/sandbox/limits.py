@@ -22,6 +22,9 @@ class Limits:
     disk_mib: int = 64  # size of the private tmpfs at /tmp
     scratch_files: int = 16384  # inodes in that tmpfs (empty files cost no space, only kernel memory)
     output_bytes: int = 64 * 1024  # stdout+stderr kept (the rest is read and dropped)
+    # RLIMIT_AS of the run's emulator and grader process (outside the sandbox,
+    # about 350 MiB at rest): what a learner stores through the API lives there.
+    emulator_mib: int = 2048
 
     @property
     def cpu_s(self) -> int:

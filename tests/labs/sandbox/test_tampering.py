@@ -162,3 +162,18 @@ def handler(event):
     assert graded.data["status"] == "error", graded.data
     assert "wrote into the channel the grader uses" in graded.data["error"], graded.data
     assert_engine_still_grades()
+
+
+def test_what_a_learner_stores_in_the_emulator_is_capped(engine):
+    """The emulator runs outside the sandbox: its memory has a limit of its own."""
+    import time
+
+    grade(GOOD)
+    deadline = time.monotonic() + 10
+    while not engine._spares and time.monotonic() < deadline:
+        time.sleep(0.05)
+    emulator_pid = engine._spares[0].emulator.pid
+    with open(f"/proc/{emulator_pid}/limits") as f:
+        address_space = next(line for line in f if line.startswith("Max address space"))
+
+    assert address_space.split()[3:5] == [str(2048 * 1024 * 1024)] * 2, address_space
