@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F
 
 from flashcards.content.cloze import cloze_side
 from flashcards.models import Card, Deck
@@ -17,7 +18,7 @@ CSV_COLUMNS = ["id", "front", "back", "tags", "lesson", "mine"]
 
 
 def _cards(user, deck: Deck):
-    return cards_visible_to(user=user).filter(deck=deck, is_active=True).select_related("lesson").order_by("owner_id", "position", "id")
+    return cards_visible_to(user=user).filter(deck=deck, is_active=True).select_related("lesson").order_by(F("owner_id").asc(nulls_first=True), "position", "id")
 
 
 def _sides(card: Card) -> tuple[str, str]:

@@ -10,6 +10,7 @@ def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
     are never deleted: learners' review logs point at them.
     """
     from flashcards.models import Card, Deck
+    from flashcards.services.states import states_studied_refresh
     from learning.models import Lesson, Module
 
     # Free every slug first so that swaps and renames never trip the unique index.
@@ -58,6 +59,7 @@ def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
                 changed += 1
     retired_cards = Card.objects.filter(owner__isnull=True, is_active=True).exclude(stable_id__in=seen).update(is_active=False)
     retired_decks = Deck.objects.exclude(stable_id__in=[d.stable_id for d in decks]).update(is_active=False)
+    states_studied_refresh()  # cards and decks that came or went
     return {
         "decks": len(decks),
         "cards": len(seen),

@@ -6,6 +6,7 @@ undone exactly and parameters optimized later. All times are UTC."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 
 class State(models.IntegerChoices):
@@ -43,10 +44,18 @@ class CardState(models.Model):
     suspended = models.BooleanField(default=False)
     buried_until = models.DateTimeField(null=True, blank=True)
     is_leech = models.BooleanField(default=False)
+    # Whether the learner studies the card at all: the card and its deck are
+    # active and the deck is not paused. Kept here (by deck_pause, the course
+    # sync and card edits) so that "what is due" reads one table through one index.
+    studied = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
-        indexes = [models.Index(fields=["user", "state", "due"], name="cardstate_user_state_due")]
+        indexes = [
+            models.Index(
+                fields=["user", "state", "due"], name="cardstate_due_studied", condition=Q(studied=True, suspended=False)
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}/{self.card_id}: {self.get_state_display()}"

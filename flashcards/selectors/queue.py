@@ -10,16 +10,18 @@ learning cards due within LEARN_AHEAD are shown early, as Anki does.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 
-from flashcards.models import Card, CardState, ReviewLog
+from flashcards.models import Card, CardState, StudyPreferences
 from flashcards.models.study import State
+from flashcards.selectors import queue_sql
 from flashcards.selectors.cards import studied_scope
 from learning.models import LessonProgress
 
 LEARN_AHEAD = timedelta(minutes=20)
+DEFAULT_NEW = StudyPreferences._meta.get_field("new_per_day").default
+DEFAULT_REVIEWS = StudyPreferences._meta.get_field("reviews_per_day").default
 
 
 def day_start(now: datetime) -> datetime:
@@ -52,11 +54,9 @@ def _not_buried(now: datetime) -> Q:
 
 
 def _states(*, user, now: datetime):
-    return (
-        CardState.objects.filter(user=user, suspended=False)
-        .filter(_not_buried(now))
-        .filter(studied_scope(user=user, prefix="card__"))
-    )
+    # `studied` stands for studied_scope() on the card (see CardState.studied),
+    # so this reads only card states, through the partial index on (user, state, due).
+    return CardState.objects.filter(user=user, studied=True, suspended=False).filter(_not_buried(now))
 
 
 def _learning(*, user, now: datetime, ahead: timedelta = timedelta(0)):
@@ -81,69 +81,65 @@ def new_cards_for(*, user, now: datetime):
     )
 
 
-def _count(qs) -> Coalesce:
-    """COUNT(*) of `qs` as a scalar subquery, so several counts share one query."""
-    return Coalesce(Subquery(qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]), 0)
-
-
-def due_counts_for(*, user, now: datetime, prefs) -> DueCounts:
-    """Everything due, in one query: each count is a scalar subquery."""
-    today = ReviewLog.objects.filter(user=user, reviewed_at__gte=day_start(now))
-    row = (
-        get_user_model().objects.filter(pk=user.pk)
-        .annotate(
-            c_learning=_count(_learning(user=user, now=now)),
-            c_review=_count(_reviews(user=user, now=now)),
-            c_new=_count(new_cards_for(user=user, now=now)),
-            c_done=_count(today),
-            c_done_new=_count(today.filter(state_before=State.NEW)),
-            c_done_review=_count(today.filter(state_before=State.REVIEW)),
-        )
-        .values("c_learning", "c_review", "c_new", "c_done", "c_done_new", "c_done_review")
-        .get()
+def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
+    """Everything due, in one query (queue_sql.counts_row), which also reads the
+    daily limits when `prefs` is not given."""
+    learning, review, new, done, done_new, done_review, new_per_day, reviews_per_day = queue_sql.counts_row(
+        user_id=user.pk, now=now, day=day_start(now)
     )
-    new_left = max(0, prefs.new_per_day - row["c_done_new"])
-    review_left = max(0, prefs.reviews_per_day - row["c_done_review"])
+    if prefs is not None:
+        new_per_day, reviews_per_day = prefs.new_per_day, prefs.reviews_per_day
+    new_left = max(0, (DEFAULT_NEW if new_per_day is None else new_per_day) - done_new)
+    review_left = max(0, (DEFAULT_REVIEWS if reviews_per_day is None else reviews_per_day) - done_review)
     return DueCounts(
-        learning=row["c_learning"],
-        review=min(row["c_review"], review_left),
-        new=min(row["c_new"], new_left),
+        learning=learning,
+        review=min(review, review_left),
+        new=min(new, new_left),
         new_left=new_left,
         review_left=review_left,
-        done_today=row["c_done"],
+        done_today=done,
     )
 
 
-def _lowest_retrievability_first(qs, now: datetime):
-    # R falls as (now - last_review) / stability grows, so the largest ratio goes first.
-    ratio = ExpressionWrapper((Value(now.timestamp()) - F("last_review_ts")) / F("stability"), output_field=FloatField())
-    return qs.annotate(elapsed_ratio=ratio).order_by("-elapsed_ratio", "id")
+_RELATED = ("card", "card__deck", "card__lesson")
 
 
-def next_card_for(*, user, now: datetime, prefs, counts: DueCounts | None = None) -> QueueItem | None:
+def _state_item(query: tuple[str, list], kind: str) -> QueueItem | None:
+    """The state (with its card) whose id the SQL picks, fetched in the same query."""
+    sql, params = query
+    state = CardState.objects.select_related(*_RELATED).filter(pk=RawSQL(f"({sql})", params)).first()
+    return QueueItem(state.card, state, kind) if state else None
+
+
+def _new_item(*, user, now: datetime) -> QueueItem | None:
+    sql, params = queue_sql.first_new_card(user_id=user.pk, now=now)
+    card = Card.objects.select_related("deck", "lesson").filter(pk=RawSQL(f"({sql})", params)).first()
+    if card is None:
+        return None
+    # Usually None: a state row exists for a new card only once it was suspended or buried.
+    return QueueItem(card, CardState.objects.filter(user=user, card=card).first(), "new")
+
+
+def next_card_for(*, user, now: datetime, prefs=None, counts: DueCounts | None = None) -> QueueItem | None:
+    """The card to study now, or None. The counts (due_counts_for) decide which
+    kind comes next, so this costs one more query."""
     counts = counts or due_counts_for(user=user, now=now, prefs=prefs)
-    related = ("card", "card__deck", "card__lesson")
     if counts.learning:
-        state = _learning(user=user, now=now).select_related(*related).order_by("due", "id").first()
-        if state:
-            return QueueItem(state.card, state, "learning")
-    review = None
-    if counts.review:
-        review = _lowest_retrievability_first(_reviews(user=user, now=now), now).select_related(*related).first()
+        item = _state_item(queue_sql.first_learning(user_id=user.pk, now=now, until=now), "learning")
+        if item:
+            return item
     if counts.new:
         # Spread new cards evenly among the reviews left today.
         gap = 1 + counts.review // max(1, counts.new)
-        if review is None or counts.done_today % gap == gap - 1:
-            card = new_cards_for(user=user, now=now).select_related("deck", "lesson").first()
-            if card:
-                state = CardState.objects.filter(user=user, card=card).first()
-                return QueueItem(card, state, "new")
-    if review:
-        return QueueItem(review.card, review, "review")
-    state = _learning(user=user, now=now, ahead=LEARN_AHEAD).select_related(*related).order_by("due", "id").first()
-    if state:
-        return QueueItem(state.card, state, "learning")
-    return None
+        if not counts.review or counts.done_today % gap == gap - 1:
+            item = _new_item(user=user, now=now)
+            if item:
+                return item
+    if counts.review:
+        item = _state_item(queue_sql.lowest_retrievability(user_id=user.pk, now=now), "review")
+        if item:
+            return item
+    return _state_item(queue_sql.first_learning(user_id=user.pk, now=now, until=now + LEARN_AHEAD), "learning")
 
 
 def next_learning_due(*, user, now: datetime) -> datetime | None:
@@ -154,6 +150,4 @@ def next_learning_due(*, user, now: datetime) -> datetime | None:
 
 def due_badge_for(*, user, now: datetime) -> int:
     """The number in the navigation: what the learner could study right now."""
-    from flashcards.selectors.preferences import study_preferences_for
-
-    return due_counts_for(user=user, now=now, prefs=study_preferences_for(user=user)).total
+    return due_counts_for(user=user, now=now).total

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from flashcards.models import Card, CardState, Deck
 from flashcards.selectors.queue import day_start
+from flashcards.services.states import state_for_update, states_studied_refresh
 from learning.content.markdown import render_markdown
 from learning.content.problems import Problems
 
@@ -71,9 +72,12 @@ def card_edit(*, user, card: Card, front: str, back: str, tags=(), deck: Deck | 
     card.front, card.back = _check(front, back)
     card.front_html, card.back_html = _render(card.front), _render(card.back)
     card.tags = clean_tags(tags)
-    if deck is not None and deck.is_active:
+    moved = deck is not None and deck.is_active and deck.id != card.deck_id
+    if moved:
         card.deck = deck
     card.save()
+    if moved:
+        states_studied_refresh(cards=[card])  # the new deck may be paused
     return card
 
 
@@ -84,8 +88,7 @@ def card_delete(*, user, card: Card) -> None:
 
 
 def _state(user, card) -> CardState:
-    state, _ = CardState.objects.select_for_update().get_or_create(user=user, card=card)
-    return state
+    return state_for_update(user=user, card=card)
 
 
 def card_suspend(*, user, card: Card, suspended: bool = True) -> CardState:

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from flashcards.models import Card, CardState, ReviewLog
+from flashcards.models import Card, CardState, ReviewLog, StudyPreferences
+from flashcards.services.states import state_for_update, studied_for
 from flashcards.models.study import State
 from flashcards.scheduling import apply_fsrs, scheduler_for, to_fsrs
 from flashcards.selectors.preferences import study_preferences_for
@@ -42,19 +43,6 @@ def _decode(snapshot: dict) -> dict:
     return decoded
 
 
-def _locked_state(*, user, card: Card) -> CardState:
-    """The learner's CardState for `card`, locked FOR UPDATE; created (NEW) if missing.
-    Must be called inside a transaction."""
-    state = CardState.objects.select_for_update().filter(user=user, card=card).first()
-    if state is None:
-        try:
-            with transaction.atomic():
-                return CardState.objects.create(user=user, card=card)
-        except IntegrityError:  # a double submit raced us to it
-            state = CardState.objects.select_for_update().get(user=user, card=card)
-    return state
-
-
 def parse_rating(value) -> int:
     try:
         rating = int(value)
@@ -77,35 +65,81 @@ def parse_duration(value) -> int | None:
     return min(duration, MAX_DURATION_MS)
 
 
+# Written by a review; everything else on the row (suspended by hand, studied)
+# is left alone unless the review makes the card a leech.
+_REVIEW_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "last_review_ts", "reps", "lapses", "buried_until")
+_ATTEMPTS = 5
+
+
+class _Raced(Exception):
+    """Another review of the same card was saved between our read and our write."""
+
+
+def _read_state(*, user, card: Card):
+    """(the learner's CardState for the card or an unsaved NEW one, their preferences), in one query."""
+    state = CardState.objects.filter(user=user, card=card).select_related("user__study_preferences").first()
+    if state is None:
+        return CardState(user=user, card=card, studied=studied_for(user=user, card=card)), study_preferences_for(user=user)
+    try:
+        prefs = state.user.study_preferences
+    except StudyPreferences.DoesNotExist:
+        prefs = study_preferences_for(user=user)
+    state.user = user
+    return state, prefs
+
+
 def card_review(*, user, card: Card, rating, duration_ms=None, now: datetime | None = None) -> ReviewResult:
     """Schedule `card` for `user` after a rating of 1-4 and log the review.
 
     The caller has checked that the user may see the card (selectors.cards).
-    Raises InvalidReview for a bad rating or duration.
+    Raises InvalidReview for a bad rating or duration. No lock is held while
+    fsrs computes: the write is a conditional UPDATE on the state that was
+    read (its reps and due), and a review that lost a race starts again from
+    the state the winner saved.
     """
     rating = parse_rating(rating)
     duration_ms = parse_duration(duration_ms)
     now = now or timezone.now()
-    prefs = study_preferences_for(user=user)
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now)
+        except _Raced:
+            continue
+    raise InvalidReview("this card is being reviewed elsewhere at the same moment; try again")
+
+
+def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime) -> ReviewResult:
+    state, prefs = _read_state(user=user, card=card)
+    before = state.snapshot()
+    reviewed, _log = scheduler_for(prefs).review_card(
+        to_fsrs(state, now=now), fsrs.Rating(rating), review_datetime=now, review_duration=duration_ms
+    )
+    apply_fsrs(state, reviewed)
+    state.reps += 1
+    state.buried_until = None
+    became_leech = False
+    if before["state"] == State.REVIEW and rating == fsrs.Rating.Again:
+        state.lapses += 1
+        threshold = prefs.leech_threshold
+        # Anki's rule: a leech at the threshold, and again every half threshold after.
+        if state.lapses >= threshold and (state.lapses - threshold) % max(1, threshold // 2) == 0:
+            became_leech = True
+            state.is_leech = True
+            state.suspended = True
+    fields = _REVIEW_FIELDS + (("is_leech", "suspended") if became_leech else ())
     with transaction.atomic():
-        state = _locked_state(user=user, card=card)
-        before = state.snapshot()
-        reviewed, _log = scheduler_for(prefs).review_card(
-            to_fsrs(state, now=now), fsrs.Rating(rating), review_datetime=now, review_duration=duration_ms
-        )
-        apply_fsrs(state, reviewed)
-        state.reps += 1
-        state.buried_until = None
-        became_leech = False
-        if before["state"] == State.REVIEW and rating == fsrs.Rating.Again:
-            state.lapses += 1
-            threshold = prefs.leech_threshold
-            # Anki's rule: a leech at the threshold, and again every half threshold after.
-            if state.lapses >= threshold and (state.lapses - threshold) % max(1, threshold // 2) == 0:
-                became_leech = True
-                state.is_leech = True
-                state.suspended = True
-        state.save()
+        if state.pk is None:
+            try:
+                with transaction.atomic():
+                    state.save(force_insert=True)
+            except IntegrityError:  # a first review of this card from elsewhere got in first
+                raise _Raced from None
+        else:
+            claimed = CardState.objects.filter(pk=state.pk, reps=before["reps"], due=before["due"]).update(
+                **{name: getattr(state, name) for name in fields}
+            )
+            if claimed != 1:
+                raise _Raced
         log = ReviewLog.objects.create(
             user=user,
             card=card,
@@ -129,7 +163,7 @@ def review_undo(*, user) -> Card | None:
         log = ReviewLog.objects.select_for_update().filter(user=user).order_by("-reviewed_at", "-id").first()
         if log is None:
             return None
-        state = _locked_state(user=user, card=log.card)
+        state = state_for_update(user=user, card=log.card)
         for key, value in _decode(log.before).items():
             setattr(state, key, value)
         state.save()

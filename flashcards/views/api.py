@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from flashcards.scheduling import interval_label
 from flashcards.selectors.cards import card_for_user
-from flashcards.selectors.preferences import study_preferences_for
 from flashcards.selectors.queue import due_counts_for, next_card_for
 from flashcards.services.reviews import InvalidReview, card_review
 from learning.api_auth import api_login_required
@@ -22,9 +21,8 @@ def _bad(message: str) -> JsonResponse:
 @api_login_required
 def due(request):
     user, now = request.user, timezone.now()
-    prefs = study_preferences_for(user=user)
-    counts = due_counts_for(user=user, now=now, prefs=prefs)
-    item = next_card_for(user=user, now=now, prefs=prefs, counts=counts)
+    counts = due_counts_for(user=user, now=now)
+    item = next_card_for(user=user, now=now, counts=counts)
     card = None
     if item is not None:
         card = {

@@ -116,3 +116,19 @@ def test_another_learners_own_cards_are_never_in_the_queue(alice, bob, card, now
     Card.objects.create(deck=card.deck, owner=alice, front="mine", back="b", front_html="mine", back_html="b")
     assert _counts(bob, now).new == 6
     assert _counts(alice, now).new == 7
+
+
+def test_a_paused_or_removed_deck_hides_its_due_reviews(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, new_per_day=0)
+    card = Card.objects.get(stable_id="card-event-tense")
+    _review_state(alice, card, due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
+    assert _counts(alice, now).review == 1
+    deck_pause(user=alice, deck=card.deck)
+    assert _counts(alice, now).review == 0 and _next(alice, now) is None
+    deck_pause(user=alice, deck=card.deck, paused=False)
+    assert _next(alice, now).card == card
+    (decks / "decks/basics.yaml").unlink()
+    from django.core.management import call_command
+
+    call_command("sync_course", str(decks), "--skip-lab-grading")
+    assert _counts(alice, now).review == 0

@@ -97,3 +97,43 @@ def test_a_bad_rating_is_refused_and_nothing_is_written(alice, card, now, rating
 def test_a_negative_duration_is_refused(alice, card, now):
     with pytest.raises(InvalidReview, match="duration_ms"):
         card_review(user=alice, card=card, rating=3, duration_ms=-5, now=now)
+
+
+def test_a_review_that_loses_a_race_starts_again_from_the_winners_state(alice, card, now, monkeypatch):
+    from flashcards.services import reviews
+
+    card_review(user=alice, card=card, rating=3, now=now)
+    real_read = reviews._read_state
+    raced = []
+
+    def read_then_lose_the_race(**kwargs):
+        result = real_read(**kwargs)
+        if not raced:
+            raced.append(True)
+            card_review(user=alice, card=card, rating=3, now=now + timedelta(minutes=1))  # saved in between
+        return result
+
+    monkeypatch.setattr(reviews, "_read_state", read_then_lose_the_race)
+    card_review(user=alice, card=card, rating=1, now=now + timedelta(minutes=2))
+    state = CardState.objects.get(user=alice, card=card)
+    last = ReviewLog.objects.filter(user=alice).latest("reviewed_at")
+    assert (state.reps, ReviewLog.objects.filter(user=alice).count()) == (3, 3)
+    assert last.before["reps"] == 2  # built on the winner's state, not the stale one
+
+
+def test_two_first_reviews_of_a_new_card_both_count(alice, card, now, monkeypatch):
+    from flashcards.services import reviews
+
+    real_read = reviews._read_state
+    raced = []
+
+    def read_then_lose_the_race(**kwargs):
+        result = real_read(**kwargs)
+        if not raced:
+            raced.append(True)
+            card_review(user=alice, card=card, rating=3, now=now)
+        return result
+
+    monkeypatch.setattr(reviews, "_read_state", read_then_lose_the_race)
+    card_review(user=alice, card=card, rating=3, now=now + timedelta(minutes=1))
+    assert CardState.objects.get(user=alice, card=card).reps == 2

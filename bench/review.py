@@ -1,0 +1,381 @@
+#!/usr/bin/env python
+"""How fast flashcard review round trips are under load, beside a bare Django view.
+
+    .venv/bin/python bench/review.py --json
+
+What it does (loopback only, cleans up after itself):
+- creates its own PostgreSQL database `redrive_bench_review` (dropped at the end);
+- fills it: --cards cards in 5 decks, and one learner per client, each with
+  every card started (most of them due), --reviews review logs spread over
+  the past year and an API token (one learner per client: 20 clients as one
+  learner would all fetch, and fight over, the very same next card);
+- serves the site with gunicorn (production settings, DEBUG off) and, the
+  same way in the same run, a bare Django view: the same settings and
+  middleware, a URLconf with one view that returns a small JSON object;
+- runs --concurrency client threads for --seconds each against both. A round
+  trip is what a reviewing client does: POST /api/flashcards/reviews/ (rate
+  the card it holds), then GET /api/flashcards/due/ (fetch the next card).
+  Against the baseline a round trip is a POST and a GET of the bare view.
+Prints one JSON object: cards, reviews, concurrency, p50_ms, p95_ms (of a
+round trip), throughput_per_s, baseline_throughput_per_s and ratio (app
+round trips per second over baseline round trips per second).
+Exits 1 if p95_ms is over --target-p95-ms or ratio under --target-ratio.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH_DB = "redrive_bench_review"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
+
+BASELINE_MODULE = '''"""A bare Django view behind the site's own settings and middleware."""
+import django
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+django.setup()
+
+
+@csrf_exempt
+def bare(request):
+    return JsonResponse({"due": 0, "new": 0, "card": None})
+
+
+urlpatterns = [path("bare/", bare)]
+settings.ROOT_URLCONF = __name__
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
+'''
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print only the JSON result")
+    parser.add_argument("--cards", type=int, default=5000)
+    parser.add_argument("--reviews", type=int, default=50000, help="review logs in the learner's history")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20, help="measured time per server")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds first")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread when > 1)")
+    parser.add_argument("--target-p95-ms", type=float, default=50)
+    parser.add_argument("--target-ratio", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on")
+    return parser.parse_args()
+
+
+def log(args, message):
+    if not args.json:
+        print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-review-"))
+        self.pg_admin = None
+        self.servers: list[subprocess.Popen] = []
+        self.env: dict[str, str] = {}
+
+    # --- database -------------------------------------------------------------
+    def prepare(self):
+        host = urlparse(self.args.postgres).hostname
+        if host not in LOOPBACK:
+            sys.exit(f"bench/review.py only talks to loopback services, not {host!r}")
+        import psycopg
+
+        self.pg_admin = psycopg.connect(self.args.postgres, autocommit=True, connect_timeout=3)
+        self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        self.pg_admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        self.env = {
+            "DJANGO_SETTINGS_MODULE": "redrive.settings",
+            "DATABASE_URL": self.args.postgres.rsplit("/", 1)[0] + f"/{BENCH_DB}",
+            "REDRIVE_VAR_DIR": str(self.tmp / "var"),
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+        }
+        os.environ.update(self.env)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+
+    def populate(self) -> tuple[list[str], int]:
+        """--concurrency learners, one per client, each with --cards cards all
+        started (most of them due) and --reviews review logs over the past year.
+        Returns (their API tokens, review logs of one learner).
+
+        One learner per client, because 20 clients reviewing as one learner
+        would all fetch, and fight over, the very same card.
+        """
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+
+        from flashcards.models import Card, Deck, ReviewLog, StudyPreferences
+        from learning.services.tokens import api_token_create
+
+        User = get_user_model()
+        learners = User.objects.bulk_create(User(username=f"bench-learner-{i:02d}") for i in range(self.args.concurrency))
+        tokens = [api_token_create(user=learner, name="bench")[1] for learner in learners]
+        StudyPreferences.objects.bulk_create(StudyPreferences(user=learner, new_per_day=20, reviews_per_day=100_000) for learner in learners)
+        decks = [Deck.objects.create(stable_id=f"bench-deck-{i}", slug=f"bench-{i}", title=f"Bench deck {i}", position=i) for i in range(5)]
+        per_deck = -(-self.args.cards // len(decks))
+        Card.objects.bulk_create(
+            (
+                Card(
+                    deck=decks[i // per_deck], stable_id=f"bench-card-{i}", front=f"Question {i}?", back=f"Answer {i}.",
+                    front_html=f"<p>Question {i}: what does <code>ReceiveMessage</code> return when the queue is empty?</p>",
+                    back_html=f"<p>Answer {i}: an empty list, after WaitTimeSeconds.</p>", tags=["bench"], position=i,
+                )
+                for i in range(self.args.cards)
+            ),
+            batch_size=2000,
+        )
+        ids = [learner.id for learner in learners]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setseed(%s)", [self.args.seed / 1000])
+            # Every card started; 85% overdue (a learner back from a break), so the queue never runs dry.
+            cursor.execute(
+                """INSERT INTO flashcards_cardstate (user_id, card_id, state, step, stability, difficulty, due, last_review,
+                       last_review_ts, reps, lapses, suspended, buried_until, is_leech, studied)
+                   SELECT u, c.id, 2, NULL, 0.5 + random() * 120, 1 + random() * 9,
+                          CASE WHEN random() < 0.85 THEN now() - random() * interval '30 days'
+                               ELSE now() + (1 + random() * 59) * interval '1 day' END,
+                          x.lr, extract(epoch FROM x.lr), 3 + (random() * 17)::int, (random() * 3)::int, false, NULL, false, true
+                   FROM unnest(%s::bigint[]) AS u CROSS JOIN flashcards_card c
+                   CROSS JOIN LATERAL (SELECT now() - (0.5 + random() * 199.5 + 0 * c.id) * interval '1 day' AS lr) x""",
+                [ids],
+            )
+            cursor.execute(
+                """INSERT INTO flashcards_reviewlog (user_id, card_id, rating, reviewed_at, duration_ms, state_after,
+                       stability_after, difficulty_after, due_after, state_before, before)
+                   SELECT u, (SELECT min(id) FROM flashcards_card) + g %% %s, (ARRAY[1, 2, 3, 3, 3, 3, 4])[1 + (random() * 6)::int],
+                          x.at, 1500 + (random() * 18500)::int, 2, 1 + random() * 99, 1 + random() * 9,
+                          x.at + (1 + random() * 59) * interval '1 day', 2, '{}'::jsonb
+                   FROM unnest(%s::bigint[]) AS u CROSS JOIN generate_series(0, %s - 1) AS g
+                   CROSS JOIN LATERAL (SELECT now() - (1 + random() * 364 + 0 * g) * interval '1 day' AS at) x""",
+                [self.args.cards, ids, self.args.reviews],
+            )
+            cursor.execute("ANALYZE")
+        connection.close()
+        return tokens, ReviewLog.objects.filter(user=learners[0]).count()
+
+    # --- servers --------------------------------------------------------------
+    def serve(self, module: str) -> int:
+        port = free_port()
+        command = [
+            str(REPO / ".venv" / "bin" / "gunicorn"), module, "--bind", f"127.0.0.1:{port}",
+            "--workers", str(self.args.workers), "--chdir", str(REPO), "--pythonpath", f"{REPO},{self.tmp}",
+            "--log-level", "warning", "--backlog", "256",
+        ]
+        if self.args.threads > 1:
+            command += ["--worker-class", "gthread", "--threads", str(self.args.threads)]
+        server = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, start_new_session=True)
+        self.servers.append(server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/healthz" if module.startswith("redrive") else "/bare/")
+                connection.getresponse().read()
+                return port
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn {module} did not start")
+
+    def stop_servers(self):
+        for server in self.servers:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+        self.servers = []
+
+    # --- load -----------------------------------------------------------------
+    def load(self, port: int, round_trip) -> dict:
+        """Run round trips from --concurrency threads; measure after the warm-up."""
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        start = time.monotonic()
+        measure_from = start + self.args.warmup
+        stop_at = measure_from + self.args.seconds
+
+        def client(seed: int):
+            rng = random.Random(seed)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            state: dict = {"client": seed}
+            mine: list[float] = []
+            while True:
+                began = time.monotonic()
+                if began >= stop_at:
+                    break
+                try:
+                    round_trip(connection, state, rng)
+                except Exception as exc:  # counted and reported, never hidden
+                    with lock:
+                        errors.append(repr(exc)[:200])
+                    connection.close()
+                    continue
+                ended = time.monotonic()
+                if began >= measure_from and ended <= stop_at:
+                    mine.append((ended - began) * 1000)
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(self.args.concurrency)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return {
+            "round_trips": len(latencies),
+            "throughput_per_s": len(latencies) / self.args.seconds,
+            "p50_ms": statistics.median(latencies) if latencies else None,
+            "p95_ms": percentile(latencies, 95) if latencies else None,
+            "errors": len(errors),
+            "first_error": errors[0] if errors else None,
+        }
+
+    @staticmethod
+    def _call(connection, method: str, path: str, headers: dict, body: bytes | None = None) -> dict:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        if response.status >= 300:
+            raise RuntimeError(f"{method} {path}: {response.status} {data[:120]!r}")
+        if response.getheader("Connection", "").lower() == "close":
+            connection.close()
+        return json.loads(data)
+
+    def app_round_trip(self, tokens: list[str]):
+        def round_trip(connection, state, rng):
+            # Each client is one learner (client i, token i: see populate).
+            headers = state.setdefault("headers", {"Authorization": f"Bearer {tokens[state['client']]}", "Content-Type": "application/json"})
+            if "card" not in state:
+                state["card"] = self._call(connection, "GET", "/api/flashcards/due/", headers)["card"]["id"]
+            rating = rng.choices((1, 2, 3, 4), weights=(10, 10, 70, 10))[0]
+            body = json.dumps({"card_id": state["card"], "rating": rating, "duration_ms": rng.randint(1500, 9000)}).encode()
+            self._call(connection, "POST", "/api/flashcards/reviews/", headers, body)
+            state["card"] = self._call(connection, "GET", "/api/flashcards/due/", headers)["card"]["id"]
+
+        return round_trip
+
+    def baseline_round_trip(self):
+        headers = {"Content-Type": "application/json"}
+
+        def round_trip(connection, state, rng):
+            body = json.dumps({"card_id": 1, "rating": 3, "duration_ms": 2000}).encode()
+            self._call(connection, "POST", "/bare/", headers, body)
+            self._call(connection, "GET", "/bare/", headers)
+
+        return round_trip
+
+    def cleanup(self):
+        self.stop_servers()
+        if self.pg_admin is not None:
+            try:
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:
+                pass
+            self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            self.pg_admin.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run(self) -> dict:
+        args = self.args
+        log(args, f"creating {BENCH_DB} and migrating")
+        self.prepare()
+        log(args, f"populating: {args.cards} cards, {args.reviews} review logs")
+        tokens, reviews = self.populate()
+        (self.tmp / "bench_baseline.py").write_text(BASELINE_MODULE)
+        log(args, f"serving both with gunicorn: {args.workers} workers x {args.threads} thread(s)")
+        app_port = self.serve("redrive.wsgi:application")
+        base_port = self.serve("bench_baseline:application")
+        log(args, f"baseline: {args.concurrency} clients for {args.seconds}s")
+        baseline = self.load(base_port, self.baseline_round_trip())
+        log(args, f"  {baseline}")
+        log(args, f"app: {args.concurrency} clients for {args.seconds}s")
+        app = self.load(app_port, self.app_round_trip(tokens))
+        log(args, f"  {app}")
+        ratio = app["throughput_per_s"] / baseline["throughput_per_s"] if baseline["throughput_per_s"] else 0
+        return {
+            "cards": args.cards,
+            "reviews": reviews,
+            "learners": args.concurrency,
+            "concurrency": args.concurrency,
+            "p50_ms": round(app["p50_ms"], 1) if app["p50_ms"] is not None else None,
+            "p95_ms": round(app["p95_ms"], 1) if app["p95_ms"] is not None else None,
+            "throughput_per_s": round(app["throughput_per_s"], 1),
+            "baseline_throughput_per_s": round(baseline["throughput_per_s"], 1),
+            "ratio": round(ratio, 3),
+            "baseline_p50_ms": round(baseline["p50_ms"], 1) if baseline["p50_ms"] is not None else None,
+            "baseline_p95_ms": round(baseline["p95_ms"], 1) if baseline["p95_ms"] is not None else None,
+            "round_trips": app["round_trips"],
+            "errors": app["errors"] + baseline["errors"],
+            "first_error": app["first_error"] or baseline["first_error"],
+            "round_trip": "POST /api/flashcards/reviews/ then GET /api/flashcards/due/",
+            "server": f"gunicorn {args.workers} workers x {args.threads} thread(s), PostgreSQL, DEBUG off",
+            "seconds": args.seconds,
+            "cpus": os.cpu_count(),
+        }
+
+
+def main():
+    args = parse_args()
+    bench = Bench(args)
+    try:
+        result = bench.run()
+    finally:
+        bench.cleanup()
+    print(json.dumps(result, indent=None if args.json else 2))
+    ok = (result["p95_ms"] or 1e9) <= args.target_p95_ms and result["ratio"] >= args.target_ratio and not result["errors"]
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

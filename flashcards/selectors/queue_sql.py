@@ -1,0 +1,86 @@
+"""The review hot path in plain SQL (standard enough for PostgreSQL and SQLite).
+
+Every review round trip runs these: the ORM built the same queries, but
+compiling its nested subqueries cost more than running them. Each query
+mirrors an ORM definition in queue.py, which the tests hold to the same
+behaviour: _states() for the card states studied, new_cards_for() for new cards.
+"""
+
+from datetime import datetime
+
+from django.db import connection
+
+from flashcards.models import Card, CardState, Deck, DeckPause, ReviewLog, StudyPreferences
+from learning.models import LessonProgress
+
+S, C, D, P, L, LP, PR = (m._meta.db_table for m in (CardState, Card, Deck, DeckPause, ReviewLog, LessonProgress, StudyPreferences))
+
+# A card state the learner studies now: see CardState.studied and queue._states().
+_STATE_OK = f"s.user_id = %s AND s.studied = %s AND s.suspended = %s AND (s.buried_until IS NULL OR s.buried_until <= %s)"
+# A card never started (or only suspended/buried in the past): queue.new_cards_for().
+_NEW_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
+ WHERE c.is_active = %s AND d.is_active = %s AND (c.owner_id IS NULL OR c.owner_id = %s)
+ AND NOT EXISTS (SELECT 1 FROM {P} p WHERE p.user_id = %s AND p.deck_id = c.deck_id)
+ AND NOT EXISTS (SELECT 1 FROM {S} s WHERE s.user_id = %s AND s.card_id = c.id
+                 AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s))"""
+
+
+def _dt(value: datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _state_params(user_id: int, now) -> list:
+    return [user_id, True, False, now]
+
+
+def _new_params(user_id: int, now) -> list:
+    return [True, True, user_id, user_id, user_id, True, now]
+
+
+def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
+    """(learning due, review due, new, done today, new done today, reviews done today,
+    the learner's new_per_day and reviews_per_day or None if they kept the defaults)."""
+    t, d = _dt(now), _dt(day)
+    sql = f"""SELECT
+ (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s),
+ (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s),
+ (SELECT COUNT(*) {_NEW_FROM}),
+ (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s),
+ (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0),
+ (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 2),
+ (SELECT new_per_day FROM {PR} WHERE user_id = %s),
+ (SELECT reviews_per_day FROM {PR} WHERE user_id = %s)"""
+    params = (
+        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + _new_params(user_id, t)
+        + [user_id, d, user_id, d, user_id, d, user_id, user_id]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return tuple(int(v or 0) for v in row[:6]) + tuple(row[6:])
+
+
+def first_learning(*, user_id: int, now: datetime, until: datetime) -> tuple[str, list]:
+    """SQL for the id of the learning or relearning state due first, if due by `until`."""
+    sql = f"SELECT s.id FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s ORDER BY s.due, s.id LIMIT 1"
+    return sql, _state_params(user_id, _dt(now)) + [_dt(until)]
+
+
+def lowest_retrievability(*, user_id: int, now: datetime) -> tuple[str, list]:
+    """SQL for the id of the due review state the learner is least likely to recall:
+    R falls as (now - last_review) / stability grows, so the largest ratio goes first."""
+    sql = (
+        f"SELECT s.id FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s "
+        f"ORDER BY (%s - s.last_review_ts) / s.stability DESC, s.id LIMIT 1"
+    )
+    return sql, _state_params(user_id, _dt(now)) + [_dt(now), now.timestamp()]
+
+
+def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
+    """SQL for the id of the next new card: own cards and cards of lessons read first, then course order."""
+    sql = (
+        f"SELECT c.id {_NEW_FROM} ORDER BY CASE WHEN c.owner_id = %s OR EXISTS "
+        f"(SELECT 1 FROM {LP} lp WHERE lp.user_id = %s AND lp.lesson_id = c.lesson_id) THEN 0 ELSE 1 END, "
+        f"d.position, c.position, c.id LIMIT 1"
+    )
+    return sql, _new_params(user_id, _dt(now)) + [user_id, user_id]
