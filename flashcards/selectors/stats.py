@@ -41,7 +41,7 @@ def due_forecast(*, user, now: datetime, days: int = FORECAST_DAYS) -> list[tupl
     today = day_start(now)
     end = today + timedelta(days=days)
     rows = (
-        CardState.objects.filter(user=user, suspended=False, state__gt=State.NEW, due__lt=end, card__is_active=True)
+        CardState.objects.filter(user=user, studied=True, suspended=False, state__gt=State.NEW, due__lt=end)
         .annotate(day=TruncDate("due"))
         .values("day")
         .annotate(n=Count("id"))
@@ -61,15 +61,16 @@ def true_retention(*, user, now: datetime, days: int) -> Retention:
 
 
 def counts_by_state(*, user, now: datetime) -> dict[str, int]:
-    row = CardState.objects.filter(user=user, card__is_active=True).aggregate(
-        learning=Count("id", filter=Q(state=State.LEARNING, suspended=False)),
-        review=Count("id", filter=Q(state=State.REVIEW, suspended=False)),
-        relearning=Count("id", filter=Q(state=State.RELEARNING, suspended=False)),
-        suspended=Count("id", filter=Q(suspended=True)),
-        mature=Count("id", filter=Q(state=State.REVIEW, suspended=False, stability__gte=21)),
+    row = CardState.objects.filter(user=user, studied=True).aggregate(
+        n_learning=Count("id", filter=Q(state=State.LEARNING, suspended=False)),
+        n_review=Count("id", filter=Q(state=State.REVIEW, suspended=False)),
+        n_relearning=Count("id", filter=Q(state=State.RELEARNING, suspended=False)),
+        n_suspended=Count("id", filter=Q(suspended=True)),
+        n_mature=Count("id", filter=Q(state=State.REVIEW, suspended=False, stability__gte=21)),
     )
-    row["new"] = new_cards_for(user=user, now=now).count()
-    return row
+    counts = {key.removeprefix("n_"): value for key, value in row.items()}
+    counts["new"] = new_cards_for(user=user, now=now).count()
+    return counts
 
 
 def card_history_for(*, user, card) -> list[ReviewLog]:

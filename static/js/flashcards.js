@@ -14,10 +14,30 @@
     easy: 'button[data-rating="4"]',
     undo: '[data-action="undo"]',
   };
+  // While a swap is on its way a key waits, and acts on the new card once htmx
+  // has set it up (htmx:load fires on the new element: the session is swapped
+  // outerHTML, so events on the old one never reach document). A rating key
+  // that waited lands on a front side, which has no rating buttons, so one
+  // card is never rated twice. The timer is a backstop.
   let busy = false;
-  document.addEventListener("htmx:beforeRequest", () => { busy = true; });
-  document.addEventListener("htmx:afterSettle", () => { busy = false; });
-  document.addEventListener("htmx:responseError", () => { busy = false; });
+  let pending = null;
+  let backstop = null;
+  const act = (action) => {
+    const button = document.querySelector("#session " + targets[action]);
+    if (button) button.click();
+  };
+  const idle = () => {
+    busy = false;
+    clearTimeout(backstop);
+    if (pending) { const action = pending; pending = null; act(action); }
+  };
+  document.addEventListener("htmx:beforeRequest", () => { busy = true; backstop = setTimeout(idle, 5000); });
+  ["htmx:load", "htmx:responseError", "htmx:sendError"].forEach((name) => document.addEventListener(name, idle));
+  // Keyboard and screen-reader users follow the new card: focus what it asks.
+  document.addEventListener("htmx:load", (event) => {
+    const target = event.target.querySelector && event.target.querySelector("[data-focus-after-swap]");
+    if (target) target.focus({ preventScroll: true });
+  });
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
@@ -28,11 +48,9 @@
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     for (const [action, keys] of Object.entries(bindings.keys)) {
       if (!keys.some((k) => (k.length === 1 ? k.toLowerCase() : k) === key)) continue;
-      const button = document.querySelector("#session " + targets[action]);
-      if (!button) continue;
       event.preventDefault();
-      if (busy) return; // one rating per card: ignore keys while a swap is on its way
-      button.click();
+      if (busy) { pending = action; return; }
+      act(action);
       return;
     }
   });
