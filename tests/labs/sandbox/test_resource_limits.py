@@ -23,6 +23,15 @@ def test_a_fork_bomb_is_stopped_at_the_process_limit(engine):
     _ended_cleanly(graded)
 
 
+def test_a_thread_bomb_is_stopped_at_the_process_limit(engine):
+    code = PRINT_PIDNS + "import threading, time\nwhile True:\n    threading.Thread(target=time.sleep, args=(100,)).start()\n"
+    graded = grade(code)
+
+    assert graded.data["status"] == "error", graded.data
+    assert graded.data["error"] == "Your code started more than 64 processes or threads at once (the process limit)."
+    _ended_cleanly(graded)
+
+
 def test_a_fork_bomb_that_ignores_the_limit_runs_out_of_time(engine):
     code = PRINT_PIDNS + (
         "import os, time\n"
