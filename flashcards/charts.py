@@ -37,7 +37,8 @@ def heatmap_svg(per_day: dict[date, int], *, today: date, weeks: int) -> SafeStr
     for week in range(weeks):
         monday = start + timedelta(days=7 * week)
         if monday.month != last_month:
-            if week < weeks - 2:
+            # A label needs room: not for a month's last days in the first column, nor in the last two.
+            if 1 < week < weeks - 2 or (week == 0 and (monday + timedelta(days=14)).month == monday.month):
                 parts.append(f'<text class="axis" x="{left + week * (CELL + GAP)}" y="10">{monday:%b}</text>')
             last_month = monday.month
         for weekday in range(7):
@@ -55,31 +56,35 @@ def heatmap_svg(per_day: dict[date, int], *, today: date, weeks: int) -> SafeStr
 
 
 def forecast_svg(days: list[tuple[date, int]]) -> SafeString:
-    """Bars of cards due on each coming day, today first."""
-    width, height, left, bottom, top_pad = 640, 180, 30, 22, 10
+    """Bars of cards due on each coming day, today first.
+
+    Drawn in percentages across and pixels down, with no viewBox: the chart
+    fills any width while its text stays the size of the page's text."""
+    height, bottom, top_pad, left = 170, 24, 16, 0.0
     peak = max((n for _, n in days), default=0)
     scale_top = max(4, _nice(peak))
-    bar_w = (width - left) / max(1, len(days))
     plot_h = height - bottom - top_pad
+    slot = (100 - left) / max(1, len(days))
     parts = [
-        f'<svg class="chart forecast" viewBox="0 0 {width} {height}" role="img" aria-labelledby="forecast-title" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="forecast-title">Cards due in the next {len(days)} days: {sum(n for _, n in days)} in all, most on one day {peak}</title>',
+        f'<svg class="chart forecast" width="100%" height="{height}" role="img" aria-labelledby="forecast-title">',
+        f'<title id="forecast-title">Cards due in the next {len(days)} days: {sum(n for _, n in days)} in all, at most {peak} on one day</title>',
     ]
     for tick in (0, scale_top // 2, scale_top):
         y = top_pad + plot_h - plot_h * tick / scale_top
-        parts.append(f'<line class="grid" x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+        parts.append(f'<line class="grid" x1="0" x2="100%" y1="{y:.1f}" y2="{y:.1f}"/>')
+        if tick:  # the scale sits on its gridline, at the right, clear of today's bar
+            parts.append(f'<text class="axis" x="100%" y="{y - 4:.1f}" text-anchor="end">{tick} cards</text>')
     for i, (day, n) in enumerate(days):
         h = plot_h * n / scale_top
-        x = left + i * bar_w + 1.5
+        x = left + i * slot + slot * 0.1
         y = top_pad + plot_h - h
         when = "today" if i == 0 else ("tomorrow" if i == 1 else f"{day:%a %-d %b}")
         parts.append(
-            f'<rect class="bar{" bar-today" if i == 0 else ""}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 3:.1f}" height="{max(h, 0):.1f}" rx="2"><title>{escape(when)}: {n} due</title></rect>'
+            f'<rect class="bar{" bar-today" if i == 0 else ""}" x="{x:.2f}%" y="{y:.1f}" width="{slot * 0.8:.2f}%" height="{max(h, 0):.1f}" rx="2"><title>{escape(when)}: {n} due</title></rect>'
         )
         if i % 7 == 0:
             label = "Today" if i == 0 else f"{day:%-d %b}"
-            parts.append(f'<text class="axis" x="{x:.1f}" y="{height - 6}">{label}</text>')
+            parts.append(f'<text class="axis" x="{x:.2f}%" y="{height - 6}">{label}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

@@ -75,3 +75,13 @@ def counts_by_state(*, user, now: datetime) -> dict[str, int]:
 
 def card_history_for(*, user, card) -> list[ReviewLog]:
     return list(ReviewLog.objects.filter(user=user, card=card).order_by("reviewed_at", "id"))
+
+
+def streak_days(per_day: dict[date, int], *, today: date) -> int:
+    """Days in a row with reviews, ending today (or yesterday, if today has none yet)."""
+    day = today if per_day.get(today) else today - timedelta(days=1)
+    streak = 0
+    while per_day.get(day):
+        streak += 1
+        day -= timedelta(days=1)
+    return streak

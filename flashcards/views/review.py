@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from flashcards.models.study import State
 from flashcards.scheduling import interval_previews
 from flashcards.selectors.cards import card_for_user
 from flashcards.selectors.preferences import key_bindings_for, study_preferences_for
@@ -32,7 +33,9 @@ def _requested_item(user, card_id) -> QueueItem | None:
     card = card_for_user(user=user, card_id=card_id)
     if card is None:
         return None
-    return QueueItem(card, card.states.filter(user=user).first(), "chosen")
+    state = card.states.filter(user=user).first()
+    kind = {State.LEARNING: "learning", State.RELEARNING: "learning", State.REVIEW: "review"}.get(state.state if state else State.NEW, "new")
+    return QueueItem(card, state, kind)
 
 
 def _render_session(request, *, item=None, answer=False, shown_ms=None, notice=None, status=200):

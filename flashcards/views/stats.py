@@ -11,6 +11,7 @@ from flashcards.selectors.stats import (
     counts_by_state,
     due_forecast,
     reviews_per_day,
+    streak_days,
     true_retention,
 )
 
@@ -34,6 +35,8 @@ def stats(request):
         {
             "heatmap": charts.heatmap_svg(per_day, today=now.date(), weeks=HEATMAP_WEEKS),
             "reviews_total": sum(per_day.values()),
+            "reviews_today": per_day.get(now.date(), 0),
+            "streak": streak_days(per_day, today=now.date()),
             "active_days": active_days,
             "forecast": charts.forecast_svg(forecast),
             "forecast_total": sum(n for _, n in forecast),
