@@ -176,6 +176,9 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
         shown = shown_folder / "instructions.md"
         if not texts["instructions.md"].strip():
             problems.add(shown, 1, "instructions.md is empty")
+        for number, line in enumerate(texts["instructions.md"].splitlines(), start=1):
+            if line.startswith("# "):
+                problems.add(shown, number, "instructions.md must not have a level-1 heading: the lab page shows the title from lab.yaml")
         rendered = render_markdown(texts["instructions.md"], path=shown, problems=problems)
         spec.instructions = [{"kind": "html", "html": s.html} for s in rendered.segments if s.kind == "html"]
         for line, target in rendered.links:
