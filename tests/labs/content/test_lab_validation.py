@@ -77,7 +77,7 @@ def test_bad_yaml_names_its_line(course_copy, lab_dir):
 def test_a_broken_link_in_the_instructions_is_named(course_copy, lab_dir):
     with (lab_dir / "instructions.md").open("a") as f:
         f.write("See [where failed jobs go](lesson:dead-letters#no-such-part).\n")
-    assert problems_of(course_copy) == [f"{LAB}/instructions.md:2: broken internal link: lesson 'dead-letters' has no section '#no-such-part'"]
+    assert problems_of(course_copy) == [f"{LAB}/instructions.md:1: broken internal link: lesson 'dead-letters' has no section '#no-such-part'"]
 
 
 def test_a_title_heading_in_the_instructions_is_refused(course_copy, lab_dir):
