@@ -9,6 +9,8 @@ def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
     Runs after learning's lessons were applied, so lesson slugs resolve. Cards
     are never deleted: learners' review logs point at them.
     """
+    from django.db.models import Count
+
     from flashcards.models import Card, Deck
     from flashcards.services.states import states_studied_refresh
     from learning.models import Lesson, Module
@@ -60,6 +62,10 @@ def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
     retired_cards = Card.objects.filter(owner__isnull=True, is_active=True).exclude(stable_id__in=seen).update(is_active=False)
     retired_decks = Deck.objects.exclude(stable_id__in=[d.stable_id for d in decks]).update(is_active=False)
     states_studied_refresh()  # cards and decks that came or went
+    counts = dict(Card.objects.filter(owner__isnull=True, is_active=True).values("deck_id").annotate(n=Count("id")).values_list("deck_id", "n"))
+    for deck in Deck.objects.all():
+        if deck.card_count != counts.get(deck.id, 0):
+            Deck.objects.filter(pk=deck.pk).update(card_count=counts.get(deck.id, 0))
     return {
         "decks": len(decks),
         "cards": len(seen),

@@ -17,6 +17,9 @@ class Deck(models.Model):
     source_path = models.CharField(max_length=500, blank=True)
     # False once the deck's file is gone: cards and history stay, the deck is not studied.
     is_active = models.BooleanField(default=True)
+    # Active course cards in the deck, counted at each sync, so that "how many
+    # new cards" does not count the course's cards on every review.
+    card_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,7 +20,9 @@ def card_for_user(*, user, card_id) -> Card | None:
         card_id = int(card_id)
     except (TypeError, ValueError):
         return None
-    return cards_visible_to(user=user).select_related("deck", "lesson").filter(pk=card_id).first()
+    # No ordering (Card's Meta ordering would join decks for nothing) and no lesson
+    # joined: a lesson row carries its whole rendered text; templates load it if needed.
+    return cards_visible_to(user=user).select_related("deck").filter(pk=card_id).order_by().first()
 
 
 def studied_scope(*, user, prefix: str = "") -> Q:

@@ -102,18 +102,26 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
 
 
 _RELATED = ("card", "card__deck", "card__lesson")
+# A lesson row carries its whole rendered text: a card needs only its title and address.
+_HEAVY = ("card__lesson__segments", "card__lesson__toc", "card__lesson__search_text", "card__lesson__summary")
 
 
 def _state_item(query: tuple[str, list], kind: str) -> QueueItem | None:
     """The state (with its card) whose id the SQL picks, fetched in the same query."""
     sql, params = query
-    state = CardState.objects.select_related(*_RELATED).filter(pk=RawSQL(f"({sql})", params)).first()
+    state = CardState.objects.select_related(*_RELATED).defer(*_HEAVY).filter(pk=RawSQL(f"({sql})", params)).order_by().first()
     return QueueItem(state.card, state, kind) if state else None
 
 
 def _new_item(*, user, now: datetime) -> QueueItem | None:
     sql, params = queue_sql.first_new_card(user_id=user.pk, now=now)
-    card = Card.objects.select_related("deck", "lesson").filter(pk=RawSQL(f"({sql})", params)).first()
+    card = (
+        Card.objects.select_related("deck", "lesson")
+        .defer(*(name.removeprefix("card__") for name in _HEAVY))
+        .filter(pk=RawSQL(f"({sql})", params))
+        .order_by()
+        .first()
+    )
     if card is None:
         return None
     # Usually None: a state row exists for a new card only once it was suspended or buried.

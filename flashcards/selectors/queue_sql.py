@@ -20,9 +20,24 @@ _STATE_OK = f"s.user_id = %s AND s.studied = %s AND s.suspended = %s AND (s.buri
 # A card never started (or only suspended/buried in the past): queue.new_cards_for().
 _NEW_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
  WHERE c.is_active = %s AND d.is_active = %s AND (c.owner_id IS NULL OR c.owner_id = %s)
- AND NOT EXISTS (SELECT 1 FROM {P} p WHERE p.user_id = %s AND p.deck_id = c.deck_id)
+ AND c.deck_id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s)
  AND NOT EXISTS (SELECT 1 FROM {S} s WHERE s.user_id = %s AND s.card_id = c.id
                  AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s))"""
+
+
+# The cards a learner studies (queue's studied_scope()). Paused decks are a
+# NOT IN, which the planner hashes once, rather than a probe per card.
+# New cards are counted as: course cards of the decks studied (Deck.card_count,
+# counted at sync) + own cards - the studied cards already started, suspended
+# or buried (those have a state with studied = true, see CardState.studied):
+# three small counts instead of an anti-join over every card.
+_SCOPE_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
+ WHERE c.is_active = %s AND d.is_active = %s AND (c.owner_id IS NULL OR c.owner_id = %s)
+ AND c.deck_id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s)"""
+
+
+def _scope_params(user_id: int) -> list:
+    return [True, True, user_id, user_id]
 
 
 def _dt(value: datetime):
@@ -44,14 +59,17 @@ def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
     sql = f"""SELECT
  (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s),
  (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s),
- (SELECT COUNT(*) {_NEW_FROM}),
+ (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active = %s AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
+ + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s)
+ - (SELECT COUNT(*) FROM {S} s WHERE s.user_id = %s AND s.studied = %s
+   AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s)),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 2),
  (SELECT new_per_day FROM {PR} WHERE user_id = %s),
  (SELECT reviews_per_day FROM {PR} WHERE user_id = %s)"""
     params = (
-        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + _new_params(user_id, t)
+        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + [True, user_id] + _scope_params(user_id) + [user_id] + [user_id, True, True, t]
         + [user_id, d, user_id, d, user_id, d, user_id, user_id]
     )
     with connection.cursor() as cursor:

@@ -106,6 +106,7 @@ def test_a_paused_deck_is_not_studied(alice, decks, now):
 def test_suspended_and_buried_cards_are_not_shown(alice, card, now):
     card_suspend(user=alice, card=card)
     assert _next(alice, now).card != card
+    assert _counts(alice, now).new == 5
     card_suspend(user=alice, card=card, suspended=False)
     card_bury(user=alice, card=card, now=now)
     assert _next(alice, now).card != card
