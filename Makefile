@@ -46,6 +46,7 @@ test-postgres: install
 
 bench: install
 	$(PY) bench/grading.py --json
+	$(PY) bench/review.py --json
 
 clean:
 	rm -rf $(VENV) var
