@@ -70,7 +70,7 @@ def deck_apkg(*, user, deck: Deck) -> bytes:
     for card in _cards(user, deck):
         lesson = card.lesson.title if card.lesson else ""
         guid = genanki.guid_for(card.stable_id or f"redrive-own-{card.id}")
-        tags = [t.replace(" ", "_") for t in card.tags] + (["mine"] if card.owner_id else [])
+        tags = list(dict.fromkeys([t.replace(" ", "_") for t in card.tags] + (["mine"] if card.owner_id else [])))
         anki_deck.add_note(genanki.Note(model=model, fields=[card.front_html, card.back_html, lesson], tags=tags, guid=guid))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "deck.apkg"
