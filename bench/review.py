@@ -12,7 +12,9 @@ What it does (loopback only, cleans up after itself):
 - serves the site with gunicorn (production settings, DEBUG off) and, the
   same way in the same run, a bare Django view: the same settings and
   middleware, a URLconf with one view that returns a small JSON object;
-- runs --concurrency client threads for --seconds each against both. A round
+- runs --concurrency client threads for --seconds against each, in
+  --slices alternating slices (baseline, app, baseline, app, ...) so that any
+  other load on the machine weighs on both alike. A round
   trip is what a reviewing client does: POST /api/flashcards/reviews/ (rate
   the card it holds), then GET /api/flashcards/due/ (fetch the next card).
   Against the baseline a round trip is a POST and a GET of the bare view.
@@ -76,7 +78,8 @@ def parse_args():
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--reviews", type=int, default=50000, help="review logs in the learner's history")
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=20, help="measured time per server")
+    parser.add_argument("--seconds", type=float, default=30, help="measured time per server")
+    parser.add_argument("--slices", type=int, default=3, help="alternate the servers this many times")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds first")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread when > 1)")
@@ -236,19 +239,20 @@ class Bench:
         self.servers = []
 
     # --- load -----------------------------------------------------------------
-    def load(self, port: int, round_trip) -> dict:
-        """Run round trips from --concurrency threads; measure after the warm-up."""
+    def load(self, port: int, round_trip, *, seconds: float, warmup: float, states: dict) -> dict:
+        """Run round trips from --concurrency threads for `seconds` after `warmup`.
+        `states` keeps each client's state (its learner, the card it holds) between slices."""
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
         start = time.monotonic()
-        measure_from = start + self.args.warmup
-        stop_at = measure_from + self.args.seconds
+        measure_from = start + warmup
+        stop_at = measure_from + seconds
 
         def client(seed: int):
             rng = random.Random(seed)
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            state: dict = {"client": seed}
+            state: dict = states.setdefault(seed, {"client": seed})
             mine: list[float] = []
             while True:
                 began = time.monotonic()
@@ -272,9 +276,14 @@ class Bench:
             thread.start()
         for thread in threads:
             thread.join()
+        return {"latencies": latencies, "seconds": seconds, "errors": errors}
+
+    def measure(self, slices: list[dict]) -> dict:
+        latencies = [ms for piece in slices for ms in piece["latencies"]]
+        errors = [e for piece in slices for e in piece["errors"]]
         return {
             "round_trips": len(latencies),
-            "throughput_per_s": len(latencies) / self.args.seconds,
+            "throughput_per_s": len(latencies) / sum(piece["seconds"] for piece in slices),
             "p50_ms": statistics.median(latencies) if latencies else None,
             "p95_ms": percentile(latencies, 95) if latencies else None,
             "errors": len(errors),
@@ -338,12 +347,20 @@ class Bench:
         log(args, f"serving both with gunicorn: {args.workers} workers x {args.threads} thread(s)")
         app_port = self.serve("redrive.wsgi:application")
         base_port = self.serve("bench_baseline:application")
-        log(args, f"baseline: {args.concurrency} clients for {args.seconds}s")
-        baseline = self.load(base_port, self.baseline_round_trip())
-        log(args, f"  {baseline}")
-        log(args, f"app: {args.concurrency} clients for {args.seconds}s")
-        app = self.load(app_port, self.app_round_trip(tokens))
-        log(args, f"  {app}")
+        # Alternate slices of the two, so that whatever else runs on the machine
+        # weighs on both alike; each server warms up before its first slice.
+        per_slice = args.seconds / args.slices
+        base_slices, app_slices = [], []
+        base_states: dict = {}
+        app_states: dict = {}
+        for i in range(args.slices):
+            warmup = args.warmup if i == 0 else 0.5
+            log(args, f"slice {i + 1}/{args.slices}: baseline, then app, {args.concurrency} clients, {per_slice:.1f}s each")
+            base_slices.append(self.load(base_port, self.baseline_round_trip(), seconds=per_slice, warmup=warmup, states=base_states))
+            app_slices.append(self.load(app_port, self.app_round_trip(tokens), seconds=per_slice, warmup=warmup, states=app_states))
+        baseline, app = self.measure(base_slices), self.measure(app_slices)
+        log(args, f"  baseline {baseline}")
+        log(args, f"  app {app}")
         ratio = app["throughput_per_s"] / baseline["throughput_per_s"] if baseline["throughput_per_s"] else 0
         return {
             "cards": args.cards,
@@ -363,6 +380,7 @@ class Bench:
             "round_trip": "POST /api/flashcards/reviews/ then GET /api/flashcards/due/",
             "server": f"gunicorn {args.workers} workers x {args.threads} thread(s), PostgreSQL, DEBUG off",
             "seconds": args.seconds,
+            "slices": args.slices,
             "cpus": os.cpu_count(),
         }
 

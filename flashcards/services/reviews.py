@@ -7,7 +7,7 @@ from datetime import datetime
 
 import fsrs
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -127,6 +127,23 @@ def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime) -
             state.is_leech = True
             state.suspended = True
     fields = _REVIEW_FIELDS + (("is_leech", "suspended") if became_leech else ())
+    log = ReviewLog(
+        user=user,
+        card=card,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration_ms,
+        state_before=before["state"],
+        before=_encode(before),
+        state_after=state.state,
+        stability_after=state.stability,
+        difficulty_after=state.difficulty,
+        due_after=state.due,
+    )
+    if state.pk is not None and connection.vendor == "postgresql":
+        if not _claim_and_log(state=state, before=before, fields=fields, log=log):
+            raise _Raced
+        return ReviewResult(log=log, state=state, became_leech=became_leech)
     with transaction.atomic():
         if state.pk is None:
             try:
@@ -140,20 +157,44 @@ def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime) -
             )
             if claimed != 1:
                 raise _Raced
-        log = ReviewLog.objects.create(
-            user=user,
-            card=card,
-            rating=rating,
-            reviewed_at=now,
-            duration_ms=duration_ms,
-            state_before=before["state"],
-            before=_encode(before),
-            state_after=state.state,
-            stability_after=state.stability,
-            difficulty_after=state.difficulty,
-            due_after=state.due,
-        )
+        log.save(force_insert=True)
     return ReviewResult(log=log, state=state, became_leech=became_leech)
+
+
+_LOG_FIELDS = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
+
+
+def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: ReviewLog) -> bool:
+    """PostgreSQL only: the conditional UPDATE of the state and the INSERT of its
+    log as one statement (a data-modifying CTE). One statement is atomic on its
+    own, so this costs one round trip where BEGIN, UPDATE, INSERT and COMMIT
+    cost four; every review pays it. False, and nothing written, if the state
+    changed since it was read (the log is inserted only from the claimed row)."""
+    quote = connection.ops.quote_name
+    state_fields = [CardState._meta.get_field(name) for name in fields]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in state_fields)
+    columns = ", ".join(quote(f.column) for f in _LOG_FIELDS)
+    sql = (
+        f"WITH claimed AS (UPDATE {quote(CardState._meta.db_table)} SET {sets} "
+        f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s RETURNING id) "
+        f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({columns}) "
+        f"SELECT {', '.join(['%s'] * len(_LOG_FIELDS))} FROM claimed RETURNING id"
+    )
+    due_field = CardState._meta.get_field("due")
+    params = (
+        [f.get_db_prep_save(getattr(state, f.attname), connection) for f in state_fields]
+        + [state.pk, before["reps"], due_field.get_db_prep_save(before["due"], connection)]
+        + [f.get_db_prep_save(getattr(log, f.attname), connection) for f in _LOG_FIELDS]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    log.pk = row[0]
+    log._state.adding = False
+    log._state.db = connection.alias
+    return True
 
 
 def review_undo(*, user) -> Card | None:
