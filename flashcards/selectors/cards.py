@@ -25,6 +25,29 @@ def card_for_user(*, user, card_id) -> Card | None:
     return cards_visible_to(user=user).select_related("deck").filter(pk=card_id).order_by().first()
 
 
+def card_and_state_for(*, user, card_id):
+    """(a card the user may see, their CardState for it or None), in one query
+    once the card is started. The state comes with its user's study preferences
+    (services.reviews.card_review takes it as is)."""
+    if isinstance(card_id, bool):
+        return None, None
+    try:
+        card_id = int(card_id)
+    except (TypeError, ValueError):
+        return None, None
+    from flashcards.models import CardState
+
+    state = (
+        CardState.objects.filter(user=user, card_id=card_id)
+        .filter(Q(card__owner__isnull=True) | Q(card__owner=user))
+        .select_related("card__deck", "user__study_preferences")
+        .first()
+    )
+    if state is not None:
+        return state.card, state
+    return card_for_user(user=user, card_id=card_id), None
+
+
 def studied_scope(*, user, prefix: str = "") -> Q:
     """A Q (on Card, or on a model whose `prefix` leads to one) for the cards the
     learner studies: active cards of active, unpaused decks, course or their own."""

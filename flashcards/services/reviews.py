@@ -75,9 +75,11 @@ class _Raced(Exception):
     """Another review of the same card was saved between our read and our write."""
 
 
-def _read_state(*, user, card: Card):
-    """(the learner's CardState for the card or an unsaved NEW one, their preferences), in one query."""
-    state = CardState.objects.filter(user=user, card=card).select_related("user__study_preferences").first()
+def _read_state(*, user, card: Card, state: CardState | None = None):
+    """(the learner's CardState for the card or an unsaved NEW one, their preferences),
+    in one query, or none when `state` was just read with its user's preferences."""
+    if state is None:
+        state = CardState.objects.filter(user=user, card=card).select_related("user__study_preferences").first()
     if state is None:
         return CardState(user=user, card=card, studied=studied_for(user=user, card=card)), study_preferences_for(user=user)
     try:
@@ -88,10 +90,15 @@ def _read_state(*, user, card: Card):
     return state, prefs
 
 
-def card_review(*, user, card: Card, rating, duration_ms=None, now: datetime | None = None) -> ReviewResult:
+def card_review(
+    *, user, card: Card, rating, duration_ms=None, now: datetime | None = None, state: CardState | None = None
+) -> ReviewResult:
     """Schedule `card` for `user` after a rating of 1-4 and log the review.
 
     The caller has checked that the user may see the card (selectors.cards).
+    `state`, if given, is the learner's state for the card just read with its
+    user's study preferences (selectors.cards.card_and_state_for): it saves a
+    query; a lost race reads it again.
     Raises InvalidReview for a bad rating or duration. No lock is held while
     fsrs computes: the write is a conditional UPDATE on the state that was
     read (its reps and due), and a review that lost a race starts again from
@@ -102,14 +109,15 @@ def card_review(*, user, card: Card, rating, duration_ms=None, now: datetime | N
     now = now or timezone.now()
     for _attempt in range(_ATTEMPTS):
         try:
-            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now)
+            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, state=state)
         except _Raced:
+            state = None
             continue
     raise InvalidReview("this card is being reviewed elsewhere at the same moment; try again")
 
 
-def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime) -> ReviewResult:
-    state, prefs = _read_state(user=user, card=card)
+def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, state: CardState | None) -> ReviewResult:
+    state, prefs = _read_state(user=user, card=card, state=state)
     before = state.snapshot()
     reviewed, _log = scheduler_for(prefs).review_card(
         to_fsrs(state, now=now), fsrs.Rating(rating), review_datetime=now, review_duration=duration_ms

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from flashcards.scheduling import interval_label
-from flashcards.selectors.cards import card_for_user
+from flashcards.selectors.cards import card_and_state_for
 from flashcards.selectors.queue import due_counts_for, next_card_for
 from flashcards.services.reviews import InvalidReview, card_review
 from learning.api_auth import api_login_required
@@ -45,11 +45,13 @@ def reviews(request):
         return _bad("the body must be JSON: {\"card_id\": ..., \"rating\": 1-4, \"duration_ms\": ...}")
     if not isinstance(body, dict):
         return _bad("the body must be a JSON object")
-    card = card_for_user(user=request.user, card_id=body.get("card_id"))
+    card, state = card_and_state_for(user=request.user, card_id=body.get("card_id"))
     if card is None or not card.is_active:
         return _bad("unknown card_id")
     try:
-        result = card_review(user=request.user, card=card, rating=body.get("rating"), duration_ms=body.get("duration_ms"))
+        result = card_review(
+            user=request.user, card=card, rating=body.get("rating"), duration_ms=body.get("duration_ms"), state=state
+        )
     except InvalidReview as exc:
         return _bad(str(exc))
     interval = result.state.due - result.log.reviewed_at
