@@ -26,26 +26,36 @@ def card_for_user(*, user, card_id) -> Card | None:
 
 
 def card_and_state_for(*, user, card_id):
-    """(a card the user may see, their CardState for it or None), in one query
-    once the card is started. The state comes with its user's study preferences
-    (services.reviews.card_review takes it as is)."""
+    """(a card the user may see or None, their CardState for it or None, their
+    StudyPreferences or None), in one query once the card is started: what
+    services.reviews.card_review needs, read for the review API's hot path."""
+    from django.db import connection
+
+    from flashcards.models import Card, CardState, Deck, StudyPreferences
+    from flashcards.selectors import rows
+
     if isinstance(card_id, bool):
-        return None, None
+        return None, None, None
     try:
         card_id = int(card_id)
     except (TypeError, ValueError):
-        return None, None
-    from flashcards.models import CardState
-
-    state = (
-        CardState.objects.filter(user=user, card_id=card_id)
-        .filter(Q(card__owner__isnull=True) | Q(card__owner=user))
-        .select_related("card__deck", "user__study_preferences")
-        .first()
-    )
-    if state is not None:
-        return state.card, state
-    return card_for_user(user=user, card_id=card_id), None
+        return None, None, None
+    S, C, D, PR = (m._meta.db_table for m in (CardState, Card, Deck, StudyPreferences))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c')}, {rows.columns(Deck, 'd')}, "
+            f"{rows.columns(StudyPreferences, 'p')} FROM {S} s JOIN {C} c ON c.id = s.card_id "
+            f"JOIN {D} d ON d.id = c.deck_id LEFT JOIN {PR} p ON p.user_id = s.user_id "
+            f"WHERE s.user_id = %s AND s.card_id = %s AND (c.owner_id IS NULL OR c.owner_id = %s)",
+            [user.pk, card_id, user.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return card_for_user(user=user, card_id=card_id), None, None
+    state, card, deck, prefs = rows.split(row, CardState, Card, Deck, StudyPreferences)
+    card.deck = deck
+    state.card = card
+    return card, state, prefs
 
 
 def studied_scope(*, user, prefix: str = "") -> Q:

@@ -10,12 +10,13 @@ learning cards due within LEARN_AHEAD are shown early, as Anki does.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 
-from flashcards.models import Card, CardState, StudyPreferences
+from flashcards.models import Card, CardState, Deck, StudyPreferences
 from flashcards.models.study import State
-from flashcards.selectors import queue_sql
+from flashcards.selectors import queue_sql, rows
 from flashcards.selectors.cards import studied_scope
 from learning.models import LessonProgress
 
@@ -101,23 +102,35 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
     )
 
 
-_RELATED = ("card", "card__deck", "card__lesson")
 # A lesson row carries its whole rendered text: a card needs only its title and address.
-_HEAVY = ("card__lesson__segments", "card__lesson__toc", "card__lesson__search_text", "card__lesson__summary")
+_HEAVY = ("lesson__segments", "lesson__toc", "lesson__search_text", "lesson__summary")
 
 
 def _state_item(query: tuple[str, list], kind: str) -> QueueItem | None:
-    """The state (with its card) whose id the SQL picks, fetched in the same query."""
+    """The state whose id the SQL picks, with its card and deck, in the same query.
+    (The card's lesson loads when a page asks for it: the API never does.)"""
     sql, params = query
-    state = CardState.objects.select_related(*_RELATED).defer(*_HEAVY).filter(pk=RawSQL(f"({sql})", params)).order_by().first()
-    return QueueItem(state.card, state, kind) if state else None
+    S, C, D = (m._meta.db_table for m in (CardState, Card, Deck))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c')}, {rows.columns(Deck, 'd')} "
+            f"FROM {S} s JOIN {C} c ON c.id = s.card_id JOIN {D} d ON d.id = c.deck_id WHERE s.id = ({sql})",
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    state, card, deck = rows.split(row, CardState, Card, Deck)
+    card.deck = deck
+    state.card = card
+    return QueueItem(card, state, kind)
 
 
 def _new_item(*, user, now: datetime) -> QueueItem | None:
     sql, params = queue_sql.first_new_card(user_id=user.pk, now=now)
     card = (
         Card.objects.select_related("deck", "lesson")
-        .defer(*(name.removeprefix("card__") for name in _HEAVY))
+        .defer(*_HEAVY)
         .filter(pk=RawSQL(f"({sql})", params))
         .order_by()
         .first()

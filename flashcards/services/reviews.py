@@ -75,11 +75,14 @@ class _Raced(Exception):
     """Another review of the same card was saved between our read and our write."""
 
 
-def _read_state(*, user, card: Card, state: CardState | None = None):
+def _read_state(*, user, card: Card, known: tuple | None = None):
     """(the learner's CardState for the card or an unsaved NEW one, their preferences),
-    in one query, or none when `state` was just read with its user's preferences."""
-    if state is None:
-        state = CardState.objects.filter(user=user, card=card).select_related("user__study_preferences").first()
+    in one query, or none when `known` holds (state, preferences or None) just read."""
+    if known is not None:
+        state, prefs = known
+        state.user = user
+        return state, prefs or StudyPreferences(user=user)
+    state = CardState.objects.filter(user=user, card=card).select_related("user__study_preferences").first()
     if state is None:
         return CardState(user=user, card=card, studied=studied_for(user=user, card=card)), study_preferences_for(user=user)
     try:
@@ -91,14 +94,13 @@ def _read_state(*, user, card: Card, state: CardState | None = None):
 
 
 def card_review(
-    *, user, card: Card, rating, duration_ms=None, now: datetime | None = None, state: CardState | None = None
+    *, user, card: Card, rating, duration_ms=None, now: datetime | None = None, state: CardState | None = None, prefs=None
 ) -> ReviewResult:
     """Schedule `card` for `user` after a rating of 1-4 and log the review.
 
     The caller has checked that the user may see the card (selectors.cards).
-    `state`, if given, is the learner's state for the card just read with its
-    user's study preferences (selectors.cards.card_and_state_for): it saves a
-    query; a lost race reads it again.
+    `state` (and `prefs`, None for the defaults), if given, were just read by
+    selectors.cards.card_and_state_for: they save a query; a lost race reads again.
     Raises InvalidReview for a bad rating or duration. No lock is held while
     fsrs computes: the write is a conditional UPDATE on the state that was
     read (its reps and due), and a review that lost a race starts again from
@@ -109,15 +111,16 @@ def card_review(
     now = now or timezone.now()
     for _attempt in range(_ATTEMPTS):
         try:
-            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, state=state)
+            known = (state, prefs) if state is not None else None
+            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, known=known)
         except _Raced:
             state = None
             continue
     raise InvalidReview("this card is being reviewed elsewhere at the same moment; try again")
 
 
-def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, state: CardState | None) -> ReviewResult:
-    state, prefs = _read_state(user=user, card=card, state=state)
+def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, known: tuple | None) -> ReviewResult:
+    state, prefs = _read_state(user=user, card=card, known=known)
     before = state.snapshot()
     reviewed, _log = scheduler_for(prefs).review_card(
         to_fsrs(state, now=now), fsrs.Rating(rating), review_datetime=now, review_duration=duration_ms

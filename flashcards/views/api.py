@@ -45,12 +45,12 @@ def reviews(request):
         return _bad("the body must be JSON: {\"card_id\": ..., \"rating\": 1-4, \"duration_ms\": ...}")
     if not isinstance(body, dict):
         return _bad("the body must be a JSON object")
-    card, state = card_and_state_for(user=request.user, card_id=body.get("card_id"))
+    card, state, prefs = card_and_state_for(user=request.user, card_id=body.get("card_id"))
     if card is None or not card.is_active:
         return _bad("unknown card_id")
     try:
         result = card_review(
-            user=request.user, card=card, rating=body.get("rating"), duration_ms=body.get("duration_ms"), state=state
+            user=request.user, card=card, rating=body.get("rating"), duration_ms=body.get("duration_ms"), state=state, prefs=prefs
         )
     except InvalidReview as exc:
         return _bad(str(exc))

@@ -83,3 +83,16 @@ def test_it_needs_a_token(client, decks):
 def test_it_rejects_a_body_that_is_not_json(client, decks, alice_token):
     response = client.post("/api/flashcards/reviews/", "rating=3", content_type="text/plain", HTTP_AUTHORIZATION=alice_token)
     assert response.status_code == 400
+
+
+def test_a_started_card_is_reviewed_with_the_learners_settings(client, alice, card, alice_token):
+    from flashcards.models import CardState, StudyPreferences
+
+    StudyPreferences.objects.create(user=alice, learning_steps=[5, 30, 120])
+    first = _post(client, alice_token, {"card_id": card.id, "rating": 3}).json()
+    assert first["interval"] == pytest.approx(30 / 1440, rel=1e-3)
+    second = _post(client, alice_token, {"card_id": card.id, "rating": 3}).json()
+    assert second["interval"] == pytest.approx(120 / 1440, rel=1e-3)
+    state = CardState.objects.get(user=alice, card=card)
+    assert (state.reps, state.step) == (2, 2)
+    assert ReviewLog.objects.filter(user=alice).latest("id").before["reps"] == 1
