@@ -67,15 +67,18 @@ def guard(app):
         start_response(status, [("Content-Type", "text/plain"), ("Connection", "close")])
         return [text]
 
-    def routes_to_refused_backend(environ) -> bool:
+    resolve, instances = getattr(app, "get_application", None), getattr(app, "app_instances", None)
+
+    def backend_app(environ):
+        """The app moto would route this request to, or None to refuse it.
+        Resolved once here and called directly: moto would resolve it again."""
         path = "/" + "/".join(part for part in environ.get("PATH_INFO", "").split("/") if part)
         if path.startswith(REFUSED_PREFIXES):
-            return True
-        resolve, instances = getattr(app, "get_application", None), getattr(app, "app_instances", None)
+            return None
         if resolve is None or instances is None:
-            return False
+            return app
         target = resolve(environ)
-        return any(target is instances.get(name) for name in REFUSED_BACKENDS)
+        return None if any(target is instances.get(name) for name in REFUSED_BACKENDS) else target
 
     def guarded(environ, start_response):
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
@@ -86,9 +89,10 @@ def guard(app):
             length = MAX_REQUEST_BYTES + 1
         if length > MAX_REQUEST_BYTES:
             return refuse(start_response, "413 Request Entity Too Large", b"This request is larger than any AWS API accepts.\n")
-        if routes_to_refused_backend(environ):
+        target = backend_app(environ)
+        if target is None:
             return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
-        return app(environ, start_response)
+        return target(environ, start_response)
 
     return guarded
 
