@@ -6,7 +6,7 @@
 What it does (loopback only, cleans up after itself):
 - creates its own PostgreSQL database `redrive_bench_review` (dropped at the end);
 - fills it: --cards cards in 5 decks, and one learner per client, each with
-  every card started (most of them due), --reviews review logs spread over
+  every card started (--due-share of them due), --reviews review logs spread over
   the past year and an API token (one learner per client: 20 clients as one
   learner would all fetch, and fight over, the very same next card);
 - serves the site with gunicorn (production settings, DEBUG off) and, the
@@ -78,6 +78,7 @@ def parse_args():
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--reviews", type=int, default=50000, help="review logs in the learner's history")
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--due-share", type=float, default=0.15, help="share of each learner's cards due at the start (0.85: back from a long break)")
     parser.add_argument("--seconds", type=float, default=30, help="measured time per server")
     parser.add_argument("--slices", type=int, default=3, help="alternate the servers this many times")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds first")
@@ -179,17 +180,18 @@ class Bench:
         ids = [learner.id for learner in learners]
         with connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [self.args.seed / 1000])
-            # Every card started; 85% overdue (a learner back from a break), so the queue never runs dry.
+            # Every card started; --due-share of them due now (overdue by up to 30 days), the
+            # rest due over the next 60: a learner who keeps up has about 15% due.
             cursor.execute(
                 """INSERT INTO flashcards_cardstate (user_id, card_id, state, step, stability, difficulty, due, last_review,
                        last_review_ts, reps, lapses, suspended, buried_until, is_leech, studied)
                    SELECT u, c.id, 2, NULL, 0.5 + random() * 120, 1 + random() * 9,
-                          CASE WHEN random() < 0.85 THEN now() - random() * interval '30 days'
+                          CASE WHEN random() < %s THEN now() - random() * interval '30 days'
                                ELSE now() + (1 + random() * 59) * interval '1 day' END,
                           x.lr, extract(epoch FROM x.lr), 3 + (random() * 17)::int, (random() * 3)::int, false, NULL, false, true
                    FROM unnest(%s::bigint[]) AS u CROSS JOIN flashcards_card c
                    CROSS JOIN LATERAL (SELECT now() - (0.5 + random() * 199.5 + 0 * c.id) * interval '1 day' AS lr) x""",
-                [ids],
+                [self.args.due_share, ids],
             )
             cursor.execute(
                 """INSERT INTO flashcards_reviewlog (user_id, card_id, rating, reviewed_at, duration_ms, state_after,
@@ -366,6 +368,7 @@ class Bench:
             "cards": args.cards,
             "reviews": reviews,
             "learners": args.concurrency,
+            "due_share": args.due_share,
             "concurrency": args.concurrency,
             "p50_ms": round(app["p50_ms"], 1) if app["p50_ms"] is not None else None,
             "p95_ms": round(app["p95_ms"], 1) if app["p95_ms"] is not None else None,
