@@ -19,9 +19,7 @@ import time
 import types
 from typing import Any
 
-import boto3
-
-from labs.engine.scenario import REGION, LambdaContext, LearnerError, Run, load_grader, run_grader
+from labs.engine.scenario import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
 from labs.engine.verdict import Verdict, cap_output
 
 LEARNER_ENV = {
@@ -129,16 +127,10 @@ def grade_in_process(lab_dict: dict, code: str) -> dict:
     with _learner_environment():
         module, setup_error = _import_learner(code, output)
         learner = InProcessLearner(module, output)
-        if module is not None and learner.has("setup"):
-            try:
-                learner.call("setup")
-            except LearnerError as error:
-                setup_error = error
         run = Run(
             learner=learner,
-            client_factory=lambda service: boto3.client(service, region_name=REGION),
             inputs=inputs,
-            setup_error=setup_error,
+            setup_error=call_setup(learner, setup_error) if module is not None else setup_error,
             time_limit_s=lab_dict.get("time_limit_s") or 20,
         )
         verdict: Verdict = run_grader(run, grade, started=started)

@@ -14,7 +14,6 @@ import os
 import selectors
 import shutil
 import signal
-import socket
 import tempfile
 import threading
 import time

@@ -192,6 +192,23 @@ def _batch_failures(result: Any, batch_ids: list[str]) -> list[str] | None:
     return ids
 
 
+def local_client(service: str):
+    """A boto3 client on the emulator this process serves (or mocks)."""
+    import boto3
+
+    return boto3.client(service, region_name=REGION)
+
+
+def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "LearnerError | None":
+    """Call the learner's setup() once its module loaded; the error the Run reports, if any."""
+    if setup_error is None and learner.has("setup"):
+        try:
+            learner.call("setup")
+        except LearnerError as error:
+            return error
+    return setup_error
+
+
 class Run:
     """One grading run. Graders call the methods below; engines build it."""
 
@@ -199,7 +216,7 @@ class Run:
         self,
         *,
         learner: Transport,
-        client_factory: Callable[[str], Any],
+        client_factory: Callable[[str], Any] = local_client,
         inputs: dict | None = None,
         setup_error: LearnerError | None = None,
         time_limit_s: float = 20,

@@ -226,9 +226,7 @@ def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> No
 
 
 def grade(job: dict, box: dict, rpc_ready: threading.Event) -> dict:
-    import boto3
-
-    from labs.engine.scenario import ENGINE_FAILED, REGION, LearnerError, Run, load_grader, run_grader
+    from labs.engine.scenario import ENGINE_FAILED, LearnerError, Run, call_setup, load_grader, run_grader
     from labs.engine.verdict import Verdict
 
     time_limit_s = float(job["time_limit_s"])
@@ -265,16 +263,10 @@ def grade(job: dict, box: dict, rpc_ready: threading.Event) -> dict:
         learner.load(job["code"])
     except LearnerError as error:
         setup_error = error
-    if setup_error is None and learner.has("setup"):
-        try:
-            learner.call("setup")
-        except LearnerError as error:
-            setup_error = error
     run = Run(
         learner=learner,
-        client_factory=lambda service: boto3.client(service, region_name=REGION),
         inputs=inputs,
-        setup_error=setup_error,
+        setup_error=call_setup(learner, setup_error),
         time_limit_s=max(0.0, deadline - time.monotonic()),
     )
     verdict = run_grader(run, grade_function, started=started)
