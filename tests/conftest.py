@@ -2,6 +2,7 @@
 synced copy of the bundled course, and test-only speed-ups."""
 
 import shutil
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,34 @@ def bundled_course(db):
     """The real course/ folder, synced (labs are graded elsewhere)."""
     call_command("sync_course", str(settings.COURSE_DIR), "--skip-lab-grading")
     return settings.COURSE_DIR
+
+
+LAB_STARTER = "import boto3\n\n\ndef setup():\n    pass\n"
+LAB_SOLUTION = "import boto3\n\nsqs = boto3.client('sqs')\n\n\ndef setup():\n    sqs.create_queue(QueueName='orders')\n"
+_lab_numbers = count(1)
+
+
+@pytest.fixture
+def make_lab(db):
+    """Lab rows made directly, without a course sync; fields override the defaults."""
+    from labs.models import Lab
+
+    def make(**fields) -> Lab:
+        n = next(_lab_numbers)
+        defaults = {
+            "stable_id": f"lab-{n}",
+            "slug": f"queue-basics-{n}",
+            "title": f"Queue basics {n}",
+            "summary": "Create a queue and send to it.",
+            "services": ["sqs"],
+            "instructions": [{"kind": "html", "html": "<p>Create a queue called <code>orders</code>.</p>"}],
+            "hints": ["<p>Use <code>create_queue</code>.</p>", "<p>The name is case-sensitive.</p>"],
+            "starter_code": LAB_STARTER,
+            "solution_code": LAB_SOLUTION,
+            "attempts_before_solution": 3,
+            "position": n,
+        }
+        defaults.update(fields)
+        return Lab.objects.create(**defaults)
+
+    return make

@@ -9,40 +9,15 @@ import socket
 import subprocess
 import time
 import types
-from itertools import count
 from pathlib import Path
 
 import pytest
 
-from labs.models import Lab, Submission
-
-_numbers = count(1)
-
-STARTER = "import boto3\n\n\ndef setup():\n    pass\n"
-SOLUTION = "import boto3\n\nsqs = boto3.client('sqs')\n\n\ndef setup():\n    sqs.create_queue(QueueName='orders')\n"
+from labs.models import Submission
+from tests.conftest import LAB_SOLUTION, LAB_STARTER
 
 
-@pytest.fixture
-def make_lab(db):
-    def make(**fields) -> Lab:
-        n = next(_numbers)
-        defaults = {
-            "stable_id": f"lab-{n}",
-            "slug": f"queue-basics-{n}",
-            "title": f"Queue basics {n}",
-            "summary": "Create a queue and send to it.",
-            "services": ["sqs"],
-            "instructions": [{"kind": "html", "html": "<p>Create a queue called <code>orders</code>.</p>"}],
-            "hints": ["<p>Use <code>create_queue</code>.</p>", "<p>The name is case-sensitive.</p>"],
-            "starter_code": STARTER,
-            "solution_code": SOLUTION,
-            "attempts_before_solution": 3,
-            "position": n,
-        }
-        defaults.update(fields)
-        return Lab.objects.create(**defaults)
-
-    return make
+STARTER, SOLUTION = LAB_STARTER, LAB_SOLUTION
 
 
 @pytest.fixture

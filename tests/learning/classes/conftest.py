@@ -3,17 +3,15 @@ lessons made directly as rows. ivy teaches "Messaging 101" (sam, tess); olga
 teaches "Streams" (uma, and tess too). vic is in no class."""
 
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from labs.models import Lab, Submission
+from labs.models import Submission
 from learning.models import Lesson, Module
 from learning.services.classes import assignment_create, classroom_create, classroom_join
 
-_numbers = count(1)
 
 
 def grant_teach(user):
@@ -58,24 +56,6 @@ def uma(make_user):
 @pytest.fixture
 def vic(make_user):
     return make_user("vic")
-
-
-@pytest.fixture
-def make_lab(db):
-    def make(**fields) -> Lab:
-        n = next(_numbers)
-        defaults = {
-            "stable_id": f"class-lab-{n}",
-            "slug": f"class-lab-{n}",
-            "title": f"Class lab {n}",
-            "starter_code": "import boto3\n",
-            "solution_code": "import boto3\n# solved\n",
-            "position": n,
-        }
-        defaults.update(fields)
-        return Lab.objects.create(**defaults)
-
-    return make
 
 
 @pytest.fixture
