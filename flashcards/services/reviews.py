@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from flashcards.models import Card, CardState, ReviewLog, StudyPreferences
-from flashcards.services.states import state_for_update, studied_for
 from flashcards.models.study import State
 from flashcards.scheduling import apply_fsrs, scheduler_for, to_fsrs
 from flashcards.selectors.preferences import study_preferences_for
+from flashcards.services.states import state_for_update, studied_for
 
 MAX_DURATION_MS = 60 * 60 * 1000
 
