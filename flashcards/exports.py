@@ -18,7 +18,22 @@ CSV_COLUMNS = ["id", "front", "back", "tags", "lesson", "mine"]
 
 
 def _cards(user, deck: Deck):
-    return cards_visible_to(user=user).filter(deck=deck, is_active=True).select_related("lesson").order_by(F("owner_id").asc(nulls_first=True), "position", "id")
+    """The deck's cards as this learner has them: each with `export_tags`, its tags
+    plus "leech" for their leeches and "mine" for their own cards."""
+    from flashcards.models import CardState
+
+    leeches = set(CardState.objects.filter(user=user, card__deck=deck, is_leech=True).values_list("card_id", flat=True))
+    cards = list(
+        cards_visible_to(user=user)
+        .filter(deck=deck, is_active=True)
+        .select_related("lesson")
+        .defer("lesson__segments", "lesson__toc", "lesson__search_text")
+        .order_by(F("owner_id").asc(nulls_first=True), "position", "id")
+    )
+    for card in cards:
+        extra = (["leech"] if card.id in leeches else []) + (["mine"] if card.owner_id else [])
+        card.export_tags = list(dict.fromkeys([t.replace(" ", "_") for t in card.tags] + extra))
+    return cards
 
 
 def _sides(card: Card) -> tuple[str, str]:
@@ -35,7 +50,7 @@ def deck_csv(*, user, deck: Deck) -> str:
     for card in _cards(user, deck):
         front, back = _sides(card)
         lesson = card.lesson.slug + (f"#{card.lesson_anchor}" if card.lesson_anchor else "") if card.lesson else ""
-        writer.writerow([card.stable_id or f"own-{card.id}", front, back, " ".join(card.tags), lesson, "yes" if card.owner_id else ""])
+        writer.writerow([card.stable_id or f"own-{card.id}", front, back, " ".join(card.export_tags), lesson, "yes" if card.owner_id else ""])
     return out.getvalue()
 
 
@@ -70,7 +85,7 @@ def deck_apkg(*, user, deck: Deck) -> bytes:
     for card in _cards(user, deck):
         lesson = card.lesson.title if card.lesson else ""
         guid = genanki.guid_for(card.stable_id or f"redrive-own-{card.id}")
-        tags = list(dict.fromkeys([t.replace(" ", "_") for t in card.tags] + (["mine"] if card.owner_id else [])))
+        tags = card.export_tags
         anki_deck.add_note(genanki.Note(model=model, fields=[card.front_html, card.back_html, lesson], tags=tags, guid=guid))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "deck.apkg"

@@ -56,3 +56,12 @@ def test_import_page_imports_a_good_file(alice_client, alice, decks):
     response = alice_client.post("/flashcards/import/", {"deck": deck_id, "file": upload})
     assert response.status_code == 302
     assert Card.objects.filter(owner=alice).count() == 1
+
+
+def test_a_learners_leeches_are_tagged_in_the_export(alice_client, alice, card):
+    from flashcards.models import CardState
+
+    CardState.objects.create(user=alice, card=card, is_leech=True, suspended=True)
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
+    assert rows[0]["tags"] == "naming leech"
+    assert rows[1]["tags"] == ""
