@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
 SANDBOX_RUN_DIR = "/run/emu"
+SANDBOX_VENV = "/venv"
 FORWARD_PORT = 4566
 DEFAULT_BWRAP = "/usr/bin/bwrap"
 PR_SET_NO_NEW_PRIVS = 38
@@ -86,6 +87,7 @@ def bwrap_command(config: SandboxConfig, run_dir: str, scratch: str | None = Non
     """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
     without one bubblewrap makes /tmp, capped in bytes but not in files."""
     python, needed = python_paths()
+    venv = Path(sys.prefix).resolve() if sys.prefix != sys.base_prefix else None
     command = [
         config.bwrap,
         "--unshare-all", "--unshare-user", "--disable-userns",  # --unshare-all includes the network
@@ -100,7 +102,9 @@ def bwrap_command(config: SandboxConfig, run_dir: str, scratch: str | None = Non
     else:
         command += ["--size", str(config.limits.disk_mib * MIB), "--tmpfs", "/tmp"]
     for path in needed:
-        command += ["--ro-bind", str(path), str(path)]
+        # The venv sits at a fixed place inside, wherever the checkout is: bound
+        # at its host path under /tmp it would show up in the learner's /tmp.
+        command += ["--ro-bind", str(path), SANDBOX_VENV if path == venv else str(path)]
     command += [
         "--ro-bind", str(HARNESS_DIR), "/harness",
         "--ro-bind", run_dir, SANDBOX_RUN_DIR,
@@ -110,7 +114,7 @@ def bwrap_command(config: SandboxConfig, run_dir: str, scratch: str | None = Non
     ]
     for key, value in learner_environment(FORWARD_PORT, SANDBOX_RUN_DIR).items():
         command += ["--setenv", key, value]
-    command += ["--", str(python), "-I", "/harness/main.py"]
+    command += ["--", f"{SANDBOX_VENV}/bin/python" if venv else str(python), "-I", "/harness/main.py"]
     return command
 
 
