@@ -101,3 +101,8 @@ def test_labs_of_the_lessons_module_are_offered_as_practice(client, synced_cours
     assert 'href="/labs/dlq-lab/">Poison in the DLQ</a>' in body
     assert "Retired lab" not in body
     assert "Practise it in a lab" not in client.get("/lessons/events/").content.decode()
+
+
+def test_a_learner_can_make_a_flashcard_from_the_lesson(alice_client, client, synced_course):
+    assert 'href="/flashcards/cards/new/?lesson=visibility"' in alice_client.get("/lessons/visibility/").content.decode()
+    assert "/flashcards/cards/new/" not in client.get("/lessons/visibility/").content.decode()
