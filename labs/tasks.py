@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import OperationalError
 
 from labs.services.grading import submission_grade
@@ -31,3 +32,17 @@ def grade_submission(submission_id: int) -> None:
 @shared_task(name="labs.sweep_submissions", ignore_result=True, expires=30)
 def sweep_submissions() -> None:
     submissions_sweep()
+
+
+@worker_process_init.connect
+def start_lab_engine(**kwargs) -> None:
+    """Start this grading process's engine (warm emulator, spare sandbox) as the
+    process starts, so the first learner after a deploy waits about as long as
+    every later one instead of the engine's start-up of several seconds. A
+    failure here is only logged: the grading that meets it records it on its row."""
+    from labs.engine import get_engine
+
+    try:
+        get_engine()
+    except Exception:
+        logger.exception("the lab engine did not start; gradings in this process will report it")
