@@ -18,8 +18,11 @@ def _fields(model):
 
 def columns(model, alias: str) -> str:
     """`alias.col1, alias.col2, ...` for every concrete field of `model`, in field order."""
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model))
+    key = (model, alias, connection.vendor)
+    if key not in _CACHE:
+        quote = connection.ops.quote_name
+        _CACHE[key] = ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model))
+    return _CACHE[key]
 
 
 def _converters(model):
@@ -34,18 +37,35 @@ def _converters(model):
     return _CACHE[key]
 
 
+def _shape(model):
+    """(attnames, index of the primary key), built once per model."""
+    key = (model, "shape")
+    if key not in _CACHE:
+        fields = _fields(model)
+        _CACHE[key] = ([f.attname for f in fields], [f.primary_key for f in fields].index(True))
+    return _CACHE[key]
+
+
 def instance(model, values):
     """An instance of `model` from its columns' raw values (as `columns()` lists them),
     or None when its primary key is NULL (the missing side of a LEFT JOIN)."""
-    fields = _fields(model)
-    if values[[f.primary_key for f in fields].index(True)] is None:
+    attnames, pk_index = _shape(model)
+    if values[pk_index] is None:
         return None
-    converted = []
-    for value, (found, expression) in zip(values, _converters(model)):
+    converted = list(values)
+    for i, (found, expression) in enumerate(_converters(model)):
         for converter in found:
-            value = converter(value, expression, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+            converted[i] = converter(converted[i], expression, connection)
+    return model.from_db(connection.alias, attnames, converted)
+
+
+def value(model, name: str, raw):
+    """One column's raw value converted as the ORM would (e.g. SQLite's text dates)."""
+    field = model._meta.get_field(name)
+    expression = field.get_col(model._meta.db_table)
+    for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
+        raw = converter(raw, expression, connection)
+    return raw
 
 
 def split(row, *models):
