@@ -86,6 +86,23 @@ def _exercise(client_for) -> None:
     events.put_events(Entries=[{"Source": "w", "DetailType": "d", "Detail": '{"n": 2}', "EventBusName": "warm-bus"}])
     events.list_targets_by_rule(Rule="warm", EventBusName="warm-bus")
     sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+    fifo = sqs.create_queue(QueueName="warm.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"})["QueueUrl"]
+    sqs.send_message(QueueUrl=fifo, MessageBody="x", MessageGroupId="g", MessageDeduplicationId="d")
+    sqs.receive_message(QueueUrl=fifo, MessageSystemAttributeNames=["All"])
+    dynamodb = client_for("dynamodb")
+    dynamodb.create_table(
+        TableName="warm", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.describe_table(TableName="warm")
+    for _ in range(2):
+        try:
+            dynamodb.put_item(TableName="warm", Item={"k": {"S": "a"}, "n": {"N": "1"}}, ConditionExpression="attribute_not_exists(k)")
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            pass
+    dynamodb.get_item(TableName="warm", Key={"k": {"S": "a"}})
+    dynamodb.update_item(TableName="warm", Key={"k": {"S": "a"}}, UpdateExpression="ADD n :one", ExpressionAttributeValues={":one": {"N": "1"}})
+    dynamodb.scan(TableName="warm")
 
 
 def warm():
