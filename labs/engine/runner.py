@@ -27,6 +27,7 @@ from labs.engine.sandbox.limits import Limits, cpu_limit_message, time_limit_mes
 logger = logging.getLogger(__name__)
 
 SPARES = 1
+FAILURES_BEFORE_GIVING_UP = 3  # consecutive sandbox start failures before a waiting run gives up
 RESULT_GRACE_S = 15  # beyond the learner's clock: sandbox start-up, the grader's own checks
 HARNESS_EXIT_LIMIT = 71
 SIGNAL_EXIT = 128
@@ -144,6 +145,7 @@ class Engine:
         self._spares: list[Slot] = []
         self._wanted = 0
         self._failure: Exception | None = None
+        self._failures_in_a_row = 0
         self._lock = threading.Condition()
         self._closed = False
         self._warned_online = False
@@ -164,12 +166,13 @@ class Engine:
                 logger.exception("could not start a lab sandbox")
                 with self._lock:
                     self._failure = exc
+                    self._failures_in_a_row += 1
                     self._lock.notify_all()
                 time.sleep(1)
                 continue
             with self._lock:
                 self._spares.append(slot)
-                self._failure = None
+                self._failure, self._failures_in_a_row = None, 0
                 self._lock.notify_all()
 
     def _make_slot(self) -> Slot:
@@ -214,7 +217,12 @@ class Engine:
                         if slot.usable():
                             return slot
                         threading.Thread(target=slot.destroy, daemon=True).start()
-                    if self._failure is not None and time.monotonic() > deadline - timeout + 5:
+                    # One failure can be a busy machine (a start-up timeout): the pool
+                    # retries. A failure that repeats, or that says isolation is
+                    # missing, will not go away by waiting.
+                    if self._failure is not None and (
+                        isinstance(self._failure, IsolationUnavailable) or self._failures_in_a_row >= FAILURES_BEFORE_GIVING_UP
+                    ):
                         raise self._failure
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:

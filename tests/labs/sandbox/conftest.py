@@ -177,7 +177,8 @@ def sandbox_session():
 def engine(sandbox_session):
     """The real engine with bubblewrap (the production set-up)."""
     if not os.access(getattr(settings, "SANDBOX_BWRAP", "/usr/bin/bwrap"), os.X_OK):
-        pytest.skip("bubblewrap is not installed here")
+        # CI must prove the sandbox: a missing bubblewrap is a failure, never a skip.
+        pytest.fail("bubblewrap is missing: apt-get install -y bubblewrap (.ci/run does this)")
     engine = labs.engine.get_engine()
     if engine not in _warmed:  # start-up is not part of any test's timing
         assert_engine_still_grades()
