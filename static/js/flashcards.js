@@ -19,6 +19,14 @@
   // outerHTML, so events on the old one never reach document). A rating key
   // that waited lands on a front side, which has no rating buttons, so one
   // card is never rated twice. The timer is a backstop.
+  //
+  // Keys wait the same way until htmx has set up the page: it does so after
+  // this script runs (on DOMContentLoaded, then htmx:load on the body), and a
+  // key that clicked "Show answer" before then would follow the link's plain
+  // address, a page load instead of a swap. The page says when keys act at
+  // once: <html data-fc-keys="ready">. Without htmx (it failed to load), the
+  // buttons' plain forms and links do the work once the page has loaded.
+  let ready = false;
   let busy = false;
   let pending = null;
   let backstop = null;
@@ -26,12 +34,24 @@
     const button = document.querySelector("#session " + targets[action]);
     if (button) button.click();
   };
+  const flush = () => {
+    if (ready && !busy && pending) { const action = pending; pending = null; act(action); }
+  };
+  const markReady = () => {
+    if (ready) return;
+    ready = true;
+    document.documentElement.dataset.fcKeys = "ready";
+    flush();
+  };
   const idle = () => {
     busy = false;
     clearTimeout(backstop);
-    if (pending) { const action = pending; pending = null; act(action); }
+    flush();
   };
   document.addEventListener("htmx:beforeRequest", () => { busy = true; backstop = setTimeout(idle, 5000); });
+  // htmx:load first fires on the body once htmx has processed the page.
+  document.addEventListener("htmx:load", markReady);
+  window.addEventListener("load", () => { if (!window.htmx) markReady(); });
   ["htmx:load", "htmx:responseError", "htmx:sendError"].forEach((name) => document.addEventListener(name, idle));
   // Keyboard and screen-reader users follow the new card: focus what it asks.
   document.addEventListener("htmx:load", (event) => {
@@ -49,7 +69,7 @@
     for (const [action, keys] of Object.entries(bindings.keys)) {
       if (!keys.some((k) => (k.length === 1 ? k.toLowerCase() : k) === key)) continue;
       event.preventDefault();
-      if (busy) { pending = action; return; }
+      if (busy || !ready) { pending = action; return; }
       act(action);
       return;
     }
