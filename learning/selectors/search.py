@@ -82,9 +82,17 @@ def _snippet(text: str, terms: list[str], width: int = 220) -> SafeString:
     lower = text.lower()
     positions = [lower.find(t) for t in terms if lower.find(t) >= 0]
     start = max(0, min(positions) - 60) if positions else 0
-    piece = text[start : start + width]
+    end = start + width
+    # Cut at word boundaries, so the snippet never opens or closes mid-word.
+    if start > 0:
+        space = text.find(" ", start, min(positions) if positions else start + 60)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    piece = text[start:end]
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     marked = pattern.sub(lambda m: f"\x02{m.group(0)}\x03", piece)
     prefix = "\u2026" if start > 0 else ""
-    suffix = "\u2026" if start + width < len(text) else ""
+    suffix = "\u2026" if end < len(text) else ""
     return _marked(prefix + marked + suffix)
