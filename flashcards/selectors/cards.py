@@ -29,8 +29,6 @@ def card_and_state_for(*, user, card_id):
     """(a card the user may see or None, their CardState for it or None, their
     StudyPreferences or None), in one query once the card is started: what
     services.reviews.card_review needs, read for the review API's hot path."""
-    from django.db import connection
-
     from flashcards.models import Card, CardState, Deck, StudyPreferences
     from flashcards.selectors import rows
 
@@ -41,7 +39,7 @@ def card_and_state_for(*, user, card_id):
     except (TypeError, ValueError):
         return None, None, None
     S, C, D, PR = (m._meta.db_table for m in (CardState, Card, Deck, StudyPreferences))
-    with connection.cursor() as cursor:
+    with rows.hot_cursor() as cursor:
         cursor.execute(
             f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c')}, {rows.columns(Deck, 'd')}, "
             f"{rows.columns(StudyPreferences, 'p')} FROM {S} s JOIN {C} c ON c.id = s.card_id "

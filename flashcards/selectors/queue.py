@@ -10,7 +10,6 @@ learning cards due within LEARN_AHEAD are shown early, as Anki does.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -111,7 +110,7 @@ def _state_item(query: tuple[str, list], kind: str) -> QueueItem | None:
     (The card's lesson loads when a page asks for it: the API never does.)"""
     sql, params = query
     S, C, D = (m._meta.db_table for m in (CardState, Card, Deck))
-    with connection.cursor() as cursor:
+    with rows.hot_cursor() as cursor:
         cursor.execute(
             f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c')}, {rows.columns(Deck, 'd')} "
             f"FROM {S} s JOIN {C} c ON c.id = s.card_id JOIN {D} d ON d.id = c.deck_id WHERE s.id = ({sql})",

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import connection
 
 from flashcards.models import Card, CardState, Deck, DeckPause, ReviewLog, StudyPreferences
+from flashcards.selectors import rows
 from learning.models import LessonProgress
 
 S, C, D, P, L, LP, PR = (m._meta.db_table for m in (CardState, Card, Deck, DeckPause, ReviewLog, LessonProgress, StudyPreferences))
@@ -72,7 +73,7 @@ def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
         _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + [True, user_id] + _scope_params(user_id) + [user_id] + [user_id, True, True, t]
         + [user_id, d, user_id, d, user_id, d, user_id, user_id]
     )
-    with connection.cursor() as cursor:
+    with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return tuple(int(v or 0) for v in row[:6]) + tuple(row[6:])

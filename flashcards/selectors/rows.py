@@ -7,9 +7,30 @@ ORM applies (dates from SQLite text, JSON, booleans), so the instances are
 the ORM's own, as if loaded by it.
 """
 
+from contextlib import contextmanager
+
 from django.db import connection
 
 _CACHE: dict = {}
+
+
+@contextmanager
+def hot_cursor():
+    """A cursor for the review hot path's fixed SQL. On PostgreSQL with prepared
+    statements on (settings: DB_PREPARED_STATEMENTS), it binds parameters on the
+    server, so psycopg prepares each statement on its connection after a few
+    runs and PostgreSQL stops planning it on every request (planning cost more
+    than running most of these). Elsewhere, Django's usual cursor. Either way it
+    is Django's cursor wrapper: errors, query logging and counting as usual."""
+    if connection.vendor != "postgresql" or connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.ensure_connection()
+    with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as cursor:
+        yield cursor
 
 
 def _fields(model):

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from flashcards.models import Card, CardState, ReviewLog, StudyPreferences
 from flashcards.models.study import State
+from flashcards.selectors import rows
 from flashcards.scheduling import apply_fsrs, scheduler_for, to_fsrs
 from flashcards.selectors.preferences import study_preferences_for
 from flashcards.services.states import state_for_update, studied_for
@@ -197,7 +198,7 @@ def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: Review
         + [state.pk, before["reps"], due_field.get_db_prep_save(before["due"], connection)]
         + [f.get_db_prep_save(getattr(log, f.attname), connection) for f in _LOG_FIELDS]
     )
-    with connection.cursor() as cursor:
+    with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -28,13 +28,12 @@ def api_token_authenticate(*, secret: str):
     compilation of the same select_related query cost more than running it):
     the live token with this digest and its active user."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
 
     from flashcards.selectors import rows
 
     User = get_user_model()
     T, U = ApiToken._meta.db_table, User._meta.db_table
-    with connection.cursor() as cursor:
+    with rows.hot_cursor() as cursor:
         cursor.execute(
             f"SELECT t.id, t.last_used_at, {rows.columns(User, 'u')} FROM {T} t JOIN {U} u ON u.id = t.user_id "
             f"WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active = %s",
