@@ -17,7 +17,6 @@ Prints one JSON object; exits 1 if the median is over --target-ms.
 """
 
 import argparse
-import json
 import os
 import random
 import secrets
@@ -28,12 +27,12 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DB = "redrive_bench_gradebook"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
+
+from bench.support import BenchDatabase, log, percentile, run_bench  # noqa: E402
 
 BASELINE_TEMPLATE = """{% extends "base.html" %}{% block content %}<table><thead><tr><th></th>
 {% for column in columns %}<th>{{ column }}</th>{% endfor %}</tr></thead><tbody>
@@ -54,16 +53,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def log(args, message):
-    if not args.json:
-        print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def summary(times):
     return {"median_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1)}
 
@@ -72,27 +61,15 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-gradebook-"))
-        self.pg_admin = None
+        self.database = None
 
     def prepare(self):
-        database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-        if self.args.postgres != "none":
-            host = urlparse(self.args.postgres).hostname
-            if host not in LOOPBACK:
-                sys.exit(f"bench/gradebook.py only talks to loopback services, not {host!r}")
-            try:
-                import psycopg
-
-                self.pg_admin = psycopg.connect(self.args.postgres, autocommit=True, connect_timeout=3)
-                self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-                self.pg_admin.execute(f"CREATE DATABASE {BENCH_DB}")
-                database_url = self.args.postgres.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-            except Exception as exc:  # no server: SQLite is still a real database
-                log(self.args, f"PostgreSQL unavailable ({exc}); using SQLite")
-                self.pg_admin = None
+        self.database = BenchDatabase(
+            self.args.postgres, BENCH_DB, script="bench/gradebook.py", sqlite_path=self.tmp / "bench.sqlite3", log_to=self.args
+        )
         os.environ.update(
             DJANGO_SETTINGS_MODULE="redrive.settings",
-            DATABASE_URL=database_url,
+            DATABASE_URL=self.database.url,
             REDRIVE_VAR_DIR=str(self.tmp / "var"),
             DEBUG="0",  # production settings: no query log, cached templates
             SECRET_KEY=secrets.token_urlsafe(40),
@@ -111,12 +88,8 @@ class Bench:
         call_command("migrate", verbosity=0, interactive=False)
 
     def cleanup(self):
-        if self.pg_admin is not None:
-            from django.db import connections
-
-            connections.close_all()
-            self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            self.pg_admin.close()
+        if self.database is not None:
+            self.database.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def populate(self):
@@ -253,13 +226,7 @@ class Bench:
 
 def main():
     args = parse_args()
-    bench = Bench(args)
-    try:
-        result = bench.run()
-    finally:
-        bench.cleanup()
-    print(json.dumps(result, indent=None if args.json else 2))
-    return 0 if result["under_target"] else 1
+    return run_bench(Bench(args), args, lambda result: result["under_target"])
 
 
 if __name__ == "__main__":

@@ -34,14 +34,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 LAUNCH_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive")
 BENCH_DB = "redrive_bench_grading"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 SETTLE_S = 3  # after the last grading: spare sandboxes and emulators are refilled by then
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
+
+from bench.support import BenchDatabase, log, percentile, require_loopback, run_bench  # noqa: E402
 
 BASELINE = r"""
 import json, sys, time
@@ -68,22 +68,6 @@ def parse_args():
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on; 'none' for SQLite")
     parser.add_argument("--deadline", type=float, default=1200, help="seconds before the bench gives up")
     return parser.parse_args()
-
-
-def log(args, message):
-    if not args.json:
-        print(message, file=sys.stderr, flush=True)
-
-
-def require_loopback(url: str):
-    host = urlparse(url).hostname
-    if host not in LOOPBACK:
-        sys.exit(f"bench/grading.py only talks to loopback services, not {host!r}")
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def _descendants(pid: int) -> list[int]:
@@ -135,33 +119,23 @@ class Bench:
         self.deadline = time.monotonic() + args.deadline
         self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-"))
         self.worker = None
-        self.pg_admin = None
+        self.database = None
         self.env = {}
 
     # --- set-up and clean-up -------------------------------------------------
     def prepare(self):
-        require_loopback(self.args.redis)
+        require_loopback(self.args.redis, "bench/grading.py")
         import redis
 
         self.redis = redis.Redis.from_url(self.args.redis)
         self.redis.ping()
         self.redis.flushdb()
-        database_url = f"sqlite:///{self.tmp / 'bench.sqlite3'}"
-        if self.args.postgres != "none":
-            require_loopback(self.args.postgres)
-            try:
-                import psycopg
-
-                self.pg_admin = psycopg.connect(self.args.postgres, autocommit=True, connect_timeout=3)
-                self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-                self.pg_admin.execute(f"CREATE DATABASE {BENCH_DB}")
-                database_url = self.args.postgres.rsplit("/", 1)[0] + f"/{BENCH_DB}"
-            except Exception as exc:  # no server: SQLite is still a real database
-                log(self.args, f"PostgreSQL unavailable ({exc}); using SQLite")
-                self.pg_admin = None
+        self.database = BenchDatabase(
+            self.args.postgres, BENCH_DB, script="bench/grading.py", sqlite_path=self.tmp / "bench.sqlite3", log_to=self.args
+        )
         self.env = {
             "DJANGO_SETTINGS_MODULE": "redrive.settings",
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": self.database.url,
             "REDIS_URL": self.args.redis,
             "REDRIVE_VAR_DIR": str(self.tmp / "var"),
             "DEBUG": "0",  # production settings: real isolation, no query log growing in the worker
@@ -203,12 +177,8 @@ class Bench:
             self.redis.flushdb()
         except Exception:
             pass
-        if self.pg_admin is not None:
-            from django.db import connections
-
-            connections.close_all()
-            self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            self.pg_admin.close()
+        if self.database is not None:
+            self.database.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def check_deadline(self, what):
@@ -352,13 +322,7 @@ class Bench:
 
 def main():
     args = parse_args()
-    bench = Bench(args)
-    try:
-        result = bench.run()
-    finally:
-        bench.cleanup()
-    print(json.dumps(result, indent=None if args.json else 2))
-    return 0 if result["all_passed"] else 1
+    return run_bench(Bench(args), args, lambda result: result["all_passed"])
 
 
 if __name__ == "__main__":

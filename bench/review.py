@@ -39,14 +39,13 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DB = "redrive_bench_review"
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
+
+from bench.support import BenchDatabase, log, percentile, run_bench  # noqa: E402
 
 BASELINE_MODULE = '''"""A bare Django view behind the site's own settings and middleware."""
 import django
@@ -91,16 +90,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def log(args, message):
-    if not args.json:
-        print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,23 +100,17 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-review-"))
-        self.pg_admin = None
+        self.database = None
         self.servers: list[subprocess.Popen] = []
         self.env: dict[str, str] = {}
 
     # --- database -------------------------------------------------------------
     def prepare(self):
-        host = urlparse(self.args.postgres).hostname
-        if host not in LOOPBACK:
-            sys.exit(f"bench/review.py only talks to loopback services, not {host!r}")
-        import psycopg
-
-        self.pg_admin = psycopg.connect(self.args.postgres, autocommit=True, connect_timeout=3)
-        self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        self.pg_admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        # PostgreSQL only: the target is stated for a production server.
+        self.database = BenchDatabase(self.args.postgres, BENCH_DB, script="bench/review.py")
         self.env = {
             "DJANGO_SETTINGS_MODULE": "redrive.settings",
-            "DATABASE_URL": self.args.postgres.rsplit("/", 1)[0] + f"/{BENCH_DB}",
+            "DATABASE_URL": self.database.url,
             "REDRIVE_VAR_DIR": str(self.tmp / "var"),
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(40),
@@ -328,15 +311,8 @@ class Bench:
 
     def cleanup(self):
         self.stop_servers()
-        if self.pg_admin is not None:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:
-                pass
-            self.pg_admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            self.pg_admin.close()
+        if self.database is not None:
+            self.database.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def run(self) -> dict:
@@ -390,15 +366,12 @@ class Bench:
 
 def main():
     args = parse_args()
-    bench = Bench(args)
-    try:
-        result = bench.run()
-    finally:
-        bench.cleanup()
-    print(json.dumps(result, indent=None if args.json else 2))
-    ok = (result["p95_ms"] or 1e9) <= args.target_p95_ms and result["ratio"] >= args.target_ratio and not result["errors"]
-    sys.exit(0 if ok else 1)
+    return run_bench(
+        Bench(args),
+        args,
+        lambda result: (result["p95_ms"] or 1e9) <= args.target_p95_ms and result["ratio"] >= args.target_ratio and not result["errors"],
+    )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
