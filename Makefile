@@ -44,9 +44,11 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q
 
+# Each prints one JSON object and exits 1 when it misses its target; run them all.
 bench: install
-	$(PY) bench/grading.py --json
-	$(PY) bench/review.py --json
+	$(PY) bench/grading.py --json; \
+	g=$$?; $(PY) bench/review.py --json; r=$$?; $(PY) bench/gradebook.py --json; b=$$?; \
+	exit $$((g || r || b))
 
 clean:
 	rm -rf $(VENV) var
