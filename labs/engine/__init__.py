@@ -7,7 +7,8 @@ The learner's module runs under bubblewrap against a private, per-run moto
 emulator forked from a warm process; the trusted grader runs beside that
 emulator, outside the sandbox (see docs/labs.md, "How a run is isolated").
 Importing this package is cheap: the engine starts on the first grading in
-each process (a Celery prefork child starts its own).
+each process, or earlier where the caller asks (each Celery worker process
+starts its own as it starts: labs.tasks.start_lab_engine).
 """
 
 import atexit
