@@ -6,7 +6,8 @@ from datetime import timedelta
 from flashcards.models import Card, CardState, Deck, StudyPreferences
 from flashcards.models.study import State
 from flashcards.selectors.preferences import study_preferences_for
-from flashcards.selectors.queue import due_counts_for, next_card_for
+from flashcards.selectors import queue_sql
+from flashcards.selectors.queue import DEFAULT_NEW, DEFAULT_REVIEWS, LEARN_AHEAD, day_start, due_counts_for, next_card_for
 from flashcards.services.cards import card_bury, card_suspend
 from flashcards.services.decks import deck_pause
 from flashcards.services.reviews import card_review
@@ -14,12 +15,25 @@ from learning.models import Lesson
 from learning.services.lessons import lesson_view_record
 
 
+def _one_statement(user, now):
+    return queue_sql.due_and_next_row(
+        user_id=user.pk, now=now, day=day_start(now), until=now + LEARN_AHEAD, default_new=DEFAULT_NEW, default_reviews=DEFAULT_REVIEWS
+    )
+
+
 def _next(user, now):
-    return next_card_for(user=user, now=now, prefs=study_preferences_for(user=user))
+    item = next_card_for(user=user, now=now, prefs=study_preferences_for(user=user))
+    # The review API's GET picks the same card in one statement.
+    _l, _r, _n, kind, card_id, *_rest = _one_statement(user, now)
+    assert (kind, card_id) == ((item.kind, item.card.id) if item else (None, None))
+    return item
 
 
 def _counts(user, now):
-    return due_counts_for(user=user, now=now, prefs=study_preferences_for(user=user))
+    counts = due_counts_for(user=user, now=now, prefs=study_preferences_for(user=user))
+    learning, review, new, *_rest = _one_statement(user, now)
+    assert (learning, review, new) == (counts.learning, counts.review, counts.new)
+    return counts
 
 
 def _review_state(user, card, *, due, stability, last_review):
