@@ -17,13 +17,13 @@ from learning.models import LessonProgress
 S, C, D, P, L, LP, PR = (m._meta.db_table for m in (CardState, Card, Deck, DeckPause, ReviewLog, LessonProgress, StudyPreferences))
 
 # A card state the learner studies now: see CardState.studied and queue._states().
-_STATE_OK = f"s.user_id = %s AND s.studied = %s AND s.suspended = %s AND (s.buried_until IS NULL OR s.buried_until <= %s)"
+_STATE_OK = "s.user_id = %s AND s.studied AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %s)"
 # A card never started (or only suspended/buried in the past): queue.new_cards_for().
 _NEW_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
- WHERE c.is_active = %s AND d.is_active = %s AND (c.owner_id IS NULL OR c.owner_id = %s)
+ WHERE c.is_active AND d.is_active AND (c.owner_id IS NULL OR c.owner_id = %s)
  AND c.deck_id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s)
  AND NOT EXISTS (SELECT 1 FROM {S} s WHERE s.user_id = %s AND s.card_id = c.id
-                 AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s))"""
+                 AND (s.state > 0 OR s.suspended OR s.buried_until > %s))"""
 
 
 # The cards a learner studies (queue's studied_scope()). Paused decks are a
@@ -33,12 +33,12 @@ _NEW_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
 # or buried (those have a state with studied = true, see CardState.studied):
 # three small counts instead of an anti-join over every card.
 _SCOPE_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
- WHERE c.is_active = %s AND d.is_active = %s AND (c.owner_id IS NULL OR c.owner_id = %s)
+ WHERE c.is_active AND d.is_active AND (c.owner_id IS NULL OR c.owner_id = %s)
  AND c.deck_id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s)"""
 
 
 def _scope_params(user_id: int) -> list:
-    return [True, True, user_id, user_id]
+    return [user_id, user_id]
 
 
 def _dt(value: datetime):
@@ -46,11 +46,11 @@ def _dt(value: datetime):
 
 
 def _state_params(user_id: int, now) -> list:
-    return [user_id, True, False, now]
+    return [user_id, now]
 
 
 def _new_params(user_id: int, now) -> list:
-    return [True, True, user_id, user_id, user_id, True, now]
+    return [user_id, user_id, user_id, now]
 
 
 def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
@@ -60,17 +60,17 @@ def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
     sql = f"""SELECT
  (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s),
  (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s),
- (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active = %s AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
+ (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
  + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s)
- - (SELECT COUNT(*) FROM {S} s WHERE s.user_id = %s AND s.studied = %s
-   AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s)),
+ - (SELECT COUNT(*) FROM {S} s WHERE s.user_id = %s AND s.studied
+   AND (s.state > 0 OR s.suspended OR s.buried_until > %s)),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0),
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 2),
  (SELECT new_per_day FROM {PR} WHERE user_id = %s),
  (SELECT reviews_per_day FROM {PR} WHERE user_id = %s)"""
     params = (
-        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + [True, user_id] + _scope_params(user_id) + [user_id] + [user_id, True, True, t]
+        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + [user_id] + _scope_params(user_id) + [user_id] + [user_id, t]
         + [user_id, d, user_id, d, user_id, d, user_id, user_id]
     )
     with rows.hot_cursor() as cursor:
@@ -106,11 +106,7 @@ def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
 
 
 # _STATE_OK for rows already limited to the learner's.
-_STATE_OK_OWN = "s.studied = %s AND s.suspended = %s AND (s.buried_until IS NULL OR s.buried_until <= %s)"
-
-
-def _state_own_params(now) -> list:
-    return [True, False, now]
+_STATE_OK_OWN = "s.studied AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %s)"
 
 
 _KINDS = ("learning", "new", "review", "learning")
@@ -138,10 +134,10 @@ def due_and_next_row(*, user_id: int, now: datetime, day: datetime, until: datet
     sql = f"""WITH st AS MATERIALIZED (SELECT
  COUNT(*) FILTER (WHERE {_STATE_OK_OWN} AND s.state IN (1, 3) AND s.due <= %s) AS l_,
  COUNT(*) FILTER (WHERE {_STATE_OK_OWN} AND s.state = 2 AND s.due <= %s) AS r_,
- COUNT(*) FILTER (WHERE s.studied = %s AND (s.state > 0 OR s.suspended = %s OR s.buried_until > %s)) AS started_
+ COUNT(*) FILTER (WHERE s.studied AND (s.state > 0 OR s.suspended OR s.buried_until > %s)) AS started_
  FROM {S} s WHERE s.user_id = %s),
 k0 AS MATERIALIZED (SELECT st.l_, st.r_,
- (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active = %s AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
+ (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
  + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s) - st.started_ AS n_,
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s) AS done_,
  (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0) AS dn_,
@@ -160,8 +156,8 @@ pk AS MATERIALIZED (SELECT l_, rv_, nv_, COALESCE(
 SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug
  FROM pk LEFT JOIN {C} c ON c.id = pk.pick_ / 4 LEFT JOIN {D} d ON d.id = c.deck_id"""
     params = (
-        _state_own_params(t) + [t] + _state_own_params(t) + [t] + [True, True, t, user_id]
-        + [True, user_id] + _scope_params(user_id) + [user_id]
+        [t, t, t, t, t, user_id]
+        + [user_id] + _scope_params(user_id) + [user_id]
         + [user_id, d, user_id, d, user_id, d, user_id, default_new, user_id, default_reviews]
         + first_learning_params + new_params + review_params + ahead_params
     )
