@@ -67,7 +67,9 @@ class CardState(models.Model):
 
 
 class ReviewLog(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    # No index of its own: reviewlog_user_time (user, reviewed_at) serves every lookup by
+    # user, and a second one on user alone lured generic plans into scanning a whole history.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs", db_index=False)
     card = models.ForeignKey("flashcards.Card", on_delete=models.CASCADE, related_name="review_logs")
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     reviewed_at = models.DateTimeField()
