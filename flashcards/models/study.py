@@ -28,7 +28,9 @@ class CardState(models.Model):
     """A learner's scheduling state for one card. No row means the card is new
     and untouched; a row in NEW state exists when a new card was suspended or buried."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states")
+    # No index of its own: one_state_per_user_card (user, card) serves every lookup by user,
+    # and each review (an UPDATE of due and state, never HOT) then maintains one index less.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states", db_index=False)
     card = models.ForeignKey("flashcards.Card", on_delete=models.CASCADE, related_name="states")
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
