@@ -23,6 +23,7 @@ Prints one JSON object; exits 1 if any solution did not pass or a target was mis
 """
 
 import argparse
+import io
 import json
 import os
 import secrets
@@ -151,7 +152,8 @@ class Bench:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("sync_course", "--skip-lab-grading", verbosity=0)  # the bench grades them itself
+        # The bench grades the labs itself; stdout is for the JSON result alone.
+        call_command("sync_course", "--skip-lab-grading", verbosity=0, stdout=io.StringIO())
 
     def start_worker(self):
         self.worker = subprocess.Popen(
