@@ -54,9 +54,17 @@ class CardState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
         indexes = [
+            # Covering (PostgreSQL): counting the due cards and picking the least
+            # recalled one read the index alone, not a heap row per due card.
             models.Index(
-                fields=["user", "state", "due"], name="cardstate_due_studied", condition=Q(studied=True, suspended=False)
-            )
+                fields=["user", "state", "due"],
+                name="cardstate_due_studied",
+                condition=Q(studied=True, suspended=False),
+                include=["buried_until", "last_review_ts", "stability", "card"],
+            ),
+            # NEW states exist only for new cards suspended or buried (or a first review
+            # undone): few, and the new-card count subtracts those held back.
+            models.Index(fields=["user"], name="cardstate_new_held", condition=Q(state=0)),
         ]
 
     def __str__(self) -> str:

@@ -10,11 +10,13 @@ from datetime import datetime
 
 from django.db import connection
 
-from flashcards.models import Card, CardState, Deck, DeckPause, ReviewLog, StudyPreferences
+from flashcards.models import Card, CardState, Deck, DeckPause, ReviewDay, StudyPreferences, StudyTally
 from flashcards.selectors import rows
 from learning.models import LessonProgress
 
-S, C, D, P, L, LP, PR = (m._meta.db_table for m in (CardState, Card, Deck, DeckPause, ReviewLog, LessonProgress, StudyPreferences))
+S, C, D, P, LP, PR, T, RD = (
+    m._meta.db_table for m in (CardState, Card, Deck, DeckPause, LessonProgress, StudyPreferences, StudyTally, ReviewDay)
+)
 
 # A card state the learner studies now: see CardState.studied and queue._states().
 _STATE_OK = "s.user_id = %s AND s.studied AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %s)"
@@ -53,26 +55,49 @@ def _new_params(user_id: int, now) -> list:
     return [user_id, user_id, user_id, now]
 
 
+def _date(day: datetime):
+    return connection.ops.adapt_datefield_value(day.date())
+
+
+def _counts(*, user_id: int, now: datetime, day: datetime, review_count: tuple[str, list]) -> tuple[str, list]:
+    """SELECT l_, r_, n_, done_, dn_, dr_, npd_, rpd_ (learning due, review due,
+    new, done today, new done today, reviews done today, the learner's daily
+    limits or NULL): the counts both queries below start from.
+
+    Nothing here counts a learner's whole history: due cards come through the
+    partial index on (user, state, due); "new" is the course cards of the decks
+    studied (Deck.card_count, counted at sync) + own cards - the states started
+    (StudyTally) - the NEW states held back by suspending or burying (few, through
+    the partial index cardstate_new_held); today's reviews are one ReviewDay row."""
+    t = _dt(now)
+    sql = f"""SELECT
+ (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s) AS l_,
+ {review_count[0]} AS r_,
+ (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
+ + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s)
+ - COALESCE((SELECT t.started FROM {T} t WHERE t.user_id = %s), 0)
+ - (SELECT COUNT(*) FROM {S} s WHERE s.user_id = %s AND s.state = 0 AND s.studied AND (s.suspended OR s.buried_until > %s)) AS n_,
+ COALESCE(rd.reviews, 0) AS done_, COALESCE(rd.new_reviews, 0) AS dn_, COALESCE(rd.review_reviews, 0) AS dr_,
+ (SELECT new_per_day FROM {PR} WHERE user_id = %s) AS npd_,
+ (SELECT reviews_per_day FROM {PR} WHERE user_id = %s) AS rpd_
+ FROM (SELECT 1 AS one_) one_ LEFT JOIN {RD} rd ON rd.user_id = %s AND rd.day = %s"""
+    params = (
+        _state_params(user_id, t) + [t] + review_count[1]
+        + [user_id] + _scope_params(user_id) + [user_id] + [user_id] + [user_id, t]
+        + [user_id, user_id, user_id, _date(day)]
+    )
+    return sql, params
+
+
+def _review_due_count(*, user_id: int, now: datetime) -> tuple[str, list]:
+    t = _dt(now)
+    return f"(SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s)", _state_params(user_id, t) + [t]
+
+
 def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
     """(learning due, review due, new, done today, new done today, reviews done today,
     the learner's new_per_day and reviews_per_day or None if they kept the defaults)."""
-    t, d = _dt(now), _dt(day)
-    sql = f"""SELECT
- (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s),
- (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s),
- (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
- + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s)
- - (SELECT COUNT(*) FROM {S} s WHERE s.user_id = %s AND s.studied
-   AND (s.state > 0 OR s.suspended OR s.buried_until > %s)),
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s),
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0),
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 2),
- (SELECT new_per_day FROM {PR} WHERE user_id = %s),
- (SELECT reviews_per_day FROM {PR} WHERE user_id = %s)"""
-    params = (
-        _state_params(user_id, t) + [t] + _state_params(user_id, t) + [t] + [user_id] + _scope_params(user_id) + [user_id] + [user_id, t]
-        + [user_id, d, user_id, d, user_id, d, user_id, user_id]
-    )
+    sql, params = _counts(user_id=user_id, now=now, day=day, review_count=_review_due_count(user_id=user_id, now=now))
     with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -81,18 +106,25 @@ def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
 
 def first_learning(*, user_id: int, now: datetime, until: datetime) -> tuple[str, list]:
     """SQL for the id of the learning or relearning state due first, if due by `until`."""
-    sql = f"SELECT s.id FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s ORDER BY s.due, s.id LIMIT 1"
+    sql = f"SELECT s.id FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s ORDER BY s.due, s.card_id LIMIT 1"
     return sql, _state_params(user_id, _dt(now)) + [_dt(until)]
 
 
+# The due review states, least likely to be recalled first: R falls as
+# (now - last_review) / stability grows, so the largest ratio goes first.
+_LEAST_RECALLED = (
+    f"FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s "
+    f"ORDER BY (%s - s.last_review_ts) / s.stability DESC, s.card_id LIMIT 1"
+)
+
+
+def _least_recalled_params(user_id: int, now: datetime) -> list:
+    return _state_params(user_id, _dt(now)) + [_dt(now), now.timestamp()]
+
+
 def lowest_retrievability(*, user_id: int, now: datetime) -> tuple[str, list]:
-    """SQL for the id of the due review state the learner is least likely to recall:
-    R falls as (now - last_review) / stability grows, so the largest ratio goes first."""
-    sql = (
-        f"SELECT s.id FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s "
-        f"ORDER BY (%s - s.last_review_ts) / s.stability DESC, s.id LIMIT 1"
-    )
-    return sql, _state_params(user_id, _dt(now)) + [_dt(now), now.timestamp()]
+    """SQL for the id of the due review state the learner is least likely to recall."""
+    return f"SELECT s.id {_LEAST_RECALLED}", _least_recalled_params(user_id, now)
 
 
 def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
@@ -105,61 +137,43 @@ def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
     return sql, _new_params(user_id, _dt(now)) + [user_id, user_id]
 
 
-# _STATE_OK for rows already limited to the learner's.
-_STATE_OK_OWN = "s.studied AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %s)"
-
-
 _KINDS = ("learning", "new", "review", "learning")
 
 
 def due_and_next_row(*, user_id: int, now: datetime, day: datetime, until: datetime, default_new: int, default_reviews: int) -> tuple:
-    """The review API's GET in one statement: the counts (counts_row, after the
+    """The review API's GET in one statement: the counts (_counts, after the
     daily limits as queue.due_counts_for applies them) and the card
     queue.next_card_for picks, decided in SQL the same way. Returns (learning due,
     review due, new, kind or None, card id, front_html, back_html, tags (raw), deck slug).
 
     The pick is encoded as card id * 4 + kind (0 learning, 1 new, 2 review, 3
     learning ahead); CASE and COALESCE run a candidate's subquery only when it
-    is reached, as next_card_for runs one query after another. The learner's card
-    states are counted in one pass (COUNT FILTER), not one scan per count."""
-    t, d, u = _dt(now), _dt(day), _dt(until)
+    is reached, as next_card_for runs one query after another. The due review
+    cards are read once (rv): counted, and the one of lowest retrievability kept."""
     first_learning_sql, first_learning_params = first_learning(user_id=user_id, now=now, until=now)
-    review_sql, review_params = lowest_retrievability(user_id=user_id, now=now)
     new_sql, new_params = first_new_card(user_id=user_id, now=now)
     ahead_sql, ahead_params = first_learning(user_id=user_id, now=now, until=until)
     pick = lambda sql, code: sql.replace("SELECT s.id ", f"SELECT s.card_id * 4 + {code} ", 1).replace(  # noqa: E731
         "SELECT c.id ", f"SELECT c.id * 4 + {code} ", 1
     )
+    counts_sql, counts_params = _counts(user_id=user_id, now=now, day=day, review_count=("COALESCE((SELECT rv.n_ FROM rv), 0)", []))
     gap = "(rv_ / CASE WHEN nv_ > 1 THEN nv_ ELSE 1 END)"
-    sql = f"""WITH st AS MATERIALIZED (SELECT
- COUNT(*) FILTER (WHERE {_STATE_OK_OWN} AND s.state IN (1, 3) AND s.due <= %s) AS l_,
- COUNT(*) FILTER (WHERE {_STATE_OK_OWN} AND s.state = 2 AND s.due <= %s) AS r_,
- COUNT(*) FILTER (WHERE s.studied AND (s.state > 0 OR s.suspended OR s.buried_until > %s)) AS started_
- FROM {S} s WHERE s.user_id = %s),
-k0 AS MATERIALIZED (SELECT st.l_, st.r_,
- (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
- + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s) - st.started_ AS n_,
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s) AS done_,
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 0) AS dn_,
- (SELECT COUNT(*) FROM {L} l WHERE l.user_id = %s AND l.reviewed_at >= %s AND l.state_before = 2) AS dr_,
- COALESCE((SELECT new_per_day FROM {PR} WHERE user_id = %s), %s) AS npd_,
- COALESCE((SELECT reviews_per_day FROM {PR} WHERE user_id = %s), %s) AS rpd_ FROM st),
+    sql = f"""WITH rv AS MATERIALIZED (SELECT COUNT(*) OVER () AS n_, s.card_id * 4 + 2 AS pick_ {_LEAST_RECALLED}),
+k0 AS MATERIALIZED ({counts_sql}),
 k1 AS MATERIALIZED (SELECT l_, done_, r_, n_,
- CASE WHEN npd_ - dn_ > 0 THEN npd_ - dn_ ELSE 0 END AS nl_,
- CASE WHEN rpd_ - dr_ > 0 THEN rpd_ - dr_ ELSE 0 END AS rl_ FROM k0),
+ CASE WHEN COALESCE(npd_, %s) - dn_ > 0 THEN COALESCE(npd_, %s) - dn_ ELSE 0 END AS nl_,
+ CASE WHEN COALESCE(rpd_, %s) - dr_ > 0 THEN COALESCE(rpd_, %s) - dr_ ELSE 0 END AS rl_ FROM k0),
 k AS MATERIALIZED (SELECT l_, done_, CASE WHEN r_ < rl_ THEN r_ ELSE rl_ END AS rv_, CASE WHEN n_ < nl_ THEN n_ ELSE nl_ END AS nv_ FROM k1),
 pk AS MATERIALIZED (SELECT l_, rv_, nv_, COALESCE(
  CASE WHEN l_ <> 0 THEN ({pick(first_learning_sql, 0)}) END,
  CASE WHEN nv_ <> 0 AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN ({pick(new_sql, 1)}) END,
- CASE WHEN rv_ <> 0 THEN ({pick(review_sql, 2)}) END,
+ CASE WHEN rv_ <> 0 THEN (SELECT rv.pick_ FROM rv) END,
  ({pick(ahead_sql, 3)})) AS pick_ FROM k)
 SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug
  FROM pk LEFT JOIN {C} c ON c.id = pk.pick_ / 4 LEFT JOIN {D} d ON d.id = c.deck_id"""
     params = (
-        [t, t, t, t, t, user_id]
-        + [user_id] + _scope_params(user_id) + [user_id]
-        + [user_id, d, user_id, d, user_id, d, user_id, default_new, user_id, default_reviews]
-        + first_learning_params + new_params + review_params + ahead_params
+        _least_recalled_params(user_id, now) + counts_params + [default_new, default_new, default_reviews, default_reviews]
+        + first_learning_params + new_params + ahead_params
     )
     with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)

@@ -7,7 +7,9 @@ from flashcards.models import Card, CardState, Deck, StudyPreferences
 from flashcards.models.study import State
 from flashcards.selectors.preferences import study_preferences_for
 from flashcards.selectors import queue_sql
-from flashcards.selectors.queue import DEFAULT_NEW, DEFAULT_REVIEWS, LEARN_AHEAD, day_start, due_counts_for, next_card_for
+from flashcards.selectors.queue import (
+    DEFAULT_NEW, DEFAULT_REVIEWS, LEARN_AHEAD, _learning, _reviews, day_start, due_counts_for, new_cards_for, next_card_for,
+)
 from flashcards.services.cards import card_bury, card_suspend
 from flashcards.services.decks import deck_pause
 from flashcards.services.reviews import card_review
@@ -33,6 +35,10 @@ def _counts(user, now):
     counts = due_counts_for(user=user, now=now, prefs=study_preferences_for(user=user))
     learning, review, new, *_rest = _one_statement(user, now)
     assert (learning, review, new) == (counts.learning, counts.review, counts.new)
+    # Both read running tallies; the ORM's plain definitions count the rows themselves.
+    assert counts.new == min(new_cards_for(user=user, now=now).count(), counts.new_left)
+    assert counts.review == min(_reviews(user=user, now=now).count(), counts.review_left)
+    assert counts.learning == _learning(user=user, now=now).count()
     return counts
 
 
