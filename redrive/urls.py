@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# The API first: its clients make the most requests, and each tries the patterns in order.
 urlpatterns = [
+    path("api/", include("redrive.urls_api")),
     path("admin/", admin.site.urls),
     path("accounts/", include("learning.urls_accounts")),
     path("flashcards/", include("flashcards.urls")),
     path("labs/", include("labs.urls")),
     path("classes/", include("learning.urls_classes")),
-    path("api/", include("redrive.urls_api")),
     path("", include("learning.urls")),
 ]
 

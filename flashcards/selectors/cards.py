@@ -25,33 +25,45 @@ def card_for_user(*, user, card_id) -> Card | None:
     return cards_visible_to(user=user).select_related("deck").filter(pk=card_id).order_by().first()
 
 
-def card_and_state_for(*, user, card_id):
+# What rating a card reads, and no more: the card's text, its deck and the
+# learner's key settings stay deferred (loaded on first use, as with .only()).
+_CARD_FOR_REVIEW = ("deck", "owner", "is_active")
+_PREFS_FOR_REVIEW = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "leech_threshold")
+
+
+def card_and_state_for(*, user, card_id, token_digest: str | None = None):
     """(a card the user may see or None, their CardState for it or None, their
     StudyPreferences or None), in one query once the card is started: what
-    services.reviews.card_review needs, read for the review API's hot path."""
-    from flashcards.models import Card, CardState, Deck, StudyPreferences
+    services.reviews.card_review needs, read for the review API's hot path.
+    With `token_digest`, the API caller's bearer token is checked in the same
+    statement (learning.selectors.tokens.with_live_token): TokenNotLive if it is not."""
+    from learning.selectors.tokens import live_row, with_live_token
+    from flashcards.models import Card, CardState, StudyPreferences
     from flashcards.selectors import rows
 
-    if isinstance(card_id, bool):
-        return None, None, None
     try:
-        card_id = int(card_id)
+        card_id = None if isinstance(card_id, bool) else int(card_id)
     except (TypeError, ValueError):
+        card_id = None
+    if card_id is None and token_digest is None:
         return None, None, None
-    S, C, D, PR = (m._meta.db_table for m in (CardState, Card, Deck, StudyPreferences))
+    # (With a token, a card id that is not a number still runs the statement, for its token check.)
+    S, C, PR = (m._meta.db_table for m in (CardState, Card, StudyPreferences))
+    sql = (
+        f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c', _CARD_FOR_REVIEW)}, "
+        f"{rows.columns(StudyPreferences, 'p', _PREFS_FOR_REVIEW)} FROM {S} s JOIN {C} c ON c.id = s.card_id "
+        f"LEFT JOIN {PR} p ON p.user_id = s.user_id "
+        f"WHERE s.user_id = %s AND s.card_id = %s AND (c.owner_id IS NULL OR c.owner_id = %s)"
+    )
+    params = [user.pk, card_id, user.pk]
+    if token_digest is not None:
+        sql, params = with_live_token(sql, params, digest=token_digest, user_id=user.pk)
     with rows.hot_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c')}, {rows.columns(Deck, 'd')}, "
-            f"{rows.columns(StudyPreferences, 'p')} FROM {S} s JOIN {C} c ON c.id = s.card_id "
-            f"JOIN {D} d ON d.id = c.deck_id LEFT JOIN {PR} p ON p.user_id = s.user_id "
-            f"WHERE s.user_id = %s AND s.card_id = %s AND (c.owner_id IS NULL OR c.owner_id = %s)",
-            [user.pk, card_id, user.pk],
-        )
-        row = cursor.fetchone()
+        cursor.execute(sql, params)
+        row = live_row(cursor.fetchone(), checked=token_digest is not None)
     if row is None:
-        return card_for_user(user=user, card_id=card_id), None, None
-    state, card, deck, prefs = rows.split(row, CardState, Card, Deck, StudyPreferences)
-    card.deck = deck
+        return (card_for_user(user=user, card_id=card_id) if card_id is not None else None), None, None
+    state, card, prefs = rows.split(row, CardState, (Card, _CARD_FOR_REVIEW), (StudyPreferences, _PREFS_FOR_REVIEW))
     state.card = card
     return card, state, prefs
 

@@ -13,6 +13,7 @@ from django.db import connection
 from flashcards.models import Card, CardState, Deck, DeckPause, ReviewDay, StudyPreferences, StudyTally
 from flashcards.selectors import rows
 from learning.models import LessonProgress
+from learning.selectors.tokens import live_row, with_live_token
 
 S, C, D, P, LP, PR, T, RD = (
     m._meta.db_table for m in (CardState, Card, Deck, DeckPause, LessonProgress, StudyPreferences, StudyTally, ReviewDay)
@@ -59,7 +60,7 @@ def _date(day: datetime):
     return connection.ops.adapt_datefield_value(day.date())
 
 
-def _counts(*, user_id: int, now: datetime, day: datetime, review_count: tuple[str, list]) -> tuple[str, list]:
+def _counts(*, user_id: int, now: datetime, day: datetime, learning_count: tuple[str, list], review_count: tuple[str, list]) -> tuple[str, list]:
     """SELECT l_, r_, n_, done_, dn_, dr_, npd_, rpd_ (learning due, review due,
     new, done today, new done today, reviews done today, the learner's daily
     limits or NULL): the counts both queries below start from.
@@ -71,7 +72,7 @@ def _counts(*, user_id: int, now: datetime, day: datetime, review_count: tuple[s
     the partial index cardstate_new_held); today's reviews are one ReviewDay row."""
     t = _dt(now)
     sql = f"""SELECT
- (SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s) AS l_,
+ {learning_count[0]} AS l_,
  {review_count[0]} AS r_,
  (SELECT COALESCE(SUM(d.card_count), 0) FROM {D} d WHERE d.is_active AND d.id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s))
  + (SELECT COUNT(*) {_SCOPE_FROM} AND c.owner_id = %s)
@@ -82,22 +83,25 @@ def _counts(*, user_id: int, now: datetime, day: datetime, review_count: tuple[s
  (SELECT reviews_per_day FROM {PR} WHERE user_id = %s) AS rpd_
  FROM (SELECT 1 AS one_) one_ LEFT JOIN {RD} rd ON rd.user_id = %s AND rd.day = %s"""
     params = (
-        _state_params(user_id, t) + [t] + review_count[1]
+        learning_count[1] + review_count[1]
         + [user_id] + _scope_params(user_id) + [user_id] + [user_id] + [user_id, t]
         + [user_id, user_id, user_id, _date(day)]
     )
     return sql, params
 
 
-def _review_due_count(*, user_id: int, now: datetime) -> tuple[str, list]:
+def _due_count(*, user_id: int, now: datetime, states: str) -> tuple[str, list]:
     t = _dt(now)
-    return f"(SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state = 2 AND s.due <= %s)", _state_params(user_id, t) + [t]
+    return f"(SELECT COUNT(*) FROM {S} s WHERE {_STATE_OK} AND s.state IN ({states}) AND s.due <= %s)", _state_params(user_id, t) + [t]
 
 
 def counts_row(*, user_id: int, now: datetime, day: datetime) -> tuple:
     """(learning due, review due, new, done today, new done today, reviews done today,
     the learner's new_per_day and reviews_per_day or None if they kept the defaults)."""
-    sql, params = _counts(user_id=user_id, now=now, day=day, review_count=_review_due_count(user_id=user_id, now=now))
+    sql, params = _counts(
+        user_id=user_id, now=now, day=day,
+        learning_count=_due_count(user_id=user_id, now=now, states="1, 3"), review_count=_due_count(user_id=user_id, now=now, states="2"),
+    )
     with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -140,44 +144,52 @@ def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
 _KINDS = ("learning", "new", "review", "learning")
 
 
-def due_and_next_row(*, user_id: int, now: datetime, day: datetime, until: datetime, default_new: int, default_reviews: int) -> tuple:
+def due_and_next_row(
+    *, user_id: int, now: datetime, day: datetime, until: datetime, default_new: int, default_reviews: int, token_digest: str | None = None
+) -> tuple:
     """The review API's GET in one statement: the counts (_counts, after the
     daily limits as queue.due_counts_for applies them) and the card
     queue.next_card_for picks, decided in SQL the same way. Returns (learning due,
     review due, new, kind or None, card id, front_html, back_html, tags (raw), deck slug).
 
     The pick is encoded as card id * 4 + kind (0 learning, 1 new, 2 review, 3
-    learning ahead); CASE and COALESCE run a candidate's subquery only when it
-    is reached, as next_card_for runs one query after another. The due review
-    cards are read once (rv): counted, and the one of lowest retrievability kept."""
-    first_learning_sql, first_learning_params = first_learning(user_id=user_id, now=now, until=now)
+    learning ahead); CASE and COALESCE run the new card's subquery only when it
+    is reached, as next_card_for runs one query after another. The learning
+    cards due by `until` are read once (ln): counted if due now, and the one due
+    first kept, which is next_card_for's first_learning() both for now and ahead.
+    The due review cards are read once too (rv): counted, and the least recalled kept."""
+    t = _dt(now)
     new_sql, new_params = first_new_card(user_id=user_id, now=now)
-    ahead_sql, ahead_params = first_learning(user_id=user_id, now=now, until=until)
-    pick = lambda sql, code: sql.replace("SELECT s.id ", f"SELECT s.card_id * 4 + {code} ", 1).replace(  # noqa: E731
-        "SELECT c.id ", f"SELECT c.id * 4 + {code} ", 1
+    counts_sql, counts_params = _counts(
+        user_id=user_id, now=now, day=day,
+        learning_count=("COALESCE((SELECT ln.n_ FROM ln), 0)", []), review_count=("COALESCE((SELECT rv.n_ FROM rv), 0)", []),
     )
-    counts_sql, counts_params = _counts(user_id=user_id, now=now, day=day, review_count=("COALESCE((SELECT rv.n_ FROM rv), 0)", []))
     gap = "(rv_ / CASE WHEN nv_ > 1 THEN nv_ ELSE 1 END)"
-    sql = f"""WITH rv AS MATERIALIZED (SELECT COUNT(*) OVER () AS n_, s.card_id * 4 + 2 AS pick_ {_LEAST_RECALLED}),
+    sql = f"""WITH ln AS MATERIALIZED (SELECT SUM(CASE WHEN s.due <= %s THEN 1 ELSE 0 END) OVER () AS n_, s.card_id * 4 AS pick_
+ FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s ORDER BY s.due, s.card_id LIMIT 1),
+rv AS MATERIALIZED (SELECT COUNT(*) OVER () AS n_, s.card_id * 4 + 2 AS pick_ {_LEAST_RECALLED}),
 k0 AS MATERIALIZED ({counts_sql}),
 k1 AS MATERIALIZED (SELECT l_, done_, r_, n_,
  CASE WHEN COALESCE(npd_, %s) - dn_ > 0 THEN COALESCE(npd_, %s) - dn_ ELSE 0 END AS nl_,
  CASE WHEN COALESCE(rpd_, %s) - dr_ > 0 THEN COALESCE(rpd_, %s) - dr_ ELSE 0 END AS rl_ FROM k0),
 k AS MATERIALIZED (SELECT l_, done_, CASE WHEN r_ < rl_ THEN r_ ELSE rl_ END AS rv_, CASE WHEN n_ < nl_ THEN n_ ELSE nl_ END AS nv_ FROM k1),
 pk AS MATERIALIZED (SELECT l_, rv_, nv_, COALESCE(
- CASE WHEN l_ <> 0 THEN ({pick(first_learning_sql, 0)}) END,
- CASE WHEN nv_ <> 0 AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN ({pick(new_sql, 1)}) END,
+ CASE WHEN l_ <> 0 THEN (SELECT ln.pick_ FROM ln) END,
+ CASE WHEN nv_ <> 0 AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN ({new_sql.replace("SELECT c.id ", "SELECT c.id * 4 + 1 ", 1)}) END,
  CASE WHEN rv_ <> 0 THEN (SELECT rv.pick_ FROM rv) END,
- ({pick(ahead_sql, 3)})) AS pick_ FROM k)
+ (SELECT ln.pick_ + 3 FROM ln)) AS pick_ FROM k)
 SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug
  FROM pk LEFT JOIN {C} c ON c.id = pk.pick_ / 4 LEFT JOIN {D} d ON d.id = c.deck_id"""
     params = (
-        _least_recalled_params(user_id, now) + counts_params + [default_new, default_new, default_reviews, default_reviews]
-        + first_learning_params + new_params + ahead_params
+        [t] + _state_params(user_id, t) + [_dt(until)]
+        + _least_recalled_params(user_id, now) + counts_params + [default_new, default_new, default_reviews, default_reviews]
+        + new_params
     )
+    if token_digest is not None:
+        sql, params = with_live_token(sql, params, digest=token_digest, user_id=user_id)
     with rows.hot_cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
+        row = live_row(cursor.fetchone(), checked=token_digest is not None)
     learning, review, new, encoded = (int(v) if v is not None else None for v in row[:4])
     kind = None if encoded is None or row[4] is None else _KINDS[encoded % 4]
     return (learning, review, new, kind) + tuple(row[4:])

@@ -9,7 +9,7 @@ the ORM's own, as if loaded by it.
 
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _CACHE: dict = {}
 
@@ -22,78 +22,91 @@ def hot_cursor():
     runs and PostgreSQL stops planning it on every request (planning cost more
     than running most of these). Elsewhere, Django's usual cursor. Either way it
     is Django's cursor wrapper: errors, query logging and counting as usual."""
-    if connection.vendor != "postgresql" or connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
-        with connection.cursor() as cursor:
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql" or conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
+        with conn.cursor() as cursor:
             yield cursor
         return
     import psycopg
 
-    connection.ensure_connection()
-    with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as cursor:
+    conn.ensure_connection()
+    with conn._prepare_cursor(psycopg.Cursor(conn.connection)) as cursor:
         yield cursor
 
 
-def _fields(model):
-    return [f for f in model._meta.concrete_fields]
+class _Shape:
+    """What turning a row into instances of `model` needs, built once per
+    (model, fields, database vendor): the fields read, their attnames, the
+    primary key's position and each field's converters."""
 
-
-def columns(model, alias: str) -> str:
-    """`alias.col1, alias.col2, ...` for every concrete field of `model`, in field order."""
-    key = (model, alias, connection.vendor)
-    if key not in _CACHE:
-        quote = connection.ops.quote_name
-        _CACHE[key] = ", ".join(f"{alias}.{quote(f.column)}" for f in _fields(model))
-    return _CACHE[key]
-
-
-def _converters(model):
-    key = (model, connection.vendor)
-    if key not in _CACHE:
-        converters = []
-        for field in _fields(model):
+    def __init__(self, model, only: tuple | None, conn):
+        fields = [f for f in model._meta.concrete_fields if only is None or f.primary_key or f.name in only or f.attname in only]
+        self.fields = fields
+        self.attnames = [f.attname for f in fields]
+        self.pk_index = [f.primary_key for f in fields].index(True)
+        self.converters = []
+        for i, field in enumerate(fields):
             expression = field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
-            converters.append((found, expression))
-        _CACHE[key] = converters
-    return _CACHE[key]
+            found = conn.ops.get_db_converters(expression) + field.get_db_converters(conn)
+            if found:  # most columns need none on PostgreSQL: skip them in the loop
+                self.converters.append((i, found, expression))
 
 
-def _shape(model):
-    """(attnames, index of the primary key), built once per model."""
-    key = (model, "shape")
+def _shape(model, only: tuple | None, conn) -> _Shape:
+    key = (model, only, conn.vendor)
+    shape = _CACHE.get(key)
+    if shape is None:
+        shape = _CACHE[key] = _Shape(model, only, conn)
+    return shape
+
+
+def columns(model, alias: str, only: tuple | None = None) -> str:
+    """`alias.col1, alias.col2, ...` for the concrete fields of `model` (or only
+    those named in `only`, plus the primary key), in field order."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    key = (model, alias, only, conn.vendor, "columns")
     if key not in _CACHE:
-        fields = _fields(model)
-        _CACHE[key] = ([f.attname for f in fields], [f.primary_key for f in fields].index(True))
+        quote = conn.ops.quote_name
+        _CACHE[key] = ", ".join(f"{alias}.{quote(f.column)}" for f in _shape(model, only, conn).fields)
     return _CACHE[key]
 
 
-def instance(model, values):
-    """An instance of `model` from its columns' raw values (as `columns()` lists them),
-    or None when its primary key is NULL (the missing side of a LEFT JOIN)."""
-    attnames, pk_index = _shape(model)
-    if values[pk_index] is None:
+def _instance(model, values, only, conn):
+    shape = _shape(model, only, conn)
+    if values[shape.pk_index] is None:
         return None
     converted = list(values)
-    for i, (found, expression) in enumerate(_converters(model)):
+    for i, found, expression in shape.converters:
         for converter in found:
-            converted[i] = converter(converted[i], expression, connection)
-    return model.from_db(connection.alias, attnames, converted)
+            converted[i] = converter(converted[i], expression, conn)
+    # Fields left out of `only` are deferred, as with QuerySet.only(): read on first use.
+    return model.from_db(conn.alias, shape.attnames, converted)
+
+
+def instance(model, values, only: tuple | None = None):
+    """An instance of `model` from its columns' raw values (as `columns()` lists them),
+    or None when its primary key is NULL (the missing side of a LEFT JOIN)."""
+    return _instance(model, values, only, connections[DEFAULT_DB_ALIAS])
 
 
 def value(model, name: str, raw):
     """One column's raw value converted as the ORM would (e.g. SQLite's text dates)."""
+    conn = connections[DEFAULT_DB_ALIAS]
     field = model._meta.get_field(name)
     expression = field.get_col(model._meta.db_table)
-    for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-        raw = converter(raw, expression, connection)
+    for converter in conn.ops.get_db_converters(expression) + field.get_db_converters(conn):
+        raw = converter(raw, expression, conn)
     return raw
 
 
-def split(row, *models):
-    """Instances of `models` from one row holding their columns side by side."""
+def split(row, *specs):
+    """Instances from one row holding their columns side by side. Each spec is a
+    model, or (model, only) for the columns `columns(model, alias, only)` gave."""
+    conn = connections[DEFAULT_DB_ALIAS]
     result, start = [], 0
-    for model in models:
-        width = len(_fields(model))
-        result.append(instance(model, row[start : start + width]))
+    for spec in specs:
+        model, only = spec if isinstance(spec, tuple) else (spec, None)
+        width = len(_shape(model, only, conn).fields)
+        result.append(_instance(model, row[start : start + width], only, conn))
         start += width
     return result

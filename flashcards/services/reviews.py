@@ -7,7 +7,7 @@ from datetime import datetime
 
 import fsrs
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -174,6 +174,22 @@ def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, k
 
 
 _LOG_FIELDS = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
+_CLAIM_SQL: dict[tuple, str] = {}
+
+
+def _claim_sql(fields: tuple) -> str:
+    """The statement for _claim_and_log, built once per set of state fields written."""
+    if fields not in _CLAIM_SQL:
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(CardState._meta.get_field(name).column)} = %s" for name in fields)
+        columns = ", ".join(quote(f.column) for f in _LOG_FIELDS)
+        _CLAIM_SQL[fields] = (
+            f"WITH claimed AS (UPDATE {quote(CardState._meta.db_table)} SET {sets} "
+            f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s RETURNING id) "
+            f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(['%s'] * len(_LOG_FIELDS))} FROM claimed RETURNING id"
+        )
+    return _CLAIM_SQL[fields]
 
 
 def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: ReviewLog) -> bool:
@@ -182,30 +198,21 @@ def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: Review
     own, so this costs one round trip where BEGIN, UPDATE, INSERT and COMMIT
     cost four; every review pays it. False, and nothing written, if the state
     changed since it was read (the log is inserted only from the claimed row)."""
-    quote = connection.ops.quote_name
-    state_fields = [CardState._meta.get_field(name) for name in fields]
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in state_fields)
-    columns = ", ".join(quote(f.column) for f in _LOG_FIELDS)
-    sql = (
-        f"WITH claimed AS (UPDATE {quote(CardState._meta.db_table)} SET {sets} "
-        f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s RETURNING id) "
-        f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({columns}) "
-        f"SELECT {', '.join(['%s'] * len(_LOG_FIELDS))} FROM claimed RETURNING id"
-    )
-    due_field = CardState._meta.get_field("due")
+    conn = connections[DEFAULT_DB_ALIAS]
+    prep = [CardState._meta.get_field(name) for name in fields]
     params = (
-        [f.get_db_prep_save(getattr(state, f.attname), connection) for f in state_fields]
-        + [state.pk, before["reps"], due_field.get_db_prep_save(before["due"], connection)]
-        + [f.get_db_prep_save(getattr(log, f.attname), connection) for f in _LOG_FIELDS]
+        [f.get_db_prep_save(getattr(state, f.attname), conn) for f in prep]
+        + [state.pk, before["reps"], CardState._meta.get_field("due").get_db_prep_save(before["due"], conn)]
+        + [f.get_db_prep_save(getattr(log, f.attname), conn) for f in _LOG_FIELDS]
     )
     with rows.hot_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_claim_sql(fields), params)
         row = cursor.fetchone()
     if row is None:
         return False
     log.pk = row[0]
     log._state.adding = False
-    log._state.db = connection.alias
+    log._state.db = conn.alias
     return True
 
 

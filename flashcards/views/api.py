@@ -12,29 +12,36 @@ from flashcards.models import Card
 from flashcards.selectors import queue_sql, rows
 from flashcards.selectors.queue import DEFAULT_NEW, DEFAULT_REVIEWS, LEARN_AHEAD, day_start
 from flashcards.services.reviews import InvalidReview, card_review
-from learning.api_auth import api_login_required
+from learning.api_auth import api_login_required, bearer_token_dead, token_checked_in_query
+from learning.selectors.tokens import TokenNotLive
 
 
 def _bad(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
+@token_checked_in_query
 @require_GET
 @api_login_required
 def due(request):
     """The counts and the next card, as queue.due_counts_for and queue.next_card_for
-    would give them, in one statement (queue_sql.due_and_next_row)."""
+    would give them, in one statement (queue_sql.due_and_next_row) that also
+    checks the caller's bearer token."""
     now = timezone.now()
-    learning, review, new, kind, card_id, front, back, tags, deck = queue_sql.due_and_next_row(
-        user_id=request.user.pk, now=now, day=day_start(now), until=now + LEARN_AHEAD,
-        default_new=DEFAULT_NEW, default_reviews=DEFAULT_REVIEWS,
-    )
+    try:
+        learning, review, new, kind, card_id, front, back, tags, deck = queue_sql.due_and_next_row(
+            user_id=request.user.pk, now=now, day=day_start(now), until=now + LEARN_AHEAD,
+            default_new=DEFAULT_NEW, default_reviews=DEFAULT_REVIEWS, token_digest=request.bearer_digest,
+        )
+    except TokenNotLive:
+        return bearer_token_dead(request)
     card = None
     if kind is not None:
         card = {"id": card_id, "front": front, "back": back, "deck": deck, "state": kind, "tags": rows.value(Card, "tags", tags)}
     return JsonResponse({"due": learning + review, "new": new, "card": card})
 
 
+@token_checked_in_query
 @require_POST
 @api_login_required
 def reviews(request):
@@ -44,7 +51,11 @@ def reviews(request):
         return _bad("the body must be JSON: {\"card_id\": ..., \"rating\": 1-4, \"duration_ms\": ...}")
     if not isinstance(body, dict):
         return _bad("the body must be a JSON object")
-    card, state, prefs = card_and_state_for(user=request.user, card_id=body.get("card_id"))
+    try:
+        # Checks the caller's bearer token too, before anything is written.
+        card, state, prefs = card_and_state_for(user=request.user, card_id=body.get("card_id"), token_digest=request.bearer_digest)
+    except TokenNotLive:
+        return bearer_token_dead(request)
     if card is None or not card.is_active:
         return _bad("unknown card_id")
     try:

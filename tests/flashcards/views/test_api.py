@@ -96,3 +96,55 @@ def test_a_started_card_is_reviewed_with_the_learners_settings(client, alice, ca
     state = CardState.objects.get(user=alice, card=card)
     assert (state.reps, state.step) == (2, 2)
     assert ReviewLog.objects.filter(user=alice).latest("id").before["reps"] == 1
+
+
+def _bearer_digest(token):
+    from learning.models import ApiToken
+
+    return ApiToken.digest_for(token.split(" ", 1)[1])
+
+
+@pytest.mark.parametrize("how", ["revoked elsewhere", "deleted", "account deactivated"])
+def test_a_token_that_dies_after_use_is_refused_at_once_and_nothing_is_written(client, alice, card, alice_token, how):
+    from learning.models import ApiToken
+
+    assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).status_code == 200  # this process now knows it
+    tokens = ApiToken.objects.filter(digest=_bearer_digest(alice_token))
+    if how == "revoked elsewhere":  # as another web process would: this one's memory of the token is not told
+        from django.utils import timezone
+
+        tokens.update(revoked_at=timezone.now())
+    elif how == "deleted":
+        tokens.delete()
+    else:
+        type(alice).objects.filter(pk=alice.pk).update(is_active=False)
+    assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).status_code == 401
+    assert _post(client, alice_token, {"card_id": card.id, "rating": 3}).status_code == 401
+    assert _post(client, alice_token, {"card_id": "not a number", "rating": 3}).status_code == 401
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_known_token_costs_no_query_of_its_own(client, alice, card, alice_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token)  # first sight: authenticated by a query
+    _post(client, alice_token, {"card_id": card.id, "rating": 3})  # the card's state now exists
+    with CaptureQueriesContext(connection) as both:
+        assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).status_code == 200
+        assert _post(client, alice_token, {"card_id": card.id, "rating": 3}).status_code == 201
+    sqls = [q["sql"] for q in both.captured_queries]
+    token_queries = [sql for sql in sqls if "learning_apitoken" in sql]
+    # Each request checked the token inside its first statement, and in no query of its own.
+    assert len(token_queries) == 2 and all(sql.startswith("SELECT k_.live_") for sql in token_queries)
+    assert sqls[0] == token_queries[0]  # the GET ran one statement: the check and its work
+
+
+def test_a_revoked_token_is_refused_even_before_this_process_forgets_it(client, alice, decks, alice_token):
+    from learning.models import ApiToken
+    from learning.services.tokens import api_token_revoke
+
+    client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token)
+    token = ApiToken.objects.get(digest=_bearer_digest(alice_token))
+    assert api_token_revoke(user=alice, token_id=token.id)
+    assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).status_code == 401
