@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import expect
+
+# Browser assertions wait for what a worker does in the background (a lab
+# grading starts a sandbox: seconds on a busy 2-core machine), not 5 s.
+expect.set_options(timeout=30_000)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_COURSE = REPO / "tests" / "fixtures" / "course"
