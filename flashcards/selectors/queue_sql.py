@@ -144,22 +144,36 @@ def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
 _KINDS = ("learning", "new", "review", "learning")
 
 
+# The statement's pick when a new card comes next: fetched by a second, small
+# query (_new_card_row), which keeps the new-card search (an anti-join over
+# the course's cards) out of the statement every GET prepares and runs.
+_NEW_WANTED = -1
+
+
+def _new_card_row(*, user_id: int, now: datetime):
+    """(card id, front_html, back_html, tags (raw), deck slug) of the next new card, or None."""
+    sql, params = first_new_card(user_id=user_id, now=now)
+    with rows.hot_cursor() as cursor:
+        cursor.execute(f"SELECT c.id, c.front_html, c.back_html, c.tags, d.slug FROM {C} c JOIN {D} d ON d.id = c.deck_id WHERE c.id = ({sql})", params)
+        return cursor.fetchone()
+
+
 def due_and_next_row(
-    *, user_id: int, now: datetime, day: datetime, until: datetime, default_new: int, default_reviews: int, token_digest: str | None = None
+    *, user_id: int, now: datetime, day: datetime, until: datetime, default_new: int, default_reviews: int,
+    token_digest: str | None = None, new_allowed: bool = True,
 ) -> tuple:
     """The review API's GET in one statement: the counts (_counts, after the
     daily limits as queue.due_counts_for applies them) and the card
     queue.next_card_for picks, decided in SQL the same way. Returns (learning due,
     review due, new, kind or None, card id, front_html, back_html, tags (raw), deck slug).
 
-    The pick is encoded as card id * 4 + kind (0 learning, 1 new, 2 review, 3
-    learning ahead); CASE and COALESCE run the new card's subquery only when it
-    is reached, as next_card_for runs one query after another. The learning
+    The pick is encoded as card id * 4 + kind (0 learning, 2 review, 3 learning
+    ahead), or _NEW_WANTED when a new card comes next, which _new_card_row then
+    fetches: one statement for most requests, two when a new card is shown. The learning
     cards due by `until` are read once (ln): counted if due now, and the one due
     first kept, which is next_card_for's first_learning() both for now and ahead.
     The due review cards are read once too (rv): counted, and the least recalled kept."""
     t = _dt(now)
-    new_sql, new_params = first_new_card(user_id=user_id, now=now)
     counts_sql, counts_params = _counts(
         user_id=user_id, now=now, day=day,
         learning_count=("COALESCE((SELECT ln.n_ FROM ln), 0)", []), review_count=("COALESCE((SELECT rv.n_ FROM rv), 0)", []),
@@ -175,7 +189,7 @@ k1 AS MATERIALIZED (SELECT l_, done_, r_, n_,
 k AS MATERIALIZED (SELECT l_, done_, CASE WHEN r_ < rl_ THEN r_ ELSE rl_ END AS rv_, CASE WHEN n_ < nl_ THEN n_ ELSE nl_ END AS nv_ FROM k1),
 pk AS MATERIALIZED (SELECT l_, rv_, nv_, COALESCE(
  CASE WHEN l_ <> 0 THEN (SELECT ln.pick_ FROM ln) END,
- CASE WHEN nv_ <> 0 AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN ({new_sql.replace("SELECT c.id ", "SELECT c.id * 4 + 1 ", 1)}) END,
+ CASE WHEN {"nv_ <> 0" if new_allowed else "0 = 1"} AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN {_NEW_WANTED} END,
  CASE WHEN rv_ <> 0 THEN (SELECT rv.pick_ FROM rv) END,
  (SELECT ln.pick_ + 3 FROM ln)) AS pick_ FROM k)
 SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug
@@ -183,7 +197,6 @@ SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags,
     params = (
         [t] + _state_params(user_id, t) + [_dt(until)]
         + _least_recalled_params(user_id, now) + counts_params + [default_new, default_new, default_reviews, default_reviews]
-        + new_params
     )
     if token_digest is not None:
         sql, params = with_live_token(sql, params, digest=token_digest, user_id=user_id)
@@ -191,5 +204,14 @@ SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags,
         cursor.execute(sql, params)
         row = live_row(cursor.fetchone(), checked=token_digest is not None)
     learning, review, new, encoded = (int(v) if v is not None else None for v in row[:4])
+    if encoded == _NEW_WANTED:
+        card = _new_card_row(user_id=user_id, now=now)
+        if card is not None:
+            return (learning, review, new, "new") + tuple(card)
+        # The counts promised a new card that is not there (a deck's card_count out of
+        # date): choose again among the others, as next_card_for would.
+        return due_and_next_row(
+            user_id=user_id, now=now, day=day, until=until, default_new=default_new, default_reviews=default_reviews, new_allowed=False
+        )
     kind = None if encoded is None or row[4] is None else _KINDS[encoded % 4]
     return (learning, review, new, kind) + tuple(row[4:])

@@ -153,3 +153,15 @@ def test_a_paused_or_removed_deck_hides_its_due_reviews(alice, decks, now):
 
     call_command("sync_course", str(decks), "--skip-lab-grading")
     assert _counts(alice, now).review == 0
+
+
+def test_a_deck_count_out_of_date_does_not_hide_the_reviews_due(alice, decks, now):
+    from django.db.models import F
+
+    cards = list(Card.objects.order_by("id"))
+    for card in cards:
+        _review_state(alice, card, due=now + timedelta(days=3), stability=3, last_review=now - timedelta(days=1))
+    _review_state(alice, cards[2], due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
+    Deck.objects.update(card_count=F("card_count") + 1)  # as if a sync had counted a card that is not there
+    learning, review, new, kind, card_id, *_rest = _one_statement(alice, now)
+    assert new == 2 and (kind, card_id) == ("review", cards[2].id)
