@@ -40,12 +40,20 @@ BEGIN
         WHERE user_id = OLD.user_id AND day = (OLD.reviewed_at AT TIME ZONE 'UTC')::date;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO flashcards_reviewday (user_id, day, reviews, new_reviews, review_reviews)
-        VALUES (NEW.user_id, (NEW.reviewed_at AT TIME ZONE 'UTC')::date, 1,
-                (NEW.state_before = 0)::int, (NEW.state_before = 2)::int)
-        ON CONFLICT (user_id, day) DO UPDATE SET reviews = flashcards_reviewday.reviews + 1,
-            new_reviews = flashcards_reviewday.new_reviews + EXCLUDED.new_reviews,
-            review_reviews = flashcards_reviewday.review_reviews + EXCLUDED.review_reviews;
+        -- The day's row exists for every review but the first: a plain UPDATE costs
+        -- less than an upsert's speculative insert.
+        UPDATE flashcards_reviewday SET reviews = reviews + 1,
+               new_reviews = new_reviews + (NEW.state_before = 0)::int,
+               review_reviews = review_reviews + (NEW.state_before = 2)::int
+        WHERE user_id = NEW.user_id AND day = (NEW.reviewed_at AT TIME ZONE 'UTC')::date;
+        IF NOT FOUND THEN
+            INSERT INTO flashcards_reviewday (user_id, day, reviews, new_reviews, review_reviews)
+            VALUES (NEW.user_id, (NEW.reviewed_at AT TIME ZONE 'UTC')::date, 1,
+                    (NEW.state_before = 0)::int, (NEW.state_before = 2)::int)
+            ON CONFLICT (user_id, day) DO UPDATE SET reviews = flashcards_reviewday.reviews + 1,
+                new_reviews = flashcards_reviewday.new_reviews + EXCLUDED.new_reviews,
+                review_reviews = flashcards_reviewday.review_reviews + EXCLUDED.review_reviews;
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
