@@ -31,10 +31,7 @@ _NEW_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
 
 # The cards a learner studies (queue's studied_scope()). Paused decks are a
 # NOT IN, which the planner hashes once, rather than a probe per card.
-# New cards are counted as: course cards of the decks studied (Deck.card_count,
-# counted at sync) + own cards - the studied cards already started, suspended
-# or buried (those have a state with studied = true, see CardState.studied):
-# three small counts instead of an anti-join over every card.
+# (How new cards are counted without an anti-join over every card: _counts.)
 _SCOPE_FROM = f"""FROM {C} c JOIN {D} d ON d.id = c.deck_id
  WHERE c.is_active AND d.is_active AND (c.owner_id IS NULL OR c.owner_id = %s)
  AND c.deck_id NOT IN (SELECT p.deck_id FROM {P} p WHERE p.user_id = %s)"""
@@ -141,7 +138,8 @@ def first_new_card(*, user_id: int, now: datetime) -> tuple[str, list]:
     return sql, _new_params(user_id, _dt(now)) + [user_id, user_id]
 
 
-_KINDS = ("learning", "new", "review", "learning")
+# The kind encoded in a pick's last two bits (card id * 4 + kind); new cards come by _new_card_row.
+_KINDS = {0: "learning", 2: "review", 3: "learning"}
 
 
 # The statement's pick when a new card comes next: fetched by a second, small
