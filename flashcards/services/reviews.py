@@ -174,22 +174,24 @@ def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, k
 
 
 _LOG_FIELDS = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
-_CLAIM_SQL: dict[tuple, str] = {}
+_CLAIM: dict[tuple, tuple] = {}
 
 
-def _claim_sql(fields: tuple) -> str:
-    """The statement for _claim_and_log, built once per set of state fields written."""
-    if fields not in _CLAIM_SQL:
+def _claim(fields: tuple) -> tuple[str, list]:
+    """The statement for _claim_and_log and the state fields it writes, built once per set of fields."""
+    if fields not in _CLAIM:
         quote = connection.ops.quote_name
-        sets = ", ".join(f"{quote(CardState._meta.get_field(name).column)} = %s" for name in fields)
+        state_fields = [CardState._meta.get_field(name) for name in fields]
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in state_fields)
         columns = ", ".join(quote(f.column) for f in _LOG_FIELDS)
-        _CLAIM_SQL[fields] = (
+        sql = (
             f"WITH claimed AS (UPDATE {quote(CardState._meta.db_table)} SET {sets} "
             f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s RETURNING id) "
             f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({columns}) "
             f"SELECT {', '.join(['%s'] * len(_LOG_FIELDS))} FROM claimed RETURNING id"
         )
-    return _CLAIM_SQL[fields]
+        _CLAIM[fields] = (sql, state_fields)
+    return _CLAIM[fields]
 
 
 def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: ReviewLog) -> bool:
@@ -199,14 +201,14 @@ def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: Review
     cost four; every review pays it. False, and nothing written, if the state
     changed since it was read (the log is inserted only from the claimed row)."""
     conn = connections[DEFAULT_DB_ALIAS]
-    prep = [CardState._meta.get_field(name) for name in fields]
+    sql, state_fields = _claim(fields)
     params = (
-        [f.get_db_prep_save(getattr(state, f.attname), conn) for f in prep]
+        [f.get_db_prep_save(getattr(state, f.attname), conn) for f in state_fields]
         + [state.pk, before["reps"], CardState._meta.get_field("due").get_db_prep_save(before["due"], conn)]
         + [f.get_db_prep_save(getattr(log, f.attname), conn) for f in _LOG_FIELDS]
     )
     with rows.hot_cursor() as cursor:
-        cursor.execute(_claim_sql(fields), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False

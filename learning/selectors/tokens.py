@@ -34,4 +34,5 @@ def live_row(row, *, checked: bool):
         return row
     if not row[0]:
         raise TokenNotLive
-    return row[1:] if row[1:] and any(v is not None for v in row[1:]) else None
+    own = row[1:]
+    return own if any(v is not None for v in own) else None
