@@ -54,9 +54,16 @@
   window.addEventListener("load", () => { if (!window.htmx) markReady(); });
   ["htmx:load", "htmx:responseError", "htmx:sendError"].forEach((name) => document.addEventListener(name, idle));
   // Keyboard and screen-reader users follow the new card: focus what it asks.
+  // Only when focus went with the old card (the swap dropped it to the body) or
+  // stayed in the session: a learner who moved on during the swap, say to the
+  // Statistics link, keeps their place, and Enter there still follows the link.
   document.addEventListener("htmx:load", (event) => {
     const target = event.target.querySelector && event.target.querySelector("[data-focus-after-swap]");
-    if (target) target.focus({ preventScroll: true });
+    if (!target) return;
+    const active = document.activeElement;
+    const session = document.getElementById("session");
+    if (active && active !== document.body && !(session && session.contains(active))) return;
+    target.focus({ preventScroll: true });
   });
 
   document.addEventListener("keydown", (event) => {
