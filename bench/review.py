@@ -5,10 +5,13 @@
 
 What it does (loopback only, cleans up after itself):
 - creates its own PostgreSQL database `redrive_bench_review` (dropped at the end);
-- fills it: --cards cards in 5 decks, and one learner per client, each with
-  every card started (--due-share of them due), --reviews review logs spread over
-  the past year and an API token (one learner per client: 20 clients as one
-  learner would all fetch, and fight over, the very same next card);
+- fills it: --cards cards in 5 decks, and --learners-per-client learners for
+  each client, each with every card started (--due-share of them due),
+  --reviews review logs spread over the past year and an API token (learners of
+  their own: 20 clients as one learner would all fetch, and fight over, the very
+  same next card). A client reviews as its first learner until the API says
+  that learner has no card left (a round trip like any other), then as its
+  next: a fast machine gets through a learner's due cards within the run;
 - serves the site with gunicorn (production settings, DEBUG off) and, the
   same way in the same run, a bare Django view: the same settings and
   middleware, a URLconf with one view that returns a small JSON object;
@@ -77,6 +80,7 @@ def parse_args():
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--reviews", type=int, default=50000, help="review logs in the learner's history")
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--learners-per-client", type=int, default=2, help="learners a client reviews as, one after the other, as each runs out of cards")
     parser.add_argument("--due-share", type=float, default=0.15, help="share of each learner's cards due at the start (0.85: back from a long break)")
     parser.add_argument("--seconds", type=float, default=30, help="measured time per server")
     parser.add_argument("--slices", type=int, default=3, help="alternate the servers this many times")
@@ -128,12 +132,12 @@ class Bench:
         call_command("migrate", verbosity=0, interactive=False)
 
     def populate(self) -> tuple[list[str], int]:
-        """--concurrency learners, one per client, each with --cards cards all
-        started (most of them due) and --reviews review logs over the past year.
-        Returns (their API tokens, review logs of one learner).
+        """--concurrency x --learners-per-client learners, each with --cards cards
+        all started (--due-share of them due) and --reviews review logs over the
+        past year. Returns (their API tokens, review logs of one learner).
 
-        One learner per client, because 20 clients reviewing as one learner
-        would all fetch, and fight over, the very same card.
+        Learners of each client's own, because 20 clients reviewing as one
+        learner would all fetch, and fight over, the very same card.
         """
         from django.contrib.auth import get_user_model
         from django.db import connection
@@ -142,7 +146,9 @@ class Bench:
         from learning.services.tokens import api_token_create
 
         User = get_user_model()
-        learners = User.objects.bulk_create(User(username=f"bench-learner-{i:02d}") for i in range(self.args.concurrency))
+        learners = User.objects.bulk_create(
+            User(username=f"bench-learner-{i:03d}") for i in range(self.args.concurrency * self.args.learners_per_client)
+        )
         tokens = [api_token_create(user=learner, name="bench")[1] for learner in learners]
         StudyPreferences.objects.bulk_create(StudyPreferences(user=learner, new_per_day=20, reviews_per_day=100_000) for learner in learners)
         decks = [Deck.objects.create(stable_id=f"bench-deck-{i}", slug=f"bench-{i}", title=f"Bench deck {i}", position=i) for i in range(5)]
@@ -289,15 +295,27 @@ class Bench:
         return json.loads(data)
 
     def app_round_trip(self, tokens: list[str]):
+        clients = self.args.concurrency
+
+        def next_learner(connection, state):
+            """Review as the client's next learner with a card (client i has tokens i, i + clients, ...)."""
+            while state.get("card") is None:
+                state["learner"] = state.get("learner", -1) + 1
+                index = state["client"] + clients * state["learner"]
+                if index >= len(tokens):
+                    raise RuntimeError("every learner of this client ran out of due cards: raise --learners-per-client or --due-share")
+                state["headers"] = {"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json"}
+                card = self._call(connection, "GET", "/api/flashcards/due/", state["headers"])["card"]
+                state["card"] = card["id"] if card else None
+
         def round_trip(connection, state, rng):
-            # Each client is one learner (client i, token i: see populate).
-            headers = state.setdefault("headers", {"Authorization": f"Bearer {tokens[state['client']]}", "Content-Type": "application/json"})
-            if "card" not in state:
-                state["card"] = self._call(connection, "GET", "/api/flashcards/due/", headers)["card"]["id"]
+            if state.get("card") is None:
+                next_learner(connection, state)
             rating = rng.choices((1, 2, 3, 4), weights=(10, 10, 70, 10))[0]
             body = json.dumps({"card_id": state["card"], "rating": rating, "duration_ms": rng.randint(1500, 9000)}).encode()
-            self._call(connection, "POST", "/api/flashcards/reviews/", headers, body)
-            state["card"] = self._call(connection, "GET", "/api/flashcards/due/", headers)["card"]["id"]
+            self._call(connection, "POST", "/api/flashcards/reviews/", state["headers"], body)
+            card = self._call(connection, "GET", "/api/flashcards/due/", state["headers"])["card"]
+            state["card"] = card["id"] if card else None  # None: this learner is done; the next takes over
 
         return round_trip
 
@@ -345,7 +363,8 @@ class Bench:
         return {
             "cards": args.cards,
             "reviews": reviews,
-            "learners": args.concurrency,
+            "learners": args.concurrency * args.learners_per_client,
+            "learners_used": sum(state.get("learner", 0) + 1 for state in app_states.values()),
             "due_share": args.due_share,
             "concurrency": args.concurrency,
             "p50_ms": round(app["p50_ms"], 1) if app["p50_ms"] is not None else None,
