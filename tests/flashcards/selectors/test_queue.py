@@ -90,6 +90,19 @@ def test_reviews_go_lowest_retrievability_first(alice, decks, now):
     assert order == [b, c, a]
 
 
+def test_reviews_as_likely_to_be_recalled_go_in_card_order(alice, decks, now):
+    StudyPreferences.objects.create(user=alice, new_per_day=0)
+    cards = list(Card.objects.order_by("id")[:3])
+    for card in reversed(cards):  # states created in the opposite order: the card's id decides, not the row's
+        _review_state(alice, card, due=now - timedelta(days=1), stability=4, last_review=now - timedelta(days=8))
+    order = []
+    for _ in range(3):
+        item = _next(alice, now)
+        order.append(item.card)
+        card_review(user=alice, card=item.card, rating=3, now=now)
+    assert order == cards
+
+
 def test_new_cards_are_interleaved_with_reviews(alice, decks, now):
     StudyPreferences.objects.create(user=alice, new_per_day=2)
     cards = list(Card.objects.order_by("id"))
