@@ -7,31 +7,44 @@ ORM applies (dates from SQLite text, JSON, booleans), so the instances are
 the ORM's own, as if loaded by it.
 """
 
-from contextlib import contextmanager
-
 from django.db import DEFAULT_DB_ALIAS, connections
 
 _CACHE: dict = {}
 
 
-@contextmanager
-def hot_cursor():
-    """A cursor for the review hot path's fixed SQL. On PostgreSQL with prepared
-    statements on (settings: DB_PREPARED_STATEMENTS), it binds parameters on the
-    server, so psycopg prepares each statement on its connection after a few
-    runs and PostgreSQL stops planning it on every request (planning cost more
-    than running most of these). Elsewhere, Django's usual cursor. Either way it
-    is Django's cursor wrapper: errors, query logging and counting as usual."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    if conn.vendor != "postgresql" or conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
-        with conn.cursor() as cursor:
-            yield cursor
-        return
-    import psycopg
+class hot_cursor:
+    """A cursor for the review hot path's fixed SQL, used as `with hot_cursor() as cursor:`.
 
-    conn.ensure_connection()
-    with conn._prepare_cursor(psycopg.Cursor(conn.connection)) as cursor:
-        yield cursor
+    On PostgreSQL with prepared statements on (settings: DB_PREPARED_STATEMENTS),
+    it binds parameters on the server, so psycopg prepares each statement on its
+    connection after a few runs and PostgreSQL stops planning it on every
+    request (planning cost more than running most of these). There the one
+    psycopg cursor of each connection is kept and used again, with the types
+    it has learnt to load (a new cursor per statement cost more than some of
+    the statements). Elsewhere, Django's usual cursor. Either way it is
+    Django's cursor wrapper: errors, query logging and counting as usual."""
+
+    __slots__ = ("_managed",)
+
+    def __enter__(self):
+        conn = connections[DEFAULT_DB_ALIAS]
+        if conn.vendor != "postgresql" or conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
+            self._managed = conn.cursor()
+            return self._managed.__enter__()
+        self._managed = None
+        conn.ensure_connection()
+        kept = getattr(conn, "_hot_cursor", None)
+        if kept is None or kept[0] is not conn.connection or kept[1].closed:
+            import psycopg
+
+            kept = conn._hot_cursor = (conn.connection, psycopg.Cursor(conn.connection))
+        # Wrapped on every use: the wrapper decides whether queries are logged (DEBUG, tests).
+        return conn._prepare_cursor(kept[1])
+
+    def __exit__(self, *exc):
+        if self._managed is not None:
+            return self._managed.__exit__(*exc)
+        return None
 
 
 class _Shape:
