@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 BENCH_DB = "redrive_bench_review"
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
 
-from bench.support import BenchDatabase, log, percentile, run_bench  # noqa: E402
+from bench.support import BenchDatabase, cpu_times, log, percentile, run_bench, steal_pct  # noqa: E402
 
 BASELINE_MODULE = '''"""A bare Django view behind the site's own settings and middleware."""
 import django
@@ -265,11 +265,12 @@ class Bench:
                 latencies.extend(mine)
 
         threads = [threading.Thread(target=client, args=(i,)) for i in range(self.args.concurrency)]
+        cpu_before = cpu_times()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        return {"latencies": latencies, "seconds": seconds, "errors": errors}
+        return {"latencies": latencies, "seconds": seconds, "errors": errors, "cpu": (cpu_before, cpu_times())}
 
     def measure(self, slices: list[dict]) -> dict:
         latencies = [ms for piece in slices for ms in piece["latencies"]]
@@ -281,6 +282,7 @@ class Bench:
             "p95_ms": percentile(latencies, 95) if latencies else None,
             "errors": len(errors),
             "first_error": errors[0] if errors else None,
+            "steal_pct": steal_pct(*_summed([piece["cpu"] for piece in slices])),
         }
 
     @staticmethod
@@ -382,7 +384,18 @@ class Bench:
             "seconds": args.seconds,
             "slices": args.slices,
             "cpus": os.cpu_count(),
+            "steal_pct": app["steal_pct"],
+            "baseline_steal_pct": baseline["steal_pct"],
         }
+
+
+def _summed(spans: list[tuple]) -> tuple:
+    """(before, after) CPU times whose difference is the sum of each span's."""
+    if any(before is None or after is None for before, after in spans):
+        return None, None
+    steal = sum(after[0] - before[0] for before, after in spans)
+    total = sum(after[1] - before[1] for before, after in spans)
+    return (0, 0), (steal, total)
 
 
 def main():

@@ -23,6 +23,25 @@ def percentile(values, pct: float):
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """(steal, total) CPU time of the whole machine so far, in clock ticks, from
+    /proc/stat; None where there is none. Steal is time this virtual machine was
+    ready to run but its host ran something else: a run with much of it measured
+    a busy host, not the code."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return fields[7], sum(fields)
+
+
+def steal_pct(before, after) -> float | None:
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return round(100 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+
+
 def require_loopback(url: str, script: str) -> None:
     """A benchmark creates and drops databases: it talks to this machine only."""
     host = urlparse(url).hostname

@@ -105,9 +105,13 @@ def instance(model, values, only: tuple | None = None):
 def value(model, name: str, raw):
     """One column's raw value converted as the ORM would (e.g. SQLite's text dates)."""
     conn = connections[DEFAULT_DB_ALIAS]
-    field = model._meta.get_field(name)
-    expression = field.get_col(model._meta.db_table)
-    for converter in conn.ops.get_db_converters(expression) + field.get_db_converters(conn):
+    key = (model, name, conn.vendor, "value")
+    if key not in _CACHE:
+        field = model._meta.get_field(name)
+        expression = field.get_col(model._meta.db_table)
+        _CACHE[key] = (conn.ops.get_db_converters(expression) + field.get_db_converters(conn), expression)
+    converters, expression = _CACHE[key]
+    for converter in converters:
         raw = converter(raw, expression, conn)
     return raw
 
