@@ -42,6 +42,15 @@ def _counts(user, now):
     return counts
 
 
+def _review_next(user, now, *, times: int, rating: int = 3) -> list:
+    """Rate whatever comes next, `times` times; the queue items in the order they came."""
+    items = []
+    for _ in range(times):
+        items.append(_next(user, now))
+        card_review(user=user, card=items[-1].card, rating=rating, now=now)
+    return items
+
+
 def _review_state(user, card, *, due, stability, last_review):
     CardState.objects.update_or_create(
         user=user, card=card,
@@ -82,12 +91,7 @@ def test_reviews_go_lowest_retrievability_first(alice, decks, now):
     _review_state(alice, a, due=now - timedelta(days=1), stability=10, last_review=now - timedelta(days=11))  # elapsed/S 1.1
     _review_state(alice, b, due=now - timedelta(days=1), stability=2, last_review=now - timedelta(days=6))  # 3.0: least likely recalled
     _review_state(alice, c, due=now - timedelta(hours=1), stability=1, last_review=now - timedelta(days=2))  # 2.0
-    order = []
-    for _ in range(3):
-        item = _next(alice, now)
-        order.append(item.card)
-        card_review(user=alice, card=item.card, rating=3, now=now)
-    assert order == [b, c, a]
+    assert [item.card for item in _review_next(alice, now, times=3)] == [b, c, a]
 
 
 def test_reviews_as_likely_to_be_recalled_go_in_card_order(alice, decks, now):
@@ -95,12 +99,7 @@ def test_reviews_as_likely_to_be_recalled_go_in_card_order(alice, decks, now):
     cards = list(Card.objects.order_by("id")[:3])
     for card in reversed(cards):  # states created in the opposite order: the card's id decides, not the row's
         _review_state(alice, card, due=now - timedelta(days=1), stability=4, last_review=now - timedelta(days=8))
-    order = []
-    for _ in range(3):
-        item = _next(alice, now)
-        order.append(item.card)
-        card_review(user=alice, card=item.card, rating=3, now=now)
-    assert order == cards
+    assert [item.card for item in _review_next(alice, now, times=3)] == cards
 
 
 def test_new_cards_are_interleaved_with_reviews(alice, decks, now):
@@ -108,11 +107,7 @@ def test_new_cards_are_interleaved_with_reviews(alice, decks, now):
     cards = list(Card.objects.order_by("id"))
     for card in cards[2:6]:
         _review_state(alice, card, due=now - timedelta(days=1), stability=3, last_review=now - timedelta(days=4))
-    kinds = []
-    for _ in range(6):
-        item = _next(alice, now)
-        kinds.append(item.kind)
-        card_review(user=alice, card=item.card, rating=4, now=now)
+    kinds = [item.kind for item in _review_next(alice, now, times=6, rating=4)]
     # Spread out among the reviews, not bunched at the start or the end.
     assert kinds == ["review", "new", "review", "review", "review", "new"]
 
