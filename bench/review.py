@@ -282,7 +282,7 @@ class Bench:
             "p95_ms": percentile(latencies, 95) if latencies else None,
             "errors": len(errors),
             "first_error": errors[0] if errors else None,
-            "steal_pct": steal_pct(*_summed([piece["cpu"] for piece in slices])),
+            "steal_pct": steal_pct([piece["cpu"] for piece in slices]),
         }
 
     @staticmethod
@@ -387,15 +387,6 @@ class Bench:
             "steal_pct": app["steal_pct"],
             "baseline_steal_pct": baseline["steal_pct"],
         }
-
-
-def _summed(spans: list[tuple]) -> tuple:
-    """(before, after) CPU times whose difference is the sum of each span's."""
-    if any(before is None or after is None for before, after in spans):
-        return None, None
-    steal = sum(after[0] - before[0] for before, after in spans)
-    total = sum(after[1] - before[1] for before, after in spans)
-    return (0, 0), (steal, total)
 
 
 def main():

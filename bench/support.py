@@ -36,10 +36,13 @@ def cpu_times() -> tuple[int, int] | None:
     return fields[7], sum(fields)
 
 
-def steal_pct(before, after) -> float | None:
-    if before is None or after is None or after[1] == before[1]:
+def steal_pct(spans: list[tuple]) -> float | None:
+    """Steal as a share of all CPU time over spans of (cpu_times() before, after)."""
+    if not spans or any(before is None or after is None for before, after in spans):
         return None
-    return round(100 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+    steal = sum(after[0] - before[0] for before, after in spans)
+    total = sum(after[1] - before[1] for before, after in spans)
+    return round(100 * steal / total, 1) if total else None
 
 
 def require_loopback(url: str, script: str) -> None:
