@@ -94,6 +94,10 @@ def parse_args():
     return parser.parse_args()
 
 
+class LearnersExhausted(RuntimeError):
+    """A client reviewed every card of every learner it has: the run cannot go on as designed."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -253,6 +257,10 @@ class Bench:
                     break
                 try:
                     round_trip(connection, state, rng)
+                except LearnersExhausted as exc:  # this client has nothing left to review: it stops
+                    with lock:
+                        errors.append(str(exc))
+                    break
                 except Exception as exc:  # counted and reported, never hidden
                     with lock:
                         errors.append(repr(exc)[:200])
@@ -302,10 +310,12 @@ class Bench:
         def next_learner(connection, state):
             """Review as the client's next learner with a card (client i has tokens i, i + clients, ...)."""
             while state.get("card") is None:
-                state["learner"] = state.get("learner", -1) + 1
-                index = state["client"] + clients * state["learner"]
+                index = state["client"] + clients * (state.get("learner", -1) + 1)
                 if index >= len(tokens):
-                    raise RuntimeError("every learner of this client ran out of due cards: raise --learners-per-client or --due-share")
+                    raise LearnersExhausted(
+                        f"client {state['client']}: every learner it has ran out of cards to review: raise --learners-per-client or --due-share"
+                    )
+                state["learner"] = state.get("learner", -1) + 1
                 state["headers"] = {"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json"}
                 card = self._call(connection, "GET", "/api/flashcards/due/", state["headers"])["card"]
                 state["card"] = card["id"] if card else None
