@@ -310,12 +310,13 @@ class Bench:
         def next_learner(connection, state):
             """Review as the client's next learner with a card (client i has tokens i, i + clients, ...)."""
             while state.get("card") is None:
-                index = state["client"] + clients * (state.get("learner", -1) + 1)
+                following = state.get("learner", -1) + 1
+                index = state["client"] + clients * following
                 if index >= len(tokens):
                     raise LearnersExhausted(
                         f"client {state['client']}: every learner it has ran out of cards to review: raise --learners-per-client or --due-share"
                     )
-                state["learner"] = state.get("learner", -1) + 1
+                state["learner"] = following
                 state["headers"] = {"Authorization": f"Bearer {tokens[index]}", "Content-Type": "application/json"}
                 card = self._call(connection, "GET", "/api/flashcards/due/", state["headers"])["card"]
                 state["card"] = card["id"] if card else None
