@@ -12,9 +12,11 @@ What it does (loopback only, cleans up after itself):
   same next card). A client reviews as its first learner until the API says
   that learner has no card left (a round trip like any other), then as its
   next: a fast machine gets through a learner's due cards within the run;
-- serves the site with gunicorn (production settings, DEBUG off) and, the
-  same way in the same run, a bare Django view: the same settings and
-  middleware, a URLconf with one view that returns a small JSON object;
+- serves the site with granian (WSGI; production settings, DEBUG off; one
+  worker process per CPU) and, the same way in the same run, a bare Django
+  view: the same settings and middleware, a URLconf with one view that reads
+  the request and returns a small JSON object. Each client keeps its
+  connection open (HTTP/1.1 keep-alive), as a browser does;
 - runs --concurrency client threads for --seconds against each, in
   --slices alternating slices (baseline, app, baseline, app, ...) so that any
   other load on the machine weighs on both alike. A round
@@ -62,6 +64,7 @@ django.setup()
 
 @csrf_exempt
 def bare(request):
+    request.body  # read, as any view taking a POST does: a kept-alive connection then carries on
     return JsonResponse({"due": 0, "new": 0, "card": None})
 
 
@@ -85,8 +88,8 @@ def parse_args():
     parser.add_argument("--seconds", type=float, default=30, help="measured time per server")
     parser.add_argument("--slices", type=int, default=3, help="alternate the servers this many times")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds first")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread when > 1)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="granian worker processes (default: one per CPU)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per granian worker running the app (--blocking-threads)")
     parser.add_argument("--target-p95-ms", type=float, default=50)
     parser.add_argument("--target-ratio", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=7)
@@ -206,13 +209,12 @@ class Bench:
     def serve(self, module: str) -> int:
         port = free_port()
         command = [
-            str(REPO / ".venv" / "bin" / "gunicorn"), module, "--bind", f"127.0.0.1:{port}",
-            "--workers", str(self.args.workers), "--chdir", str(REPO), "--pythonpath", f"{REPO},{self.tmp}",
-            "--log-level", "warning", "--backlog", "256",
+            str(REPO / ".venv" / "bin" / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(self.args.workers), "--blocking-threads", str(self.args.threads), "--working-dir", str(REPO),
+            "--backlog", "256", "--log-level", "warning", "--no-access-log", module,
         ]
-        if self.args.threads > 1:
-            command += ["--worker-class", "gthread", "--threads", str(self.args.threads)]
-        server = subprocess.Popen(command, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, start_new_session=True)
+        env = {**os.environ, **self.env, "PYTHONPATH": os.pathsep.join([str(REPO), str(self.tmp)])}
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
         self.servers.append(server)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -223,7 +225,7 @@ class Bench:
                 return port
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"gunicorn {module} did not start")
+        raise RuntimeError(f"granian {module} did not start")
 
     def stop_servers(self):
         for server in self.servers:
@@ -355,7 +357,7 @@ class Bench:
         log(args, f"populating: {args.cards} cards, {args.reviews} review logs")
         tokens, reviews = self.populate()
         (self.tmp / "bench_baseline.py").write_text(BASELINE_MODULE)
-        log(args, f"serving both with gunicorn: {args.workers} workers x {args.threads} thread(s)")
+        log(args, f"serving both with granian: {args.workers} workers x {args.threads} thread(s)")
         app_port = self.serve("redrive.wsgi:application")
         base_port = self.serve("bench_baseline:application")
         # Alternate slices of the two, so that whatever else runs on the machine
@@ -391,7 +393,7 @@ class Bench:
             "errors": app["errors"] + baseline["errors"],
             "first_error": app["first_error"] or baseline["first_error"],
             "round_trip": "POST /api/flashcards/reviews/ then GET /api/flashcards/due/",
-            "server": f"gunicorn {args.workers} workers x {args.threads} thread(s), PostgreSQL, DEBUG off",
+            "server": f"granian (WSGI) {args.workers} workers x {args.threads} thread(s), PostgreSQL, DEBUG off",
             "seconds": args.seconds,
             "slices": args.slices,
             "cpus": os.cpu_count(),
