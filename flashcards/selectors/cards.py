@@ -3,7 +3,8 @@ cards, never another learner's."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from flashcards.models import Card, DeckPause
+from flashcards.models import Card, CardState, DeckPause, StudyPreferences
+from flashcards.selectors import rows
 
 
 def cards_visible_to(*, user) -> QuerySet[Card]:
@@ -31,6 +32,22 @@ _CARD_FOR_REVIEW = ("deck", "owner", "is_active")
 _PREFS_FOR_REVIEW = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval", "leech_threshold")
 
 
+def review_read_columns() -> str:
+    """The columns a review starts from (its state `s`, card `c` and the
+    learner's settings `p`), for review_read_models to turn into instances."""
+    return (
+        f"{rows.columns(CardState, 's')}, {rows.columns(Card, 'c', _CARD_FOR_REVIEW)}, "
+        f"{rows.columns(StudyPreferences, 'p', _PREFS_FOR_REVIEW)}"
+    )
+
+
+def review_read_models(row) -> tuple:
+    """(card, state, settings or None) from review_read_columns' raw values."""
+    state, card, prefs = rows.split(row, CardState, (Card, _CARD_FOR_REVIEW), (StudyPreferences, _PREFS_FOR_REVIEW))
+    state.card = card
+    return card, state, prefs
+
+
 def card_and_state_for(*, user, card_id, token_digest: str | None = None):
     """(a card the user may see or None, their CardState for it or None, their
     StudyPreferences or None), in one query once the card is started: what
@@ -38,8 +55,6 @@ def card_and_state_for(*, user, card_id, token_digest: str | None = None):
     With `token_digest`, the API caller's bearer token is checked in the same
     statement (learning.selectors.tokens.with_live_token): TokenNotLive if it is not."""
     from learning.selectors.tokens import live_row, with_live_token
-    from flashcards.models import Card, CardState, StudyPreferences
-    from flashcards.selectors import rows
 
     try:
         card_id = None if isinstance(card_id, bool) else int(card_id)
@@ -50,8 +65,7 @@ def card_and_state_for(*, user, card_id, token_digest: str | None = None):
     # (With a token, a card id that is not a number still runs the statement, for its token check.)
     S, C, PR = (m._meta.db_table for m in (CardState, Card, StudyPreferences))
     sql = (
-        f"SELECT {rows.columns(CardState, 's')}, {rows.columns(Card, 'c', _CARD_FOR_REVIEW)}, "
-        f"{rows.columns(StudyPreferences, 'p', _PREFS_FOR_REVIEW)} FROM {S} s JOIN {C} c ON c.id = s.card_id "
+        f"SELECT {review_read_columns()} FROM {S} s JOIN {C} c ON c.id = s.card_id "
         f"LEFT JOIN {PR} p ON p.user_id = s.user_id "
         f"WHERE s.user_id = %s AND s.card_id = %s AND (c.owner_id IS NULL OR c.owner_id = %s)"
     )
@@ -63,9 +77,7 @@ def card_and_state_for(*, user, card_id, token_digest: str | None = None):
         row = live_row(cursor.fetchone(), checked=token_digest is not None)
     if row is None:
         return (card_for_user(user=user, card_id=card_id) if card_id is not None else None), None, None
-    state, card, prefs = rows.split(row, CardState, (Card, _CARD_FOR_REVIEW), (StudyPreferences, _PREFS_FOR_REVIEW))
-    state.card = card
-    return card, state, prefs
+    return review_read_models(row)
 
 
 def studied_scope(*, user, prefix: str = "") -> Q:

@@ -12,6 +12,8 @@ from django.db import connection
 
 from flashcards.models import Card, CardState, Deck, DeckPause, ReviewDay, StudyPreferences, StudyTally
 from flashcards.selectors import rows
+from flashcards.selectors.cards import review_read_columns
+from flashcards.selectors.fetched import Fetched
 from learning.models import LessonProgress
 from learning.selectors.tokens import live_row, with_live_token
 
@@ -173,7 +175,8 @@ def due_and_next_row(
     """The review API's GET in one statement: the counts (_counts, after the
     daily limits as queue.due_counts_for applies them) and the card
     queue.next_card_for picks, decided in SQL the same way. Returns (learning due,
-    review due, new, kind or None, card id, front_html, back_html, tags (raw), deck slug).
+    review due, new, kind or None, card id, front_html, back_html, tags (raw), deck slug,
+    what rating the card may start from: a selectors.fetched.Fetched, or None).
 
     The pick is encoded as card id * 4 + kind (0 learning, 2 review, 3 learning
     ahead), or _NEW_WANTED when a new card comes next, which _new_card_row then
@@ -198,6 +201,13 @@ def due_and_next_row(
     else:
         reviews_cte, reviews_params = "", []
         least_recalled, least_recalled_params = f"(SELECT s.card_id * 4 + 2 {_LEAST_RECALLED})", _least_recalled_params(user_id, now)
+    # PostgreSQL: the picked card's state and the learner's settings, with their
+    # row versions, which the rating of this card starts from (selectors.fetched).
+    read_columns, read_joins, read_params = "", "", []
+    if one_scan:
+        read_columns = f", {review_read_columns()}, s.xmin::text, p.xmin::text"
+        read_joins = f" LEFT JOIN {S} s ON s.user_id = %s AND s.card_id = c.id LEFT JOIN {PR} p ON p.user_id = %s"
+        read_params = [user_id, user_id]
     gap = "(rv_ / CASE WHEN nv_ > 1 THEN nv_ ELSE 1 END)"
     sql = f"""WITH ln AS MATERIALIZED (SELECT SUM(CASE WHEN s.due <= %s THEN 1 ELSE 0 END) OVER () AS n_, s.card_id * 4 AS pick_
  FROM {S} s WHERE {_STATE_OK} AND s.state IN (1, 3) AND s.due <= %s ORDER BY s.due, s.card_id LIMIT 1),
@@ -211,11 +221,12 @@ pk AS MATERIALIZED (SELECT l_, rv_, nv_, COALESCE(
  CASE WHEN {"nv_ <> 0" if new_allowed else "0 = 1"} AND (rv_ = 0 OR done_ %% (1 + {gap}) = {gap}) THEN {_NEW_WANTED} END,
  CASE WHEN rv_ <> 0 THEN {least_recalled} END,
  (SELECT ln.pick_ + 3 FROM ln)) AS pick_ FROM k)
-SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug
- FROM pk LEFT JOIN {C} c ON c.id = pk.pick_ / 4 LEFT JOIN {D} d ON d.id = c.deck_id"""
+SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags, d.slug{read_columns}
+ FROM pk LEFT JOIN {C} c ON c.id = pk.pick_ / 4 LEFT JOIN {D} d ON d.id = c.deck_id{read_joins}"""
     params = (
         [t] + _state_params(user_id, t) + [_dt(until)] + reviews_params
         + counts_params + [default_new, default_new, default_reviews, default_reviews] + least_recalled_params
+        + read_params
     )
     if token_digest is not None:
         sql, params = with_live_token(sql, params, digest=token_digest, user_id=user_id)
@@ -226,11 +237,18 @@ SELECT pk.l_, pk.rv_, pk.nv_, pk.pick_, c.id, c.front_html, c.back_html, c.tags,
     if encoded == _NEW_WANTED:
         card = _new_card_row(user_id=user_id, now=now)
         if card is not None:
-            return (learning, review, new, "new") + tuple(card)
+            return (learning, review, new, "new") + tuple(card) + (None,)
         # The counts promised a new card that is not there (a deck's card_count out of
         # date): choose again among the others, as next_card_for would.
         return due_and_next_row(
             user_id=user_id, now=now, day=day, until=until, default_new=default_new, default_reviews=default_reviews, new_allowed=False
         )
     kind = None if encoded is None or row[4] is None else _KINDS[encoded % 4]
-    return (learning, review, new, kind) + tuple(row[4:])
+    return (learning, review, new, kind) + tuple(row[4:9]) + (_fetched(row[4], row[9:]),)
+
+
+def _fetched(card_id, read: tuple) -> Fetched | None:
+    """What due_and_next_row read for rating the card it picked (PostgreSQL, a started card)."""
+    if not read or read[0] is None:  # read[0]: the state's id (none for a card never started)
+        return None
+    return Fetched(card_id=card_id, row=tuple(read[:-2]), state_version=read[-2], prefs_version=read[-1])

@@ -17,6 +17,7 @@ from flashcards.selectors import rows
 from flashcards.scheduling import apply_fsrs, scheduler_for, to_fsrs
 from flashcards.selectors.preferences import study_preferences_for
 from flashcards.services.states import state_for_update, studied_for
+from learning.selectors.tokens import live_token_sql
 
 MAX_DURATION_MS = 60 * 60 * 1000
 
@@ -30,6 +31,23 @@ class ReviewResult:
     log: ReviewLog
     state: CardState
     became_leech: bool = False
+
+
+@dataclass(frozen=True)
+class ReadVersions:
+    """What a review started from without reading it again (selectors.fetched),
+    for its write to check on PostgreSQL: the row versions (xmin) of the state
+    and of the learner's settings when read, and the caller's bearer token."""
+
+    state: str
+    prefs: str | None  # None: the learner had no settings row
+    token_digest: str
+
+
+class StaleRead(Exception):
+    """card_review with `versions`: the state or the settings changed since they
+    were read, the card is no longer active or the learner's, or the token is not
+    live. Nothing was written: read afresh and review again."""
 
 
 def _encode(snapshot: dict) -> dict:
@@ -95,7 +113,8 @@ def _read_state(*, user, card: Card, known: tuple | None = None):
 
 
 def card_review(
-    *, user, card: Card, rating, duration_ms=None, now: datetime | None = None, state: CardState | None = None, prefs=None
+    *, user, card: Card, rating, duration_ms=None, now: datetime | None = None, state: CardState | None = None, prefs=None,
+    versions: ReadVersions | None = None,
 ) -> ReviewResult:
     """Schedule `card` for `user` after a rating of 1-4 and log the review.
 
@@ -106,10 +125,20 @@ def card_review(
     fsrs computes: the write is a conditional UPDATE on the state that was
     read (its reps and due), and a review that lost a race starts again from
     the state the winner saved.
+
+    With `versions` (PostgreSQL, a started card's `state` and `prefs` read
+    earlier, see selectors.fetched), the write also checks that neither changed
+    since, that the card is active and the learner's to see, and that the token
+    is live, and raises StaleRead instead of trying again.
     """
     rating = parse_rating(rating)
     duration_ms = parse_duration(duration_ms)
     now = now or timezone.now()
+    if versions is not None:
+        try:
+            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, known=(state, prefs), versions=versions)
+        except _Raced:
+            raise StaleRead from None
     for _attempt in range(_ATTEMPTS):
         try:
             known = (state, prefs) if state is not None else None
@@ -120,7 +149,9 @@ def card_review(
     raise InvalidReview("this card is being reviewed elsewhere at the same moment; try again")
 
 
-def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, known: tuple | None) -> ReviewResult:
+def _review_once(
+    *, user, card: Card, rating: int, duration_ms, now: datetime, known: tuple | None, versions: ReadVersions | None = None
+) -> ReviewResult:
     state, prefs = _read_state(user=user, card=card, known=known)
     before = state.snapshot()
     reviewed, _log = scheduler_for(prefs).review_card(
@@ -153,9 +184,11 @@ def _review_once(*, user, card: Card, rating: int, duration_ms, now: datetime, k
         due_after=state.due,
     )
     if state.pk is not None and connection.vendor == "postgresql":
-        if not _claim_and_log(state=state, before=before, fields=fields, log=log):
+        if not _claim_and_log(state=state, before=before, fields=fields, log=log, versions=versions):
             raise _Raced
         return ReviewResult(log=log, state=state, became_leech=became_leech)
+    if versions is not None:
+        raise ValueError("versions are checked by PostgreSQL's claim of a started card only")
     with transaction.atomic():
         if state.pk is None:
             try:
@@ -177,25 +210,37 @@ _LOG_FIELDS = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
 _CLAIM: dict[tuple, tuple] = {}
 
 
-def _claim(fields: tuple) -> tuple[str, list]:
-    """The statement for _claim_and_log and the state fields it writes, built once per set of fields."""
-    if fields not in _CLAIM:
+def _claim(fields: tuple, checked: bool) -> tuple[str, list]:
+    """The statement for _claim_and_log and the state fields it writes, built once
+    per set of fields, with or without the checks of what was read earlier
+    (`checked`: parameters for them follow the state's reps and due)."""
+    if (fields, checked) not in _CLAIM:
         quote = connection.ops.quote_name
+        S, C, PR = (quote(m._meta.db_table) for m in (CardState, Card, StudyPreferences))
         state_fields = [CardState._meta.get_field(name) for name in fields]
         sets = ", ".join(f"{quote(f.column)} = %s" for f in state_fields)
         columns = ", ".join(quote(f.column) for f in _LOG_FIELDS)
+        checks = ""
+        if checked:
+            checks = (
+                f"AND {S}.xmin::text = %s "
+                f"AND EXISTS (SELECT 1 FROM {C} c WHERE c.id = {S}.card_id AND c.is_active "
+                f"AND (c.owner_id IS NULL OR c.owner_id = {S}.user_id)) "
+                f"AND (SELECT p.xmin::text FROM {PR} p WHERE p.user_id = {S}.user_id) IS NOT DISTINCT FROM %s "
+                f"AND {live_token_sql()} "
+            )
         sql = (
-            f"WITH claimed AS (UPDATE {quote(CardState._meta.db_table)} SET {sets} "
-            f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s RETURNING id) "
+            f"WITH claimed AS (UPDATE {S} SET {sets} "
+            f"WHERE id = %s AND reps = %s AND due IS NOT DISTINCT FROM %s {checks}RETURNING id) "
             f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({columns}) "
             f"SELECT {', '.join(['%s'] * len(_LOG_FIELDS))} FROM claimed "
             f"WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL RETURNING id"
         )
-        _CLAIM[fields] = (sql, state_fields)
-    return _CLAIM[fields]
+        _CLAIM[fields, checked] = (sql, state_fields)
+    return _CLAIM[fields, checked]
 
 
-def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: ReviewLog) -> bool:
+def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: ReviewLog, versions: ReadVersions | None = None) -> bool:
     """PostgreSQL only: the conditional UPDATE of the state and the INSERT of its
     log as one statement (a data-modifying CTE). One statement is atomic on its
     own, so this costs one round trip where BEGIN, UPDATE, INSERT and COMMIT
@@ -209,10 +254,14 @@ def _claim_and_log(*, state: CardState, before: dict, fields: tuple, log: Review
     that review, never half of it and never anything else: the learner sees the
     card again and rates it again. Every other write keeps the server's setting."""
     conn = connections[DEFAULT_DB_ALIAS]
-    sql, state_fields = _claim(fields)
+    sql, state_fields = _claim(fields, versions is not None)
+    checks = []
+    if versions is not None:
+        checks = [versions.state, versions.prefs, versions.token_digest, state.user_id]
     params = (
         [f.get_db_prep_save(getattr(state, f.attname), conn) for f in state_fields]
         + [state.pk, before["reps"], CardState._meta.get_field("due").get_db_prep_save(before["due"], conn)]
+        + checks
         + [f.get_db_prep_save(getattr(log, f.attname), conn) for f in _LOG_FIELDS]
     )
     with rows.hot_cursor() as cursor:
