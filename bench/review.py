@@ -83,7 +83,7 @@ def parse_args():
     parser.add_argument("--cards", type=int, default=5000)
     parser.add_argument("--reviews", type=int, default=50000, help="review logs in the learner's history")
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--learners-per-client", type=int, default=2, help="learners a client reviews as, one after the other, as each runs out of cards")
+    parser.add_argument("--learners-per-client", type=int, default=3, help="learners a client reviews as, one after the other, as each runs out of cards")
     parser.add_argument("--due-share", type=float, default=0.15, help="share of each learner's cards due at the start (0.85: back from a long break)")
     parser.add_argument("--seconds", type=float, default=30, help="measured time per server")
     parser.add_argument("--slices", type=int, default=3, help="alternate the servers this many times")
