@@ -36,6 +36,18 @@ def test_rating_with_htmx_returns_the_next_card_partial(alice_client, card):
     assert "What is the difference between an event and a command?" in html
 
 
+def test_rating_with_htmx_also_updates_the_nav_badge(alice_client, card):
+    assert 'title="cards due">6<' in alice_client.get("/flashcards/review/").content.decode()
+    response = alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 4}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert '<span id="nav-flashcards-due" hx-swap-oob="true"> <span class="badge" title="cards due">5<' in html
+
+
+def test_the_full_page_has_one_nav_badge(alice_client, card):
+    html = alice_client.get("/flashcards/review/").content.decode()
+    assert html.count('id="nav-flashcards-due"') == 1 and "hx-swap-oob" not in html
+
+
 def test_it_rejects_get_on_rate(alice_client, card):
     assert alice_client.get("/flashcards/review/rate/").status_code == 405
 
