@@ -52,7 +52,13 @@
   // htmx:load first fires on the body once htmx has processed the page.
   document.addEventListener("htmx:load", markReady);
   window.addEventListener("load", () => { if (!window.htmx) markReady(); });
-  ["htmx:load", "htmx:responseError", "htmx:sendError"].forEach((name) => document.addEventListener(name, idle));
+  // A swap is over once the new session has loaded. The navigation's due badge
+  // comes in the same response (swapped out of band) and loads first: a key let
+  // go then would click the old card, or a new one htmx has not set up yet.
+  document.addEventListener("htmx:load", (event) => {
+    if (event.target === document.body || event.target.id === "session") idle();
+  });
+  ["htmx:responseError", "htmx:sendError"].forEach((name) => document.addEventListener(name, idle));
   // Keyboard and screen-reader users follow the new card: focus what it asks.
   // Only when focus went with the old card (the swap dropped it to the body) or
   // stayed in the session: a learner who moved on during the swap, say to the
