@@ -7,7 +7,7 @@ connection and so in this same process, starts from them instead of reading
 them again: one statement per rating instead of two.
 
 Nothing remembered here is trusted. The write (services.reviews.card_review
-with `read`) checks in its own statement that the state row and the settings
+with `versions`) checks in its own statement that the state row and the settings
 row are still the versions read (PostgreSQL's xmin, which every update of a
 row changes), that the card is still active and the learner's to see, and that
 the token is still live; if anything changed, it writes nothing and the view

@@ -136,7 +136,9 @@ def card_review(
     now = now or timezone.now()
     if versions is not None:
         try:
-            return _review_once(user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, known=(state, prefs), versions=versions)
+            return _review_once(
+                user=user, card=card, rating=rating, duration_ms=duration_ms, now=now, known=(state, prefs), versions=versions
+            )
         except _Raced:
             raise StaleRead from None
     for _attempt in range(_ATTEMPTS):
