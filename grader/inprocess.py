@@ -19,8 +19,9 @@ import time
 import types
 from typing import Any
 
-from labs.engine.scenario import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
-from labs.engine.verdict import Verdict, cap_output
+from grader.emulator import moto_fixes
+from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
+from grader.verdict import OUTPUT_CAP, Verdict, cap_output
 
 LEARNER_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -113,16 +114,14 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
     return module, None
 
 
-def grade_in_process(lab_dict: dict, code: str) -> dict:
-    """lab_dict = {"slug", "time_limit_s", "grader_files"}; returns Verdict.to_dict().
+def grade_in_process(lab_dict: dict, code: str) -> Verdict:
+    """lab_dict = {"slug", "time_limit_s", "grader_files"}.
 
     Precondition: moto's mock_aws() is active in this thread.
     """
     started = time.monotonic()
-    from labs.engine.emulator import moto_fixes
-
     moto_fixes.apply()
-    output = _Output(cap=64 * 1024)
+    output = _Output(cap=OUTPUT_CAP)
     grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
     with _learner_environment():
         module, setup_error = _import_learner(code, output)
@@ -133,9 +132,9 @@ def grade_in_process(lab_dict: dict, code: str) -> dict:
             setup_error=call_setup(learner, setup_error) if module is not None else setup_error,
             time_limit_s=lab_dict.get("time_limit_s") or 20,
         )
-        verdict: Verdict = run_grader(run, grade, started=started)
+        verdict = run_grader(run, grade, started=started)
     verdict.output = cap_output(output.getvalue())
     verdict.duration_ms = int((time.monotonic() - started) * 1000)
-    return verdict.to_dict()
+    return verdict
 
 

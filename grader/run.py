@@ -1,20 +1,15 @@
 """What a grader works with: the Run.
 
 A grader module defines `grade(run)`. The Run gives it trusted boto3 clients on
-the run's private emulator, the learner's functions (through a transport), the
+the run's private emulator, the learner's functions (through a Transport), the
 hidden inputs, and a place to record checkpoints and the message-flow drawing.
 
 The Run does not know HOW learner functions are called (in this process, or in
-a sandboxed child over a pipe) nor how clients are made: both come in from the
-engine, so the sandboxed engine and `inprocess.grade_in_process` run the very
-same grader code.
-
-Transport interface (duck-typed):
-    has(name) -> bool
-    call(name, *args) -> JSON-able value, or raises LearnerError
-Arguments are JSON-able values, except a LambdaContext, which the transport
-must turn into an object with the same attributes on the learner's side
-(`LambdaContext.to_wire()` gives what it needs).
+the sandbox over rpc.sock: grader.emulator.child.SandboxLearner) nor how clients
+are made: both come in from the engine, so the sandboxed engine and
+`grader.inprocess.grade_in_process` run the very same grader code. Arguments
+are JSON-able values, except a LambdaContext, which a transport turns into an
+object with the same attributes on the learner's side.
 """
 
 import base64
@@ -28,10 +23,9 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
-from labs.engine.verdict import Checkpoint, Verdict
+from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
 REGION = "us-east-1"
-ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
 EMULATOR_FULL = (
     "Your code filled the emulator's memory (too many or too large messages or resources), "
     "so grading could not go on."
@@ -417,20 +411,20 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
         grade(run)
     except LearnerError as error:
         if error.kind == "timeout":
-            verdict.ended, verdict.error = "timeout", error.message
+            verdict.end(Status.TIMEOUT, error.message)
         elif error.kind == "crashed":
-            verdict.ended, verdict.error = "error", error.message
+            verdict.end(Status.ERROR, error.message)
         else:
             logging.getLogger(__name__).warning("grader let a learner %s error escape: %r", error.kind, error)
-            verdict.ended, verdict.error = "error", f"Your code failed and grading could not go on: {error.describe()}"
+            verdict.end(Status.ERROR, f"Your code failed and grading could not go on: {error.describe()}")
     except MemoryError:  # the emulator's memory limit: only what the learner stored can fill it
-        verdict.ended, verdict.error = "error", EMULATOR_FULL
+        verdict.end(Status.ERROR, EMULATOR_FULL)
     except Exception:
         logging.getLogger(__name__).exception("grader raised")
-        verdict.ended, verdict.error = "error", ENGINE_FAILED
+        verdict.end(Status.ERROR, ENGINE_FAILED)
     else:
         if not run.checkpoints:
-            verdict.ended, verdict.error = "error", ENGINE_FAILED
+            verdict.end(Status.ERROR, ENGINE_FAILED)
     verdict.checkpoints = list(run.checkpoints)
     verdict.duration_ms = int((time.monotonic() - started) * 1000)
     return verdict

@@ -19,18 +19,31 @@ import threading
 import time
 from dataclasses import dataclass
 
-from labs.engine import wire
-from labs.engine.emulator.pool import EmulatorRun, WarmEmulator
-from labs.engine.sandbox.launcher import IsolationUnavailable, Launcher, SandboxConfig
-from labs.engine.sandbox.limits import Limits, cpu_limit_message, time_limit_message
+from grader import protocol
+from grader.config import EngineConfig
+from grader.emulator.pool import EmulatorRun, WarmEmulator
+from grader.protocol import Job, Result
+from grader.sandbox.launcher import IsolationUnavailable, Launcher
+from grader.sandbox.limits import Limits, cpu_limit_message, time_limit_message
 
 logger = logging.getLogger(__name__)
 
 SPARES = 1
 FAILURES_BEFORE_GIVING_UP = 3  # consecutive sandbox start failures before a waiting run gives up
 RESULT_GRACE_S = 15  # beyond the learner's clock: sandbox start-up, the grader's own checks
-HARNESS_EXIT_LIMIT = 71
 SIGNAL_EXIT = 128
+
+
+@dataclass
+class Finished:
+    """What the worker has once a run is over: the child's Result (None when it
+    gave none), the sandbox's output, its exit code, and whether the worker's
+    own deadline ended the run."""
+
+    result: Result | None
+    output: bytes
+    exit_code: int | None
+    killed_for_time: bool
 
 
 @dataclass
@@ -134,7 +147,7 @@ def _reap_orphans(wait_s: float = 2.0) -> None:
 
 
 class Engine:
-    def __init__(self, config: SandboxConfig):
+    def __init__(self, config: EngineConfig):
         self.pid = os.getpid()
         self.config = config
         _become_subreaper()
@@ -243,26 +256,24 @@ class Engine:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
     # --- one run -------------------------------------------------------------------
-    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str) -> tuple[dict | None, bytes, int | None, bool]:
-        """Grade in a fresh slot. Returns (child's result or None, output, sandbox exit code, killed_for_time)."""
+    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str) -> Finished:
+        """Grade in a fresh slot."""
         slot = self._take()
         output = bytearray()
-        result = None
-        killed_for_time = False
         try:
-            job = {
-                "op": "grade", "slug": slug, "time_limit_s": limits.time_limit_s, "grader_files": grader_files,
-                "code": code, "limits": limits.for_harness(), "messages": {"time": time_limit_message(limits)},
-            }
-            wire.send(slot.emulator.connection, job)
+            job = Job(
+                slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
+                limits=limits.for_harness(), time_limit_message=time_limit_message(limits),
+            )
+            protocol.send(slot.emulator.connection, job)
             deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
             result, killed_for_time = self._collect(slot, limits, output, deadline)
             exit_code = self._exit_code(slot, result)
         finally:
             slot.destroy()
-        return result, bytes(output), exit_code, killed_for_time
+        return Finished(result=result, output=bytes(output), exit_code=exit_code, killed_for_time=killed_for_time)
 
-    def _collect(self, slot: Slot, limits: Limits, output: bytearray, deadline: float):
+    def _collect(self, slot: Slot, limits: Limits, output: bytearray, deadline: float) -> tuple[Result | None, bool]:
         """Read the sandbox's output (kept up to the cap, the rest drained) until the child answers."""
         selector = selectors.DefaultSelector()
         stdout = slot.sandbox.stdout
@@ -290,8 +301,8 @@ class Engine:
                     else:
                         connection.settimeout(max(0.1, deadline - time.monotonic()))
                         try:
-                            return wire.recv(connection), False
-                        except (EOFError, OSError, ValueError):
+                            return protocol.recv(connection, Result), False
+                        except (EOFError, OSError, protocol.ProtocolError):
                             logger.exception("the emulator child of a run failed")
                             return None, False
         finally:
@@ -306,10 +317,9 @@ class Engine:
                 pass
             selector.close()
 
-    def _exit_code(self, slot: Slot, result: dict | None) -> int | None:
+    def _exit_code(self, slot: Slot, result: Result | None) -> int | None:
         """The sandbox's own exit code when the learner's process died on its own."""
-        learner = (result or {}).get("learner") or {}
-        if learner.get("crashed") or learner.get("limit") not in (None, "time"):
+        if result is not None and result.learner.died:
             try:
                 return slot.sandbox.wait(1.0)
             except Exception:

@@ -1,15 +1,28 @@
-"""The result of grading one submission, in the shape the site stores.
+"""The result of grading one submission.
 
-A verdict is built by the engine (sandboxed or in-process) from what the grader
-recorded on its Run; `to_dict()` is what the Celery task hands to
-`labs.services.grading.submission_verdict_store`.
+One Verdict is built in the emulator child from what the grader recorded on
+its Run (grader.run.run_grader), crosses to the worker (grader.protocol), is
+amended there for what only the worker sees (grader.engine.amend_in_worker)
+and is stored on the row by labs (labs.services.grading).
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 OUTPUT_CAP = 64 * 1024
 TRUNCATED_MARKER = "\n[output truncated]\n"
-STATUSES = ("passed", "failed", "error", "timeout")
+ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
+
+
+class Status(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+
+
+# The statuses a run can be ended with; the other two come from the checkpoints.
+ENDINGS = (Status.ERROR, Status.TIMEOUT)
 
 
 def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
@@ -22,6 +35,10 @@ def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
     if len(text) <= cap:
         return text
     return text[: cap - len(TRUNCATED_MARKER)] + TRUNCATED_MARKER
+
+
+def empty_flow() -> dict:
+    return {"nodes": [], "events": [], "summary": ""}
 
 
 @dataclass
@@ -38,15 +55,18 @@ class Checkpoint:
 
 @dataclass
 class Verdict:
-    """status is derived from the checkpoints unless the run ended in "error" or
-    "timeout"; a run that ended early keeps the checkpoints it recorded."""
+    """A run that ended early (`end()`) keeps the checkpoints it recorded.
+
+    flow is the drawing's data, {"nodes", "events", "summary"}, as the grader
+    recorded it with Run.flow_node and Run.flow_event.
+    """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    flow: dict = field(default_factory=empty_flow)
     output: str = ""
     duration_ms: int = 0
     error: str = ""
-    flow: dict = field(default_factory=dict)
-    ended: str = ""  # "", "error" or "timeout"
+    ended: Status | None = None  # ERROR or TIMEOUT when the run was ended early
 
     @property
     def score(self) -> float:
@@ -56,25 +76,33 @@ class Verdict:
         return round(sum(c.points for c in self.checkpoints if c.passed) / total, 4)
 
     @property
-    def status(self) -> str:
-        if self.ended in ("error", "timeout"):
-            return self.ended
-        return "passed" if self.checkpoints and self.score == 1.0 else "failed"
+    def status(self) -> Status:
+        """The one place a status is decided."""
+        if self.ended:
+            return Status(self.ended)
+        return Status.PASSED if self.checkpoints and self.score == 1.0 else Status.FAILED
+
+    def end(self, status: Status, error: str) -> None:
+        """End the run as ERROR or TIMEOUT with a plain-language reason (a later call wins)."""
+        if status not in ENDINGS:
+            raise ValueError(f"a run can only be ended as error or timeout, not {status!r}")
+        self.ended, self.error = Status(status), error
 
     def to_dict(self) -> dict:
+        """The stored and JSON shape: the row's fields, issue item 8's verdict."""
         return {
-            "status": self.status,
+            "status": self.status.value,
             "score": self.score,
             "checkpoints": [c.to_dict() for c in self.checkpoints],
             "output": cap_output(self.output),
-            "duration_ms": int(self.duration_ms),
+            "duration_ms": max(0, int(self.duration_ms)),
             "error": self.error,
-            "flow": self.flow or {"nodes": [], "events": [], "summary": ""},
+            "flow": self.flow or empty_flow(),
         }
 
     @classmethod
-    def failure(cls, status: str, error: str, *, output: str = "", duration_ms: int = 0) -> "Verdict":
+    def failure(cls, status: Status, error: str, *, output: str = "", duration_ms: int = 0) -> "Verdict":
         """A run that produced no grading at all (engine failure, learner killed before grading)."""
-        if status not in ("error", "timeout"):
-            raise ValueError(f"failure status must be 'error' or 'timeout', not {status!r}")
-        return cls(output=output, duration_ms=duration_ms, error=error, ended=status)
+        verdict = cls(output=output, duration_ms=duration_ms)
+        verdict.end(status, error)
+        return verdict

@@ -6,6 +6,7 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import OperationalError
 
+from labs import engine
 from labs.services.grading import submission_grade
 from labs.services.sweeps import submissions_sweep
 
@@ -40,9 +41,7 @@ def start_lab_engine(**kwargs) -> None:
     process starts, so the first learner after a deploy waits about as long as
     every later one instead of the engine's start-up of several seconds. A
     failure here is only logged: the grading that meets it records it on its row."""
-    from labs.engine import get_engine
-
     try:
-        get_engine()
+        engine.engine_start()
     except Exception:
         logger.exception("the lab engine did not start; gradings in this process will report it")

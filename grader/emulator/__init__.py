@@ -1,1 +1,1 @@
-"""The emulator learners run against (the warm pool and private moto servers are helper A's)."""
+"""The emulator learners run against: a warm moto process (zygote) that forks one child per run."""

@@ -1,26 +1,32 @@
 """One run's private emulator and grader, in a child forked from the warm zygote.
 
-Protocol with the worker (over the inherited control connection, labs/engine/wire.py):
-    worker -> {"op": "prepare", "dir": run_dir, "memory_mib": N|None}
-    child  -> {"ready": true, "pid": pid, "offline": bool}   (emulator.sock and rpc.sock now listen in run_dir;
-                                                offline: this process has a network namespace of its own)
-    worker -> {"op": "grade", "slug", "time_limit_s", "grader_files", "code", "limits"}
-    child  -> {"verdict": {...}, "learner": {"limit": name|None, "crashed": bool}}
-then the child exits. The sandbox reaches the emulator only through
-emulator.sock (HTTP, /moto-api refused) and the harness answers the grader's
-calls over rpc.sock. The grader runs here, with in-process clients on the same
-backends the HTTP server serves: the sandbox can change what the grader reads
-only through AWS API calls, and nothing it prints reaches the verdict.
+The worker sends Prepare and Job on the inherited control connection and gets
+Ready and Result back (grader/protocol.py); then the child exits. The sandbox
+reaches the emulator only through emulator.sock (HTTP, /moto-api refused), and
+the harness answers the grader's calls over rpc.sock. The grader runs here,
+with in-process clients on the same backends the HTTP server serves: the
+sandbox can change what the grader reads only through AWS API calls, and
+nothing it prints reaches the verdict.
 """
 
+import logging
 import os
+import resource
 import signal
 import socket
 import threading
 import time
 from typing import Any
 
-from labs.engine import wire
+from moto.moto_server.werkzeug_app import MotoRequestHandler
+from werkzeug.serving import make_server
+
+from grader import protocol
+from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
+from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
+from grader.verdict import ENGINE_FAILED, Status, Verdict
+
+logger = logging.getLogger(__name__)
 
 HARNESS_START_TIMEOUT_S = 30  # a sandbox started just now still has to import boto3
 HARD_CAP_EXTRA_S = 30
@@ -36,22 +42,11 @@ GARBLED = (
 )
 
 
-def _quiet_handler():
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
+class QuietRequestHandler(MotoRequestHandler):
+    """No access log: a learner's calls are theirs, not the worker's log's."""
 
-    class QuietRequestHandler(MotoRequestHandler):
-        """No access log: a learner's calls are theirs, not the worker's log's."""
-
-        def log_request(self, *args, **kwargs):
-            pass
-
-    return QuietRequestHandler
-
-
-def __getattr__(name):
-    if name == "QuietRequestHandler":
-        return _quiet_handler()
-    raise AttributeError(name)
+    def log_request(self, *args, **kwargs):
+        pass
 
 
 def guard(app):
@@ -113,9 +108,7 @@ class SandboxLearner:
         self.crashed = False
         self.garbled = False  # the learner's code wrote on the channel (its process lives on)
 
-    def _request(self, message: dict) -> Any:
-        from labs.engine.scenario import LearnerError
-
+    def _request(self, message) -> Any:
         if self.gone is not None:
             raise self.gone
         remaining = self.deadline - time.monotonic()
@@ -123,8 +116,8 @@ class SandboxLearner:
             if remaining <= 0:
                 raise socket.timeout
             self.rpc.settimeout(remaining)
-            wire.send(self.rpc, message)
-            reply = wire.recv(self.rpc)
+            protocol.send(self.rpc, message)
+            reply = protocol.recv_reply(self.rpc)
         except socket.timeout:
             self.limit = "time"
             self.gone = LearnerError("timeout", self.time_limit_message)
@@ -133,43 +126,50 @@ class SandboxLearner:
             self.crashed = True
             self.gone = LearnerError("crashed", CRASHED)
             raise self.gone from None
-        except ValueError:  # not JSON, or a frame too large
-            reply = None
-        if not isinstance(reply, dict) or not isinstance(reply.get("error", {}), dict):
+        except protocol.ProtocolError:
             # Only the learner's code can have written this: it shares the harness's process.
             self.garbled = True
             self.gone = LearnerError("crashed", GARBLED)
-            raise self.gone
-        if "error" in reply:
-            error = reply["error"] or {}
+            raise self.gone from None
+        if isinstance(reply, Failure):
             learner_error = LearnerError(
-                error.get("kind") if error.get("kind") in LearnerError.KINDS else "crashed",
-                str(error.get("message", "")),
-                exc_type=str(error.get("exc_type", "")),
-                traceback=str(error.get("traceback", "")),
+                reply.kind if reply.kind in LearnerError.KINDS else "crashed",
+                reply.message,
+                exc_type=reply.exc_type,
+                traceback=reply.traceback,
             )
-            if error.get("limit"):
-                self.limit = str(error["limit"])
+            if reply.limit:
+                self.limit = reply.limit
                 self.gone = learner_error
             raise learner_error
-        return reply.get("ok")
+        return reply.value
 
     def load(self, code: str) -> None:
-        self._request({"op": "load", "code": code})
+        self._request(Load(code))
 
     def has(self, name: str) -> bool:
-        from labs.engine.scenario import LearnerError
-
         try:
-            return bool(self._request({"op": "has", "name": name}))
+            return bool(self._request(Has(name)))
         except LearnerError:
             return False
 
     def call(self, name: str, *args: Any) -> Any:
-        from labs.engine.scenario import LambdaContext
+        return self._request(Call(name, list(args)))
 
-        wire_args = [{"__lambda_context__": a.to_wire()} if isinstance(a, LambdaContext) else a for a in args]
-        return self._request({"op": "call", "name": name, "args": wire_args})
+    def ending(self) -> tuple[Status, str] | None:
+        """How the learner's process ended the run, if it did: this outranks what the grader made of it."""
+        if self.limit == "time":
+            return Status.TIMEOUT, self.time_limit_message
+        if self.limit is not None and self.gone is not None:
+            return Status.ERROR, self.gone.message
+        if self.garbled:
+            return Status.ERROR, GARBLED
+        if self.crashed:
+            return Status.ERROR, CRASHED
+        return None
+
+    def end(self) -> LearnerEnd:
+        return LearnerEnd(limit=self.limit, crashed=self.crashed)
 
 
 def _listen_unix(path: str, backlog: int) -> socket.socket:
@@ -196,71 +196,62 @@ def _accept_once(listener: socket.socket, path: str, box: dict, ready: threading
 
 
 def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> None:
-    from werkzeug.serving import make_server
-
-    prepare = wire.recv(connection)
-    run_dir = prepare["dir"]
-    if prepare.get("memory_mib"):
+    prepare = protocol.recv(connection, Prepare)
+    if prepare.memory_mib:
         # What the learner stores through the API (messages, queues, ...) lives
         # here, outside the sandbox's limits: cap it too.
-        import resource
-
-        cap = int(prepare["memory_mib"]) * 1024 * 1024
+        cap = prepare.memory_mib * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    server = make_server(
-        "unix://" + os.path.join(run_dir, "emulator.sock"), 0, guard(dispatcher), threaded=True, request_handler=_quiet_handler()
-    )
-    os.chmod(os.path.join(run_dir, "emulator.sock"), 0o666)
+    emulator_path = os.path.join(prepare.dir, "emulator.sock")
+    server = make_server("unix://" + emulator_path, 0, guard(dispatcher), threaded=True, request_handler=QuietRequestHandler)
+    os.chmod(emulator_path, 0o666)
     threading.Thread(target=server.serve_forever, name="emulator", daemon=True).start()
-    rpc_path = os.path.join(run_dir, "rpc.sock")
+    rpc_path = os.path.join(prepare.dir, "rpc.sock")
     box: dict = {}
     rpc_ready = threading.Event()
     threading.Thread(target=_accept_once, args=(_listen_unix(rpc_path, 1), rpc_path, box, rpc_ready), daemon=True).start()
-    wire.send(connection, {"ready": True, "pid": os.getpid(), "offline": offline})
+    protocol.send(connection, Ready(pid=os.getpid(), offline=offline))
 
     try:
-        job = wire.recv(connection)
+        job = protocol.recv(connection, Job)
     except EOFError:
         return  # a spare the engine threw away unused
-    wire.send(connection, grade(job, box, rpc_ready))
+    protocol.send(connection, grade(job, box, rpc_ready))
 
 
-def grade(job: dict, box: dict, rpc_ready: threading.Event) -> dict:
-    from labs.engine.scenario import ENGINE_FAILED, LearnerError, Run, call_setup, load_grader, run_grader
-    from labs.engine.verdict import Verdict
+def _harness_hello(rpc: socket.socket | None) -> bool:
+    if rpc is None:
+        return False
+    rpc.settimeout(HARNESS_START_TIMEOUT_S)
+    try:
+        protocol.recv(rpc, HarnessReady)
+    except (EOFError, OSError, protocol.ProtocolError):
+        return False
+    return True
 
-    time_limit_s = float(job["time_limit_s"])
-    signal.alarm(int(HARNESS_START_TIMEOUT_S + time_limit_s + HARD_CAP_EXTRA_S))
+
+def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
+    signal.alarm(int(HARNESS_START_TIMEOUT_S + job.time_limit_s + HARD_CAP_EXTRA_S))
     started = time.monotonic()
     try:
-        grade_function, inputs = load_grader(job["grader_files"], slug=job["slug"])
+        grade_function, inputs = load_grader(job.grader_files, slug=job.slug)
     except Exception:
-        import logging
-
-        logging.getLogger(__name__).exception("grader of %s does not load", job["slug"])
-        return {"verdict": Verdict.failure("error", ENGINE_FAILED).to_dict(), "learner": {"limit": None, "crashed": False}}
+        logger.exception("grader of %s does not load", job.slug)
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED))
 
     # Wait for the harness (already waiting when the sandbox was pre-started).
     rpc_ready.wait(HARNESS_START_TIMEOUT_S)
     rpc = box.get("rpc")
-    hello = None
-    if rpc is not None:
-        rpc.settimeout(HARNESS_START_TIMEOUT_S)
-        try:
-            hello = wire.recv(rpc)
-        except (EOFError, OSError, ValueError):
-            hello = None
-    if not hello or hello.get("op") != "ready":
-        return {"verdict": Verdict.failure("error", ENGINE_FAILED).to_dict(), "learner": {"limit": None, "crashed": True, "no_start": True}}
+    if not _harness_hello(rpc):
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED), LearnerEnd(crashed=True, no_start=True))
 
     # The learner's wall clock starts now: interpreter start-up is not theirs to pay for.
-    learner_started = time.monotonic()
-    deadline = learner_started + time_limit_s
-    wire.send(rpc, {"limits": job["limits"]})
-    learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job["messages"]["time"])
+    deadline = time.monotonic() + job.time_limit_s
+    protocol.send(rpc, HarnessLimits(job.limits))
+    learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
     setup_error = None
     try:
-        learner.load(job["code"])
+        learner.load(job.code)
     except LearnerError as error:
         setup_error = error
     run = Run(
@@ -270,12 +261,7 @@ def grade(job: dict, box: dict, rpc_ready: threading.Event) -> dict:
         time_limit_s=max(0.0, deadline - time.monotonic()),
     )
     verdict = run_grader(run, grade_function, started=started)
-    if learner.limit == "time":
-        verdict.ended, verdict.error = "timeout", job["messages"]["time"]
-    elif learner.limit is not None and learner.gone is not None:
-        verdict.ended, verdict.error = "error", learner.gone.message
-    elif learner.garbled:
-        verdict.ended, verdict.error = "error", GARBLED
-    elif learner.crashed:
-        verdict.ended, verdict.error = "error", CRASHED
-    return {"verdict": verdict.to_dict(), "learner": {"limit": learner.limit, "crashed": learner.crashed}}
+    ending = learner.ending()
+    if ending is not None:
+        verdict.end(*ending)
+    return Result(verdict, learner.end())

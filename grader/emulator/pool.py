@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from labs.engine import wire
+from grader import protocol
+from grader.protocol import Prepare, Ready
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60  # cold import of moto and boto3 plus warming, on a busy 2-core machine
 
 
@@ -67,7 +68,7 @@ class WarmEmulator:
         except FileNotFoundError:
             pass
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "labs.engine.emulator.zygote", self.control_path],
+            [sys.executable, "-m", "grader.emulator.zygote", self.control_path],
             cwd=str(REPO), env=zygote_environment(), stdin=subprocess.DEVNULL, stdout=2, close_fds=True,
         )
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -86,13 +87,13 @@ class WarmEmulator:
         connection.settimeout(20)
         try:
             connection.connect(self.control_path)
-            wire.send(connection, {"op": "prepare", "dir": run_dir, "memory_mib": memory_mib})
-            reply = wire.recv(connection)
-        except (OSError, EOFError, ValueError) as exc:
+            protocol.send(connection, Prepare(dir=run_dir, memory_mib=memory_mib))
+            ready = protocol.recv(connection, Ready)
+        except (OSError, EOFError, protocol.ProtocolError) as exc:
             connection.close()
             raise EmulatorUnavailable(f"the warm emulator did not fork a run: {exc}") from exc
         connection.settimeout(None)
-        return EmulatorRun(connection, int(reply["pid"]), offline=bool(reply.get("offline")))
+        return EmulatorRun(connection, ready.pid, offline=ready.offline)
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -1,10 +1,10 @@
-"""The warm emulator process: `python -m labs.engine.emulator.zygote CONTROL_SOCKET`.
+"""The warm emulator process: `python -m grader.emulator.zygote CONTROL_SOCKET`.
 
 Imports moto once, applies the fixes, exercises the backends and the HTTP
 path the labs use, clears every backend, freezes the heap (so forked children
 share it copy-on-write), then forks one child per connection on the control
 socket. Each child is one run's private emulator and grader
-(labs/engine/emulator/child.py) and never serves a second run.
+(grader/emulator/child.py) and never serves a second run.
 
 It needs no Django and sees none of the worker's environment beyond what the
 engine passes (see pool.py). It dies with the worker process that started it.
@@ -111,8 +111,9 @@ def warm():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    from labs.engine.emulator import child, moto_fixes  # noqa: F401  (imported to be warm)
-    from labs.engine import scenario  # noqa: F401
+    # Imported here rather than at the top: main() sets the parent-death signal
+    # first, so a worker that dies during these slow imports takes this process with it.
+    from grader.emulator import child, moto_fixes
 
     moto_fixes.apply()
     mock = mock_aws()
@@ -149,7 +150,7 @@ def main(control_path: str) -> None:
     listener.bind(control_path)
     listener.listen(16)
     listener.settimeout(1.0)
-    from labs.engine.emulator import child
+    from grader.emulator import child
 
     while True:
         try:

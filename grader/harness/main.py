@@ -1,6 +1,7 @@
 """Runs INSIDE the sandbox, before and around the learner's module. Standalone:
 the repository is not visible in the sandbox, so this file imports nothing
-from it (the wire framing is duplicated from labs/engine/wire.py on purpose).
+from it: the framing and message shapes repeat grader/protocol.py on purpose
+(tests/grader/test_protocol.py checks that both sides agree).
 
 What it does, in order:
 1. Forwards 127.0.0.1:4566 (the sandbox's own loopback) to the run's emulator,

@@ -1,7 +1,7 @@
 """Start the in-sandbox harness: under bubblewrap, or (only where allowed) with
 rlimits and Landlock.
 
-Never as root: the child drops to settings.SANDBOX_UID before it execs
+Never as root: the child drops to EngineConfig.uid before it execs
 bubblewrap (bubblewrap started by root gives a sandbox that is uid 0 on the
 host and ignores RLIMIT_NPROC). Everything here runs in the forked child
 between fork and exec, so it touches only that child.
@@ -13,11 +13,11 @@ import resource
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from labs.engine.sandbox import landlock, mounts
-from labs.engine.sandbox.limits import LAUNCH_CPU_S, LAUNCH_PROCESSES, MIB, Limits
+from grader.config import EngineConfig
+from grader.sandbox import landlock, mounts
+from grader.sandbox.limits import LAUNCH_CPU_S, LAUNCH_PROCESSES, MIB, Limits
 
 logger = logging.getLogger(__name__)
 
@@ -25,31 +25,11 @@ HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
 SANDBOX_RUN_DIR = "/run/emu"
 SANDBOX_VENV = "/venv"
 FORWARD_PORT = 4566
-DEFAULT_BWRAP = "/usr/bin/bwrap"
 PR_SET_NO_NEW_PRIVS = 38
 
 
 class IsolationUnavailable(RuntimeError):
-    """bubblewrap cannot run here and settings.SANDBOX_REQUIRE_ISOLATION is on."""
-
-
-@dataclass(frozen=True)
-class SandboxConfig:
-    uid: int
-    bwrap: str
-    require_isolation: bool
-    limits: Limits  # only the launch-time ones are used here (memory, files, disk)
-
-    @classmethod
-    def from_settings(cls) -> "SandboxConfig":
-        from django.conf import settings
-
-        return cls(
-            uid=int(getattr(settings, "SANDBOX_UID", 65534)),
-            bwrap=str(getattr(settings, "SANDBOX_BWRAP", DEFAULT_BWRAP)),
-            require_isolation=bool(getattr(settings, "SANDBOX_REQUIRE_ISOLATION", True)),
-            limits=Limits(),
-        )
+    """bubblewrap cannot run here and EngineConfig.require_isolation is on."""
 
 
 def python_paths() -> tuple[Path, list[Path]]:
@@ -83,7 +63,7 @@ def learner_environment(port: int, run_dir: str) -> dict[str, str]:
     }
 
 
-def bwrap_command(config: SandboxConfig, run_dir: str, scratch: str | None = None) -> list[str]:
+def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None) -> list[str]:
     """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
     without one bubblewrap makes /tmp, capped in bytes but not in files."""
     python, needed = python_paths()
@@ -139,7 +119,7 @@ def _drop_privileges(uid: int) -> None:
         os._exit(120)  # never go on as root
 
 
-def _scratch(config: SandboxConfig, path: str | None) -> "mounts.Scratch | None":
+def _scratch(config: EngineConfig, path: str | None) -> "mounts.Scratch | None":
     if path is None or os.geteuid() != 0:
         return None
     limits = config.limits
@@ -155,7 +135,7 @@ def _scratch_dir(run_dir: str) -> str | None:
     return path
 
 
-def _preexec_bwrap(config: SandboxConfig, hidden: "mounts.Exposure", scratch: str | None = None):
+def _preexec_bwrap(config: EngineConfig, hidden: "mounts.Exposure", scratch: str | None = None):
     tmpfs = _scratch(config, scratch)
 
     def preexec():
@@ -167,7 +147,7 @@ def _preexec_bwrap(config: SandboxConfig, hidden: "mounts.Exposure", scratch: st
     return preexec
 
 
-def _preexec_fallback(config: SandboxConfig, run_dir: str, scratch: str, port: int, hidden: "mounts.Exposure"):
+def _preexec_fallback(config: EngineConfig, run_dir: str, scratch: str, port: int, hidden: "mounts.Exposure"):
     python, needed = python_paths()
     readable = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/dev/null", "/dev/urandom", *map(str, needed), str(HARNESS_DIR), run_dir]
     tmpfs = _scratch(config, scratch)
@@ -183,7 +163,7 @@ def _preexec_fallback(config: SandboxConfig, run_dir: str, scratch: str, port: i
     return preexec
 
 
-def bwrap_usable(config: SandboxConfig) -> str:
+def bwrap_usable(config: EngineConfig) -> str:
     """'' when bubblewrap works here, else why not (checked once per process)."""
     key = (config.bwrap, config.uid)
     if key not in _usable_cache:
@@ -194,7 +174,7 @@ def bwrap_usable(config: SandboxConfig) -> str:
 _usable_cache: dict[tuple, str] = {}
 
 
-def _probe_bwrap(config: SandboxConfig) -> str:
+def _probe_bwrap(config: EngineConfig) -> str:
     if not os.path.isfile(config.bwrap) or not os.access(config.bwrap, os.X_OK):
         return f"bubblewrap not found at {config.bwrap}"
     with tempfile.TemporaryDirectory(prefix="redrive-probe-") as run_dir:
@@ -221,7 +201,7 @@ class Launcher:
     """Starts harness processes for one worker process. Not thread-safe by itself:
     the engine's pool calls it from one thread."""
 
-    def __init__(self, config: SandboxConfig):
+    def __init__(self, config: EngineConfig):
         self.config = config
         problem = bwrap_usable(config)
         self.isolated = not problem

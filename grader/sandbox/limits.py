@@ -54,9 +54,5 @@ def cpu_limit_message(limits: Limits) -> str:
     return f"Your code used more than {limits.cpu_s} seconds of CPU time (the CPU limit for this lab)."
 
 
-def memory_limit_message(limits: Limits) -> str:
-    return f"Your code used more than {limits.memory_mib} MiB of memory."
-
-
 def _seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -6,8 +6,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from labs.engine.inprocess import grade_in_process
-from labs.engine.scenario import LambdaContext, LearnerError, Run, run_grader
+from grader.inprocess import grade_in_process
+from grader.run import LambdaContext, LearnerError, Run, run_grader
 
 
 class Learner:
@@ -165,7 +165,7 @@ def grade(run):
 def test_grade_in_process_imports_the_module_runs_setup_and_captures_output():
     code = "import boto3\nsqs = boto3.client('sqs')\nprint('hello from import')\ndef setup():\n    sqs.create_queue(QueueName='jobs')\n"
     with mock_aws():
-        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER, "inputs.yaml": "queue: jobs\n"}}, code)
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER, "inputs.yaml": "queue: jobs\n"}}, code).to_dict()
     assert verdict["status"] == "passed"
     assert "hello from import" in verdict["output"]
 
@@ -173,7 +173,7 @@ def test_grade_in_process_imports_the_module_runs_setup_and_captures_output():
 def test_a_learner_exception_in_setup_reaches_the_grader_and_the_output():
     code = "def setup():\n    raise RuntimeError('no permissions')\n"
     with mock_aws():
-        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, code)
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, code).to_dict()
     assert verdict["status"] == "failed"
     assert verdict["checkpoints"][0]["feedback"] == "setup() failed: RuntimeError: no permissions"
     assert 'File "submission.py", line 2, in setup' in verdict["output"]
@@ -181,6 +181,6 @@ def test_a_learner_exception_in_setup_reaches_the_grader_and_the_output():
 
 def test_a_syntax_error_is_the_learners_not_ours():
     with mock_aws():
-        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, "def setup(:\n")
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, "def setup(:\n").to_dict()
     assert verdict["status"] == "failed"
     assert "SyntaxError" in verdict["checkpoints"][0]["feedback"]

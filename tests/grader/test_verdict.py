@@ -1,4 +1,4 @@
-from labs.engine.verdict import OUTPUT_CAP, TRUNCATED_MARKER, Checkpoint, Verdict, cap_output
+from grader.verdict import OUTPUT_CAP, TRUNCATED_MARKER, Checkpoint, Verdict, cap_output
 
 
 def test_score_is_passed_points_over_total_and_status_follows_it():

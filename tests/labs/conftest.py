@@ -1,18 +1,19 @@
-"""Fixtures for the labs web side: Lab rows made directly (no course sync), a
-submission factory, and a stand-in engine for tests of the pipeline itself.
-Tests that need the real sandbox use labs.engine unpatched."""
+"""Fixtures for labs' services, views and tasks: Lab rows made directly (no
+course sync), a submission factory, and a stand-in engine for tests of the
+pipeline itself. Tests that need the real sandbox use labs.engine unpatched."""
 
 import contextlib
+import copy
 import os
 import signal
 import socket
 import subprocess
 import time
-import types
 from pathlib import Path
 
 import pytest
 
+from grader.verdict import Checkpoint, Verdict
 from labs.models import Submission
 from tests.conftest import LAB_SOLUTION, LAB_STARTER
 
@@ -34,25 +35,22 @@ def make_submission(db):
     return make
 
 
-def verdict(*, passed: bool, output: str = "", status: str | None = None) -> dict:
-    """A verdict shaped like labs.engine's Verdict.to_dict()."""
-    return {
-        "status": status or ("passed" if passed else "failed"),
-        "score": 1.0 if passed else 0.5,
-        "checkpoints": [
-            {"id": "queue", "title": "Queue exists", "passed": True, "points": 1, "feedback": "orders exists."},
-            {
-                "id": "sent",
-                "title": "Order sent",
-                "passed": passed,
-                "points": 1,
-                "feedback": "One message in orders." if passed else "Expected 1 message in orders, found 0.",
-            },
+def verdict(*, passed: bool, output: str = "") -> Verdict:
+    """What the engine returns for a two-checkpoint lab: score 1.0 or 0.5."""
+    return Verdict(
+        checkpoints=[
+            Checkpoint(id="queue", title="Queue exists", passed=True, points=1, feedback="orders exists."),
+            Checkpoint(
+                id="sent",
+                title="Order sent",
+                passed=passed,
+                points=1,
+                feedback="One message in orders." if passed else "Expected 1 message in orders, found 0.",
+            ),
         ],
-        "output": output,
-        "duration_ms": 321,
-        "error": "",
-        "flow": {
+        output=output,
+        duration_ms=321,
+        flow={
             "nodes": [
                 {"id": "grader", "label": "Grader", "kind": "service"},
                 {"id": "orders", "label": "orders", "kind": "queue"},
@@ -67,11 +65,11 @@ def verdict(*, passed: bool, output: str = "", status: str | None = None) -> dic
             ],
             "summary": "1 message sent.",
         },
-    }
+    )
 
 
 class FakeEngine:
-    """Records what it was asked to grade; returns `.result` (a dict) or raises `.raises`."""
+    """Records what it was asked to grade; returns a copy of `.result` (a Verdict) or raises `.raises`."""
 
     def __init__(self):
         self.calls: list[tuple[int, str]] = []
@@ -82,8 +80,7 @@ class FakeEngine:
         self.calls.append((lab.id, code))
         if self.raises:
             raise self.raises
-        result = self.result
-        return types.SimpleNamespace(to_dict=lambda: dict(result))
+        return copy.deepcopy(self.result)
 
 
 @pytest.fixture
@@ -117,7 +114,7 @@ def broker(monkeypatch):
 # --- Real brokers and workers ------------------------------------------------
 
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-from labs.engine.flow import flow_to_diagram
+from labs.flow_diagram import flow_to_diagram
 from learning.content.diagrams import render_svg
 
 FLOW = {

@@ -15,7 +15,7 @@ from django.utils import timezone
 from labs.models import Lab, Submission
 from labs.services.submissions import submission_create
 from labs.services.sweeps import submissions_sweep
-from tests.labs.web.conftest import broker_at, wait_for
+from tests.labs.conftest import broker_at, wait_for
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a database it can share: run with DATABASE_URL=postgres://..."),
@@ -107,7 +107,7 @@ def test_each_grading_process_starts_its_engine_before_the_first_submission(priv
     worker.start()
     # No submission yet: the warm emulator and a spare sandbox already run under the worker.
     commands = wait_for(
-        lambda: (lambda found: found if any("labs.engine.emulator.zygote" in c for c in found) and any("/harness/main.py" in c for c in found) else None)(
+        lambda: (lambda found: found if any("grader.emulator.zygote" in c for c in found) and any("/harness/main.py" in c for c in found) else None)(
             _descendant_commands(worker.process.pid)
         ),
         timeout=30,

@@ -17,7 +17,8 @@ import pytest
 from django.conf import settings
 
 import labs.engine
-from labs.engine.verdict import Verdict
+from grader import engine as grader_engine
+from grader.verdict import Verdict
 
 SECRET_ENV = "REDRIVE_WORKER_SECRET"
 SECRET_ENV_VALUE = "worker-env-" + secrets.token_hex(8)
@@ -27,7 +28,7 @@ SECRET_ENV_VALUE = "worker-env-" + secrets.token_hex(8)
 # a learner that could reset or rewrite the emulator some other way than
 # through AWS API calls would break that checkpoint.
 GRADER = '''
-from labs.engine.scenario import LearnerError
+from grader import LearnerError
 
 
 def grade(run):
@@ -167,9 +168,9 @@ def assert_engine_still_grades() -> None:
 def sandbox_session():
     """A worker environment holding a secret, and one engine for the session."""
     os.environ[SECRET_ENV] = SECRET_ENV_VALUE
-    labs.engine.shutdown_engine()
+    grader_engine.shutdown_engine()
     yield
-    labs.engine.shutdown_engine()
+    grader_engine.shutdown_engine()
     os.environ.pop(SECRET_ENV, None)
 
 
@@ -179,7 +180,7 @@ def engine(sandbox_session):
     if not os.access(getattr(settings, "SANDBOX_BWRAP", "/usr/bin/bwrap"), os.X_OK):
         # CI must prove the sandbox: a missing bubblewrap is a failure, never a skip.
         pytest.fail("bubblewrap is missing: apt-get install -y bubblewrap (.ci/run does this)")
-    engine = labs.engine.get_engine()
+    engine = grader_engine.get_engine(labs.engine.engine_config())
     if engine not in _warmed:  # start-up is not part of any test's timing
         assert_engine_still_grades()
         _warmed.add(engine)

@@ -5,19 +5,19 @@ import logging
 
 import pytest
 
-import labs.engine
-from labs.engine.sandbox.launcher import IsolationUnavailable
-from tests.labs.sandbox.conftest import GOOD, SECRET_ENV_VALUE, grade
+from grader import engine as grader_engine
+from grader.sandbox.launcher import IsolationUnavailable
+from tests.grader.sandbox.conftest import GOOD, SECRET_ENV_VALUE, grade
 
 pytestmark = pytest.mark.sandbox
 
 
 @pytest.fixture
 def no_bubblewrap(settings, sandbox_session, tmp_path):
-    labs.engine.shutdown_engine()  # the shared engine was built with bubblewrap
+    grader_engine.shutdown_engine()  # the shared engine was built with bubblewrap
     settings.SANDBOX_BWRAP = str(tmp_path / "missing" / "bwrap")
     yield settings
-    labs.engine.shutdown_engine()  # the next test builds a normal one again
+    grader_engine.shutdown_engine()  # the next test builds a normal one again
 
 
 def test_grading_refuses_without_bubblewrap_when_isolation_is_required(no_bubblewrap):
@@ -30,7 +30,7 @@ def test_grading_refuses_without_bubblewrap_when_isolation_is_required(no_bubble
 def test_grading_falls_back_to_rlimits_and_landlock_with_a_warning(no_bubblewrap, caplog):
     no_bubblewrap.SANDBOX_REQUIRE_ISOLATION = False
 
-    with caplog.at_level(logging.WARNING, logger="labs.engine.sandbox.launcher"):
+    with caplog.at_level(logging.WARNING, logger="grader.sandbox.launcher"):
         passed = grade(GOOD, marked=False)  # no writable /proc to mark processes in
         hostile = grade(
             "import os, socket\n"

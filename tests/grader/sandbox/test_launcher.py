@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.labs.sandbox.conftest import (
+from tests.grader.sandbox.conftest import (
     PRINT_PIDNS,
     SECRET_ENV,
     SECRET_ENV_VALUE,

@@ -3,8 +3,8 @@ hit, leaves no process behind, and the next submission grades normally."""
 
 import pytest
 
-from labs.engine.verdict import TRUNCATED_MARKER
-from tests.labs.sandbox.conftest import PRINT_PIDNS, assert_engine_still_grades, assert_nothing_left, grade
+from grader.verdict import TRUNCATED_MARKER
+from tests.grader.sandbox.conftest import PRINT_PIDNS, assert_engine_still_grades, assert_nothing_left, grade
 
 pytestmark = pytest.mark.sandbox
 

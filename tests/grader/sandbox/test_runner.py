@@ -3,9 +3,9 @@ keeps failing ends the waiting run with the failure instead of a long hang."""
 
 import pytest
 
-import labs.engine
-from labs.engine.runner import FAILURES_BEFORE_GIVING_UP, Engine
-from tests.labs.sandbox.conftest import GOOD, grade
+from grader import engine as grader_engine
+from grader.runner import FAILURES_BEFORE_GIVING_UP, Engine
+from tests.grader.sandbox.conftest import GOOD, grade
 
 pytestmark = pytest.mark.sandbox
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture
 def failing_starts(monkeypatch, sandbox_session):
     """Make the next `n` sandbox starts fail, in a fresh engine."""
-    labs.engine.shutdown_engine()
+    grader_engine.shutdown_engine()
     real = Engine._make_slot
     left = {"n": 0}
 
@@ -25,7 +25,7 @@ def failing_starts(monkeypatch, sandbox_session):
 
     monkeypatch.setattr(Engine, "_make_slot", make_slot)
     yield left
-    labs.engine.shutdown_engine()  # the next test builds a normal one again
+    grader_engine.shutdown_engine()  # the next test builds a normal one again
 
 
 def test_one_failed_start_is_retried_and_the_run_grades(failing_starts):

@@ -1,12 +1,14 @@
-"""Graders are tested in-process under moto's mock_aws: fast, and the same Run
-and grader code the sandboxed engine runs."""
+"""Tests of the course's lab graders: one file per lab, course/labs/<slug>/grader.py
+is tested in tests/labs/course/test_<slug>_grader.py. Graders are run
+in-process under moto's mock_aws: fast, and the same Run and grader code the
+sandboxed engine runs."""
 
 from pathlib import Path
 
 import pytest
 from moto import mock_aws
 
-from labs.engine.inprocess import grade_in_process
+from grader.inprocess import grade_in_process
 
 LABS_DIR = Path(__file__).resolve().parents[3] / "course" / "labs"
 
@@ -27,11 +29,11 @@ def lab_dict(slug: str) -> dict:
 
 @pytest.fixture
 def grade_lab_code():
-    """grade_lab_code(slug, code) -> verdict dict, each call on fresh mocked backends."""
+    """grade_lab_code(slug, code) -> the verdict's dict, each call on fresh mocked backends."""
 
     def grade(slug: str, code: str) -> dict:
         with mock_aws():
-            return grade_in_process(lab_dict(slug), code)
+            return grade_in_process(lab_dict(slug), code).to_dict()
 
     return grade
 

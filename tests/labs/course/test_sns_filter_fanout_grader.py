@@ -1,6 +1,6 @@
 import json
 
-from tests.labs.graders.conftest import checkpoint, source
+from tests.labs.course.conftest import checkpoint, source
 
 SLUG = "sns-filter-fanout"
 
@@ -47,7 +47,7 @@ def test_audit_without_raw_delivery_is_named(grade_lab_code):
 
 
 def test_policy_checker_accepts_a_list_of_actions_and_arn_like():
-    from tests.labs.graders.conftest import LABS_DIR
+    from tests.labs.course.conftest import LABS_DIR
 
     namespace = {}
     exec((LABS_DIR / SLUG / "grader.py").read_text(), namespace)

@@ -1,4 +1,4 @@
-from tests.labs.graders.conftest import checkpoint, source
+from tests.labs.course.conftest import checkpoint, source
 
 SLUG = "sqs-dlq"
 

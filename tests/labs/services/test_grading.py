@@ -1,6 +1,6 @@
 from labs.models import Submission
 from labs.services.grading import ENGINE_FAILED, submission_claim, submission_grade, submission_verdict_store
-from tests.labs.web.conftest import verdict
+from tests.labs.conftest import verdict
 
 
 def test_it_grades_a_queued_submission_and_stores_the_verdict(alice, lab, make_submission, fake_engine):

@@ -2,7 +2,7 @@ import json
 
 from labs.models import Submission
 from learning.services.tokens import api_token_create
-from tests.labs.web.conftest import verdict
+from tests.labs.conftest import verdict
 
 
 def _bearer(user):
@@ -23,7 +23,7 @@ def test_posting_code_with_a_token_gives_202_and_the_verdict_url(client, alice, 
 
 
 def test_the_owner_reads_the_verdict(client, alice, lab, make_submission):
-    data = verdict(passed=False)
+    data = verdict(passed=False).to_dict()
     submission = make_submission(user=alice, lab=lab, status="failed", score=0.5, checkpoints=data["checkpoints"], duration_ms=400, output="out")
     body = client.get(f"/api/submissions/{submission.id}/", headers=_bearer(alice)).json()
     assert body["status"] == "failed" and body["score"] == 0.5 and body["finished"] is True

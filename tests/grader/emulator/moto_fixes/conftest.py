@@ -1,15 +1,43 @@
 """Each moto fix is tested through boto3 twice where the wire matters: under
 mock_aws in this process, and against moto's HTTP server (how the real engine
-serves learners)."""
+serves learners).
+
+Each fix also has a canary marked `upstream_bug`: it asserts AWS's behaviour on
+plain moto, which fails today. The day moto fixes it upstream the canary
+passes, and strict xfail turns that into a failure that says "delete the patch".
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
-from labs.engine.emulator import moto_fixes
+from grader.emulator import moto_fixes
 
 REGION = "us-east-1"
+
+# Only an AssertionError is the expected failure: a canary that cannot run at all fails.
+upstream_bug = pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="moto's own behaviour, which the patch fixes; if this passes, moto fixed it: delete the patch"
+)
+
+
+@pytest.fixture(scope="session")
+def plain_moto(tmp_path_factory) -> dict:
+    """What unpatched moto does in each case a patch fixes: plain_moto.py, run in
+    a fresh interpreter (the patches cannot be taken back out of this one)."""
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("plain_moto.py"))],
+        capture_output=True, text=True, timeout=180, cwd=tmp_path_factory.mktemp("plain-moto"),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"plain_moto.py failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ import os
 
 from moto import backends
 
-from labs.engine.emulator.moto_fixes import dispatch_speed
+from grader.emulator.moto_fixes import dispatch_speed
+from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 
 def test_the_module_list_is_the_same_and_read_from_disk_once(monkeypatch):
@@ -22,3 +23,8 @@ def test_the_module_list_is_the_same_and_read_from_disk_once(monkeypatch):
 def test_the_emulator_still_serves_every_service_over_http(aws):
     assert aws("sqs").create_queue(QueueName="still-works")["QueueUrl"].endswith("/still-works")
     assert aws("events").list_event_buses()["EventBuses"][0]["Name"] == "default"
+
+
+@upstream_bug
+def test_plain_moto_lists_its_service_packages_from_disk_once(plain_moto):
+    assert plain_moto["dispatch.listdir_calls"] == ["ok", 0]

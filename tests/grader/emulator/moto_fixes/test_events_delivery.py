@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from labs.engine.emulator.moto_fixes.events_delivery import MISSING, render_template
+from grader.emulator.moto_fixes.events_delivery import MISSING, render_template
+from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 PATTERN = json.dumps({"source": ["com.shop"], "detail-type": ["OrderPlaced"]})
 
@@ -123,3 +124,35 @@ def test_an_sns_target_publishes_to_the_topic(aws):
 )
 def test_render_template_fills_by_position(template, expected):
     assert render_template(template, {"s": "x\ty", "n": 3, "missing": MISSING}) == expected
+
+
+@upstream_bug
+def test_plain_moto_fills_an_input_transformer_placeholder_as_json(plain_moto):
+    assert plain_moto["events.transformer.put"] == ["ok", 0]
+    assert plain_moto["events.transformer.bodies"] == ["ok", ['{"orderId": "o-1"}']]
+
+
+@upstream_bug
+def test_plain_moto_delivers_a_targets_constant_input(plain_moto):
+    assert plain_moto["events.input.bodies"] == ["ok", ['{"fixed": true}']]
+
+
+@upstream_bug
+def test_plain_moto_delivers_a_targets_input_path(plain_moto):
+    assert plain_moto["events.input_path.bodies"] == ["ok", ['{"a": 1}']]
+
+
+@upstream_bug
+def test_plain_moto_delivers_nothing_for_a_disabled_rule(plain_moto):
+    assert plain_moto["events.disabled.bodies"] == ["ok", []]
+
+
+@upstream_bug
+def test_plain_moto_delivers_to_an_sns_target(plain_moto):
+    assert plain_moto["events.sns_target.put"] == ["ok", 0]
+    assert plain_moto["events.sns_target.bodies"] == ["ok", 1]
+
+
+@upstream_bug
+def test_plain_moto_accepts_put_events_when_a_target_cannot_receive(plain_moto):
+    assert plain_moto["events.missing_target.put"] == ["ok", 0]

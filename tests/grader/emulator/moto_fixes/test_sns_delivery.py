@@ -2,6 +2,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 
 def topic_and_queue(aws):
@@ -60,3 +61,23 @@ def test_a_subscription_to_a_missing_queue_does_not_break_publish_for_others(aws
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
     assert sns.publish(TopicArn=topic, Message="hello")["MessageId"]
     assert bodies(sqs, url) == ["hello"]
+
+
+@upstream_bug
+def test_plain_moto_refuses_a_filter_policy_that_is_not_json(plain_moto):
+    assert plain_moto["sns.filter_not_json"] == ["client_error", "InvalidParameter"]
+
+
+@upstream_bug
+def test_plain_moto_refuses_a_filter_policy_that_is_not_an_object(plain_moto):
+    assert plain_moto["sns.filter_not_object"] == ["client_error", "InvalidParameter"]
+
+
+@upstream_bug
+def test_plain_moto_matches_either_branch_of_or_in_message_body_scope(plain_moto):
+    assert plain_moto["sns.or_in_body.matched"] == ["ok", 2]
+
+
+@upstream_bug
+def test_plain_moto_publishes_despite_a_subscription_to_a_missing_queue(plain_moto):
+    assert plain_moto["sns.missing_queue.publish"] == ["ok", True]

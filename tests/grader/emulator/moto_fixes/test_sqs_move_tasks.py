@@ -3,6 +3,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
+from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 
 def arn_of(sqs, url):
@@ -161,10 +162,15 @@ def test_a_destination_deleted_mid_task_fails_it_with_the_reason(aws):
 
 
 def test_apply_is_idempotent():
-    from labs.engine.emulator import moto_fixes
+    from grader.emulator import moto_fixes
     from moto.sqs.models import SQSBackend
 
     moto_fixes.apply()
     wrapped = SQSBackend.receive_message
     moto_fixes.apply()
     assert SQSBackend.receive_message is wrapped
+
+
+@upstream_bug
+def test_plain_moto_starts_a_message_move_task(plain_moto):
+    assert plain_moto["sqs.start_message_move_task"] == ["ok", True]
