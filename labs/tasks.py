@@ -1,4 +1,7 @@
-"""Celery tasks: thin wrappers over labs.services. They take ids, never rows."""
+"""Celery tasks: thin wrappers over labs.services. They take ids, never rows.
+
+The periodic sweep's task is in labs/periodic.py: the sweep dispatches this
+module's task, so keeping it here would make an import cycle."""
 
 import logging
 
@@ -8,7 +11,6 @@ from django.db import OperationalError
 
 from labs import engine
 from labs.services.grading import submission_grade
-from labs.services.sweeps import submissions_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +30,6 @@ logger = logging.getLogger(__name__)
 )
 def grade_submission(submission_id: int) -> None:
     submission_grade(submission_id=submission_id)
-
-
-@shared_task(name="labs.sweep_submissions", ignore_result=True, expires=30)
-def sweep_submissions() -> None:
-    submissions_sweep()
 
 
 @worker_process_init.connect

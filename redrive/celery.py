@@ -7,7 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redrive.settings")
 
 app = Celery("redrive")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # each app's tasks.py
+app.autodiscover_tasks(related_name="periodic")  # and periodic.py: beat's tasks (labs/periodic.py says why apart)
 
 
 def ensure_broker_folders() -> None:
