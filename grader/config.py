@@ -1,7 +1,7 @@
 """What the engine needs to know about the machine it runs on.
 
 Built by the caller (labs/engine.py builds it from Django settings) and handed
-to grader.engine; nothing in grader reads settings or the environment itself.
+to grader.engine: nothing in grader reads Django settings.
 """
 
 from dataclasses import dataclass, field

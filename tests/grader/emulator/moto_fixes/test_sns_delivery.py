@@ -2,6 +2,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 

@@ -3,6 +3,7 @@ import time
 
 import pytest
 from botocore.exceptions import ClientError
+
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
 
 
