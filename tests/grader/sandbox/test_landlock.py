@@ -7,7 +7,7 @@ import pytest
 
 from grader import engine as grader_engine
 from grader.sandbox.launcher import IsolationUnavailable
-from tests.grader.sandbox.conftest import GOOD, SECRET_ENV_VALUE, grade
+from tests.grader.conftest import GOOD, SECRET_ENV_VALUE, grade
 
 pytestmark = pytest.mark.sandbox
 

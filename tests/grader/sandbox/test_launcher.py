@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.grader.sandbox.conftest import (
+from tests.grader.conftest import (
     PRINT_PIDNS,
     SECRET_ENV,
     SECRET_ENV_VALUE,

@@ -4,7 +4,7 @@ hit, leaves no process behind, and the next submission grades normally."""
 import pytest
 
 from grader.verdict import TRUNCATED_MARKER
-from tests.grader.sandbox.conftest import PRINT_PIDNS, assert_engine_still_grades, assert_nothing_left, grade
+from tests.grader.conftest import PRINT_PIDNS, assert_engine_still_grades, assert_nothing_left, grade
 
 pytestmark = pytest.mark.sandbox
 

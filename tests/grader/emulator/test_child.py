@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.grader.sandbox.conftest import GOOD, assert_engine_still_grades, assert_nothing_left, grade
+from tests.grader.conftest import GOOD, assert_engine_still_grades, assert_nothing_left, grade
 
 pytestmark = pytest.mark.sandbox
 

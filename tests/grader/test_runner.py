@@ -5,7 +5,7 @@ import pytest
 
 from grader import engine as grader_engine
 from grader.runner import FAILURES_BEFORE_GIVING_UP, Engine
-from tests.grader.sandbox.conftest import GOOD, grade
+from tests.grader.conftest import GOOD, grade
 
 pytestmark = pytest.mark.sandbox
 
