@@ -68,3 +68,9 @@ def test_the_task_is_a_thin_wrapper_over_the_service(alice, lab, make_submission
     grade_submission.run(submission.id)
     submission.refresh_from_db()
     assert submission.status == "passed"
+
+
+def test_every_verdict_status_is_a_finished_row_status():
+    from grader import Status
+
+    assert {s.value for s in Status} == {s.value for s in Submission.FINISHED}
