@@ -150,13 +150,12 @@ class LearnerEnd:
     """How the learner's process ended, as the emulator child saw it.
 
     limit: "time" or the harness's limit name when one was hit; crashed: the
-    channel closed under it; no_start: the harness never said it was ready.
-    The worker reads the sandbox's exit code only when one of these says so.
+    channel closed under it, or the harness never said it was ready. The
+    worker reads the sandbox's exit code only when one of these says so.
     """
 
     limit: str | None = None
     crashed: bool = False
-    no_start: bool = False
 
     @property
     def died(self) -> bool:
@@ -208,7 +207,7 @@ class Result:
     learner: LearnerEnd = field(default_factory=LearnerEnd)
 
     def to_wire(self) -> dict:
-        learner = {"limit": self.learner.limit, "crashed": self.learner.crashed, "no_start": self.learner.no_start}
+        learner = {"limit": self.learner.limit, "crashed": self.learner.crashed}
         return {"verdict": verdict_to_wire(self.verdict), "learner": learner}
 
     @classmethod
@@ -220,7 +219,6 @@ class Result:
             learner=LearnerEnd(
                 limit=_field(learner, "limit", (str, type(None)), "result learner", None),
                 crashed=bool(learner.get("crashed")),
-                no_start=bool(learner.get("no_start")),
             ),
         )
 

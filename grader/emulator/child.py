@@ -243,7 +243,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     rpc_ready.wait(HARNESS_START_TIMEOUT_S)
     rpc = box.get("rpc")
     if not _harness_hello(rpc):
-        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED), LearnerEnd(crashed=True, no_start=True))
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED), LearnerEnd(crashed=True))
 
     # The learner's wall clock starts now: interpreter start-up is not theirs to pay for.
     deadline = time.monotonic() + job.time_limit_s
