@@ -197,7 +197,7 @@ def grade(run):
             swallowed = [m["label"] for m in broken if any(m["body"] in inv.bodies and inv.ok for inv in invocations)]
             parts.append(
                 f"the queue orders-dlq should hold the {len(broken)} broken orders; missing: {_list(missing_broken)}"
-                + (f"; your handler returned normally for {_list(swallowed)}, so it was deleted: raise for an order "
+                + (f"; your handler returned normally for {_list(swallowed)}, so {'it was' if len(swallowed) == 1 else 'they were'} deleted: raise for an order "
                    "whose orderId is not a non-empty string" if swallowed else "")
             )
         if good_in_dlq:
