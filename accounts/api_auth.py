@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.http import JsonResponse
 
-from learning.services.tokens import api_token_authenticate, api_token_caller, api_token_refused
+from accounts.services.tokens import api_token_authenticate, api_token_caller, api_token_refused
 
 
 def _bearer(request) -> str | None:
@@ -58,7 +58,7 @@ def token_checked_in_query(view):
     instead of a query of its own: on the review API, one round trip to the
     database fewer per request. The middleware then gives the view the user this
     process last saw the token belong to, and request.bearer_digest; the view
-    runs its statement through learning.selectors.tokens.with_live_token and,
+    runs its statement through accounts.selectors.tokens.with_live_token and,
     if the token is not live, answers bearer_token_dead(request)."""
     view.token_checked_in_query = True
     return view

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning.views import classes
+from classes.views import classes
 
 app_name = "classes"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning.views import classes_api
+from classes.views import classes_api
 
 app_name = "classes_api"
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, parse_mapping_block
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, parse_mapping_block
 
 KINDS = {
     "service": "service",

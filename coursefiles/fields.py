@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict
 
 STABLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")

@@ -1,4 +1,4 @@
-from learning.content.yamlfile import YamlError, parse_yaml
+from coursefiles.yamlfile import YamlError, parse_yaml
 
 
 def split_front_matter(text: str):

@@ -15,7 +15,7 @@ from typing import Protocol
 from django.apps import apps
 from django.db import transaction
 
-from learning.content.problems import Problem, Problems
+from coursefiles.problems import Problem, Problems
 
 
 @dataclass

@@ -2,13 +2,15 @@
 
 Authors write CommonMark plus tables, admonitions (`!!! tip "Title"`),
 highlighted code fences, and two fences of our own: ```quiz (a quick check,
-see quickchecks.py) and ```diagram (a drawn flow, see diagrams.py). Output is
+parsed by the caller's `quiz` function: learning's quickchecks.py for lessons)
+and ```diagram (a drawn flow, see diagrams.py). Output is
 split into segments so a page can put interactive quick checks between the
 prose. Author HTML is sanitized with nh3; the SVG of diagrams is made by our
 own code from escaped text, so it is added after sanitizing.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +23,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from learning.content import diagrams, quickchecks
-from learning.content.problems import Problems
+from coursefiles import diagrams
+from coursefiles.problems import Problems
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _MARKER = "\u2063SEG{}\u2063"
@@ -49,7 +51,7 @@ _ALLOWED_ATTRIBUTES = {
 class Segment:
     kind: str  # "html" or "quiz"
     html: str = ""
-    quiz: "quickchecks.QuickCheckSpec | None" = None
+    quiz: object | None = None  # what the caller's quiz parser returned
 
 
 @dataclass
@@ -103,10 +105,14 @@ def render_markdown(
     path: Path,
     problems: Problems,
     first_line: int = 1,
-    allow_quiz: bool = False,
+    quiz: Callable[..., object | None] | None = None,
 ) -> Rendered:
     """Render author Markdown. Problems found (bad quiz or diagram blocks) are added
-    to `problems` with lines counted from `first_line`."""
+    to `problems` with lines counted from `first_line`.
+
+    `quiz(text, *, path, first_line, problems)` parses a ```quiz fence into a spec
+    with a `.question` (or None after adding problems); without it, quiz fences
+    are a problem. Quick checks belong to lessons, so the lesson loader passes it."""
     tokens = _MD.parse(text)
     specials: list[Segment | str] = []
     toc: list[dict] = []
@@ -134,11 +140,11 @@ def render_markdown(
             name = token.info.strip().split(" ")[0]
             body_line = line + 1
             if name == "quiz":
-                if not allow_quiz:
+                if quiz is None:
                     problems.add(path, line, "quick checks are only allowed in lessons")
                     spec = None
                 else:
-                    spec = quickchecks.parse_quiz(token.content, path=path, first_line=body_line, problems=problems)
+                    spec = quiz(token.content, path=path, first_line=body_line, problems=problems)
                 if spec is not None:
                     prose.append(spec.question)
                 token.type = "html_block"

@@ -34,7 +34,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Project apps in the order of their arrows (docs/architecture.md): each imports
+# only the ones above it. accounts comes before django.contrib.admin so its
+# registration/ templates (log-in, password change) are found before the admin's.
 INSTALLED_APPS = [
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "learning",
     "flashcards",
     "labs",
+    "classes",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before CSRF: a bearer-token request carries no cookie, so CSRF does not apply to it.
-    "learning.api_auth.BearerTokenMiddleware",
+    "accounts.api_auth.BearerTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -77,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "learning.context_processors.site",
+                "redrive.context_processors.navigation",
             ],
         },
     },

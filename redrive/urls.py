@@ -5,10 +5,10 @@ from django.urls import include, path
 urlpatterns = [
     path("api/", include("redrive.urls_api")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("learning.urls_accounts")),
+    path("accounts/", include("accounts.urls")),
     path("flashcards/", include("flashcards.urls")),
     path("labs/", include("labs.urls")),
-    path("classes/", include("learning.urls_classes")),
+    path("classes/", include("classes.urls")),
     path("", include("learning.urls")),
 ]
 

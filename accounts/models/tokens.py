@@ -17,6 +17,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # The name from before accounts/ split from learning/: an existing
+        # database keeps its table and rows (see migrations/0001_initial.py).
+        db_table = "learning_apitoken"
         ordering = ["-created_at"]
 
     @staticmethod

@@ -2,11 +2,11 @@
 
 The review API's views run one statement per request; checking the token
 there, rather than in a query of its own, saves a round trip to the database
-on every request (see learning.api_auth.token_checked_in_query)."""
+on every request (see accounts.api_auth.token_checked_in_query)."""
 
 from django.contrib.auth import get_user_model
 
-from learning.models import ApiToken
+from accounts.models import ApiToken
 
 
 def live_token_sql() -> str:

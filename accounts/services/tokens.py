@@ -6,7 +6,7 @@ from collections import OrderedDict
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
-from learning.models import ApiToken
+from accounts.models import ApiToken
 
 TOKEN_PREFIX = "rdv_"
 
@@ -89,7 +89,7 @@ def api_token_caller(*, secret: str):
     this process has seen the token before; None for a token that is not live.
 
     Not proof that the token is still live: the caller must check it in its own
-    statement (learning.selectors.tokens.with_live_token) and, when that fails,
+    statement (accounts.selectors.tokens.with_live_token) and, when that fails,
     call api_token_refused() and answer 401. The user is loaded with its id,
     username and is_active only (the rest is deferred)."""
     digest = ApiToken.digest_for(secret)

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from learning.services.tokens import api_token_create, api_token_revoke
+from accounts.services.tokens import api_token_create, api_token_revoke
 
 
 class SignupForm(UserCreationForm):

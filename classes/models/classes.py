@@ -1,7 +1,7 @@
 """Classes: an instructor opens one, learners join with a code, and the class
 assigns lessons, decks and labs with due dates.
 
-Who may create a class is a permission (learning.teach_class), granted with
+Who may create a class is a permission (classes.teach_class), granted with
 `manage.py grant_instructor` or in the admin. Who teaches or attends a given
 class is a membership row, so one user can teach one class and attend another.
 """
@@ -25,6 +25,9 @@ class Classroom(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # The table keeps the name it had when classes lived in learning/, so a
+        # database from before the split upgrades in place (migrations 0001-0003).
+        db_table = "learning_classroom"
         ordering = ["name", "id"]
         permissions = [("teach_class", "Can create classes and teach them")]
 
@@ -46,6 +49,7 @@ class ClassMembership(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "learning_classmembership"
         constraints = [models.UniqueConstraint(fields=["classroom", "user"], name="one_membership_per_class_user")]
         indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["classroom", "role"])]
 
@@ -79,6 +83,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "learning_assignment"
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["classroom", "lesson"], name="one_assignment_per_class_lesson"),
@@ -117,6 +122,9 @@ class UserTimezone(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timezone_pref")
     name = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "learning_usertimezone"
 
     def __str__(self) -> str:
         return f"{self.user}: {self.name}"

@@ -9,9 +9,9 @@ from datetime import datetime
 from labs.models import Submission
 from labs.selectors.code import python_html
 from labs.selectors.submissions import submission_summarise
-from learning.models import Assignment, Classroom
-from learning.selectors.classes import assignments_of, students_of
-from learning.selectors.gradebook import Cell, cells_for
+from classes.models import Assignment, Classroom
+from classes.selectors.classes import assignments_of, students_of
+from classes.selectors.gradebook import Cell, cells_for
 
 EXAMPLES_PER_CHECKPOINT = 3
 SUBMISSIONS_PER_LAB = 30

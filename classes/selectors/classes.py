@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 
-from learning.models import Assignment, ClassMembership, Classroom, Lesson, UserTimezone
+from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
+
+from learning.models import Lesson
 
 UTC = ZoneInfo("UTC")
 STUDENT = ClassMembership.Role.STUDENT
@@ -55,7 +57,7 @@ def membership_for(*, user, class_id: int) -> ClassMembership | None:
 
 
 def classroom_for_code(*, code: str) -> Classroom | None:
-    from learning.services.classes import join_code_normalise
+    from classes.services.classes import join_code_normalise
 
     normalised = join_code_normalise(code)
     return Classroom.objects.filter(join_code=normalised).first() if normalised else None

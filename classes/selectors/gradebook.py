@@ -20,8 +20,9 @@ from datetime import datetime
 from django.db.models import BooleanField, Case, Value, When
 
 from labs.models import Submission
-from learning.models import Assignment, Classroom, LessonProgress
-from learning.selectors.classes import assignments_of, students_of
+from classes.models import Assignment, Classroom
+from learning.models import LessonProgress
+from classes.selectors.classes import assignments_of, students_of
 
 
 @dataclass(slots=True)
@@ -266,7 +267,7 @@ def learner_work_for(*, user, now: datetime) -> dict[str, list[Cell]]:
     groups: dict[str, list[Cell]] = defaultdict(list)
     if not user.is_authenticated:
         return groups
-    from learning.selectors.classes import STUDENT
+    from classes.selectors.classes import STUDENT
 
     assignments = list(
         Assignment.objects.filter(classroom__memberships__user=user, classroom__memberships__role=STUDENT)

@@ -14,10 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from learning.models import Assignment, ClassMembership, Classroom, Lesson, UserTimezone
-from learning.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
 
-TEACH_PERMISSION = "learning.teach_class"
+from learning.models import Lesson
+from classes.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+
+TEACH_PERMISSION = "classes.teach_class"
 NAME_MAX = Classroom._meta.get_field("name").max_length
 
 
@@ -228,7 +230,7 @@ def instructor_grant(*, user, grant: bool = True) -> bool:
     teaches are unaffected by a revoke."""
     from django.contrib.auth.models import Permission
 
-    permission = Permission.objects.get(content_type__app_label="learning", codename="teach_class")
+    permission = Permission.objects.get(content_type__app_label="classes", codename="teach_class")
     has = user.user_permissions.filter(pk=permission.pk).exists()
     if grant and not has:
         user.user_permissions.add(permission)

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from learning.api_auth import accepts_bearer_token
-from learning.models import ClassMembership, Classroom
-from learning.selectors.class_labs import lab_report_for, student_work_for
-from learning.selectors.classes import (
+from accounts.api_auth import accepts_bearer_token
+from classes.models import ClassMembership, Classroom
+from classes.selectors.class_labs import lab_report_for, student_work_for
+from classes.selectors.classes import (
     assignable_items,
     assignments_of,
     classes_attended_by,
@@ -30,8 +30,8 @@ from learning.selectors.classes import (
     user_timezone_for,
     user_timezone_is_set,
 )
-from learning.selectors.gradebook import SORTS, cells_for, gradebook_for, gradebook_table, learner_work_for
-from learning.services.classes import (
+from classes.selectors.gradebook import SORTS, cells_for, gradebook_for, gradebook_table, learner_work_for
+from classes.services.classes import (
     ClassError,
     assignment_create,
     assignment_delete,
@@ -47,7 +47,7 @@ from learning.services.classes import (
     user_timezone_remember,
     user_timezone_set,
 )
-from learning.views.gradebook_cells import gradebook_cells_render
+from classes.views.gradebook_cells import gradebook_cells_render
 
 NAV = {"nav_section": "classes"}
 
@@ -79,7 +79,7 @@ def mine(request):
     now = timezone.now()
     return render(
         request,
-        "learning/classes/mine.html",
+        "classes/mine.html",
         {
             "work": learner_work_for(user=request.user, now=now),
             "attending": classes_attended_by(user=request.user),
@@ -121,7 +121,7 @@ def create(request):
             return _back(classroom)
     status = 403 if not can_teach(request.user) else (400 if error else 200)
     return render(
-        request, "learning/classes/new.html", {"name": name, "error": error, "can_teach": can_teach(request.user), **NAV}, status=status
+        request, "classes/new.html", {"name": name, "error": error, "can_teach": can_teach(request.user), **NAV}, status=status
     )
 
 
@@ -145,7 +145,7 @@ def join(request, code=""):
     classroom = classroom_for_code(code=code) if code and not error else None
     return render(
         request,
-        "learning/classes/join.html",
+        "classes/join.html",
         {"code": code, "error": error, "classroom": classroom, **NAV},
         status=400 if error else 200,
     )
@@ -162,12 +162,12 @@ def detail(request, class_id):
         cells = cells_for(assignments=assignments, user_ids=[request.user.id], now=now)
         return render(
             request,
-            "learning/classes/student_class.html",
+            "classes/student_class.html",
             {"classroom": classroom, "cells": [cells[request.user.id, a.id] for a in assignments], "tz": tz, "now": now, **NAV},
         )
     return render(
         request,
-        "learning/classes/manage.html",
+        "classes/manage.html",
         {
             "classroom": classroom,
             "assignments": assignments_of(classroom=classroom),
@@ -309,7 +309,7 @@ def gradebook(request, class_id):
         "tz": user_timezone_for(user=request.user),
         **NAV,
     }
-    template = "learning/classes/gradebook.html"
+    template = "classes/gradebook.html"
     if request.htmx and request.htmx.target == "gradebook-table":
         template += "#table"
     response = render(request, template, context)
@@ -343,7 +343,7 @@ def lab_report(request, class_id, slug):
     report = lab_report_for(classroom=classroom, assignment=assignment, now=timezone.now())
     return render(
         request,
-        "learning/classes/lab_report.html",
+        "classes/lab_report.html",
         {"classroom": classroom, "report": report, "tz": user_timezone_for(user=request.user), **NAV},
     )
 
@@ -358,6 +358,6 @@ def student_detail(request, class_id, user_id):
     standing, work = student_work_for(classroom=classroom, student=student, now=timezone.now())
     return render(
         request,
-        "learning/classes/student.html",
+        "classes/student.html",
         {"classroom": classroom, "student": student, "standing": standing, "work": work, "tz": user_timezone_for(user=request.user), **NAV},
     )

@@ -10,11 +10,11 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from learning.api_auth import api_login_required
-from learning.selectors.gradebook import gradebook_for
-from learning.selectors.classes import user_timezone_for
-from learning.services.classes import ClassError, assignment_create, classroom_create, classroom_join, due_at_parse
-from learning.views.classes import _get_classroom_for_user
+from accounts.api_auth import api_login_required
+from classes.selectors.gradebook import gradebook_for
+from classes.selectors.classes import user_timezone_for
+from classes.services.classes import ClassError, assignment_create, classroom_create, classroom_join, due_at_parse
+from classes.views.classes import _get_classroom_for_user
 
 
 class BadBody(ValueError):

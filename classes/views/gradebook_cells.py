@@ -8,8 +8,8 @@ text, so plain formatting is safe; the template still renders everything else.
 
 from django.utils.safestring import mark_safe
 
-from learning.models import Assignment
-from learning.selectors.gradebook import Cell, Gradebook
+from classes.models import Assignment
+from classes.selectors.gradebook import Cell, Gradebook
 
 NONE = '<span class="g-none">–</span>'
 LATE = ' <span class="g-mark g-late">late</span>'

@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass, field
 
 from labs.models import Submission
-from learning.content.diagrams import figure
+from coursefiles.diagrams import figure
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from labs.models import Lab, Submission
 from labs.selectors.labs import lab_for_slug
 from labs.selectors.submissions import submission_by_id, submission_for_user
-from learning.selectors.classes import instructor_can_view_submission
+from classes.selectors.classes import instructor_can_view_submission
 
 
 def _get_lab_for_user(slug: str, user) -> Lab:

@@ -3,8 +3,8 @@ import json
 from django.http import JsonResponse
 from django.test import RequestFactory
 
-from learning.api_auth import BearerTokenMiddleware, accepts_bearer_token, api_login_required
-from learning.services.tokens import api_token_create, api_token_revoke
+from accounts.api_auth import BearerTokenMiddleware, accepts_bearer_token, api_login_required
+from accounts.services.tokens import api_token_create, api_token_revoke
 
 
 @api_login_required

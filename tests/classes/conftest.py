@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from labs.models import Submission
 from learning.models import Lesson, Module
-from learning.services.classes import assignment_create, classroom_create, classroom_join
+from classes.services.classes import assignment_create, classroom_create, classroom_join
 
 
 
 def grant_teach(user):
-    user.user_permissions.add(Permission.objects.get(codename="teach_class", content_type__app_label="learning"))
+    user.user_permissions.add(Permission.objects.get(codename="teach_class", content_type__app_label="classes"))
     return type(user).objects.get(pk=user.pk)  # drop the cached permissions
 
 

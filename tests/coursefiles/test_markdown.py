@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from learning.content.markdown import render_markdown
-from learning.content.problems import Problems
+from coursefiles.markdown import render_markdown
+from coursefiles.problems import Problems
 
 
 def _render(text, **kw):

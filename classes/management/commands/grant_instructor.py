@@ -1,11 +1,11 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.services.classes import instructor_grant
+from classes.services.classes import instructor_grant
 
 
 class Command(BaseCommand):
-    help = "Let USERNAME create and teach classes (the learning.teach_class permission). Safe to run twice."
+    help = "Let USERNAME create and teach classes (the classes.teach_class permission). Safe to run twice."
 
     def add_arguments(self, parser):
         parser.add_argument("username")

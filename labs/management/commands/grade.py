@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.content.kinds import load_course
+from coursefiles.kinds import load_course
 
 MARKS = {True: "PASS", False: "MISS"}
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from learning.models import ApiToken
+from accounts.models import ApiToken
 
 
 def test_it_prints_the_token_as_the_last_word(alice, capsys):

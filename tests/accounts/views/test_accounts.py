@@ -1,4 +1,4 @@
-from learning.models import ApiToken
+from accounts.models import ApiToken
 
 
 def test_sign_up_logs_the_learner_in(client, db):
@@ -43,7 +43,7 @@ def test_a_created_token_is_shown_once_and_stored_hashed(alice_client, alice):
 
 
 def test_a_learner_can_revoke_only_their_own_tokens(alice_client, alice, bob):
-    from learning.services.tokens import api_token_create
+    from accounts.services.tokens import api_token_create
 
     bobs, _ = api_token_create(user=bob, name="bob's")
     alice_client.post(f"/accounts/tokens/{bobs.id}/revoke/")

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from learning.services.classes import can_teach
+from classes.services.classes import can_teach
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from labs.models import Submission
-from learning.services.classes import assignment_create, classroom_join
+from classes.services.classes import assignment_create, classroom_join
 from learning.services.lessons import lesson_complete
 from learning.models import LessonProgress
-from learning.selectors.gradebook import cells_for, gradebook_for, gradebook_table
-from tests.learning.classes.conftest import due_in
+from classes.selectors.gradebook import cells_for, gradebook_for, gradebook_table
+from tests.classes.conftest import due_in
 
 pytestmark = pytest.mark.django_db
 

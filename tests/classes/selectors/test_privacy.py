@@ -6,9 +6,9 @@ and tess; vic is in no class."""
 import pytest
 from django.urls import reverse
 
-from learning.selectors.classes import instructor_can_view_submission
-from learning.services.classes import assignment_create, student_remove
-from tests.learning.classes.conftest import due_in
+from classes.selectors.classes import instructor_can_view_submission
+from classes.services.classes import assignment_create, student_remove
+from tests.classes.conftest import due_in
 
 pytestmark = pytest.mark.django_db
 

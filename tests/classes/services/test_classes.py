@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from learning.models import ClassMembership
-from learning.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from learning.services.classes import (
+from classes.models import ClassMembership
+from classes.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from classes.services.classes import (
     ClassError,
     classroom_create,
     classroom_join,

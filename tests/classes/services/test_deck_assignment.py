@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from flashcards.models import Card, Deck
 from flashcards.services.reviews import card_review
-from learning.selectors.gradebook import gradebook_for, learner_work_for
-from learning.services.classes import ClassError, assignment_create
-from tests.learning.classes.conftest import due_in
+from classes.selectors.gradebook import gradebook_for, learner_work_for
+from classes.services.classes import ClassError, assignment_create
+from tests.classes.conftest import due_in
 
 pytestmark = pytest.mark.django_db
 

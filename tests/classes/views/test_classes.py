@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from learning.models import ClassMembership, Classroom, UserTimezone
-from learning.services.classes import assignment_create, user_timezone_set
-from tests.learning.classes.conftest import due_in
+from classes.models import ClassMembership, Classroom, UserTimezone
+from classes.services.classes import assignment_create, user_timezone_set
+from tests.classes.conftest import due_in
 
 pytestmark = pytest.mark.django_db
 

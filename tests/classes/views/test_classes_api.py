@@ -2,8 +2,8 @@
 
 import pytest
 
-from learning.models import Assignment, ClassMembership, Classroom
-from learning.services.tokens import api_token_create
+from classes.models import Assignment, ClassMembership, Classroom
+from accounts.services.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

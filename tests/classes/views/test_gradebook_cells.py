@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
-from learning.selectors.gradebook import Cell
-from learning.views.gradebook_cells import cell_html
+from classes.selectors.gradebook import Cell
+from classes.views.gradebook_cells import cell_html
 
 
 def lab_cell(**fields):

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from learning.services.tokens import api_token_create
+from accounts.services.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_html_gradebook_does_not_accept_a_bearer_token(client, ivy, messagin
 
 
 def test_csv_cells_cannot_smuggle_spreadsheet_formulas(client, ivy, messaging, make_user, graded):
-    from learning.services.classes import classroom_join
+    from classes.services.classes import classroom_join
 
     classroom_join(user=make_user("mallory", first_name="=HYPERLINK(1)"), code=messaging.join_code)
     client.force_login(ivy)

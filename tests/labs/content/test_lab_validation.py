@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from learning.content.kinds import load_course
+from coursefiles.kinds import load_course
 
 LAB = "course/labs/jobs-queue"
 
@@ -116,8 +116,8 @@ def test_the_launch_labs_load_and_grade_through_the_loader():
 
     from labs.course_content import grade_lab_files, load_lab
     from labs.course_content import LoadedLabs
-    from learning.content.kinds import CourseIndex, LessonRef
-    from learning.content.problems import Problems
+    from coursefiles.kinds import CourseIndex, LessonRef
+    from coursefiles.problems import Problems
 
     root = settings.BASE_DIR / "course"
     index = CourseIndex(root=root, modules={"sqs": "m1", "sns": "m2", "eventbridge": "m3"})
