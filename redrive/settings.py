@@ -145,12 +145,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "redrive",
-    }
-}
 
 # --- Course content ---------------------------------------------------------
 COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
@@ -186,6 +180,16 @@ CELERY_BEAT_SCHEDULE = {
     "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Cache ------------------------------------------------------------------
+# Shared by every process, because bearer-token look-ups are cached in it and a
+# revoked token must be refused by all of them at once (accounts/token_cache.py):
+# Redis when there is one, else files under var/ (one machine, any number of
+# processes). Keys carry a prefix, as the Redis database is the broker's too.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "redrive"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
 
 # --- Labs -------------------------------------------------------------------
 SANDBOX_REQUIRE_ISOLATION = env_bool("SANDBOX_REQUIRE_ISOLATION", default=not DEBUG)

@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from accounts.token_cache import token_cache_forget, token_cache_get, token_cache_set
 
 TOKEN_PREFIX = "rdv_"
 
@@ -21,46 +22,42 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, user, token_id: int) -> bool:
-    """Revoke one of the user's own tokens; False if there is no such live token."""
+    """Revoke one of the user's own tokens; False if there is no such live token.
+    Every request with it is refused from now on, in every process."""
     token = ApiToken.objects.filter(id=token_id, user=user, revoked_at__isnull=True).first()
     if token is None:
         return False
+    # update() sends no post_save: the cached look-up is forgotten here.
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    token_cache_forget([token.digest])
     _seen_forget(token.digest)
     return True
 
 
-# What API views read of request.user; the rest (password hash, names, dates)
-# stays deferred and loads on first use.
-_USER_FIELDS = ("username", "email", "is_active", "is_staff", "is_superuser")
 # Written at most once a minute per token: a busy API client should not turn every read into a write.
 _LAST_USED_EVERY = 60
 
 
 def _authenticate(digest: str):
-    """(the user, the token's id) for a live token, or None: one hand-written
-    query (the ORM's compilation of the same select_related query cost more
-    than running it). Records the time of use."""
-    from django.contrib.auth import get_user_model
-
-    from flashcards.selectors import rows
-
-    User = get_user_model()
-    T, U = ApiToken._meta.db_table, User._meta.db_table
-    with rows.hot_cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.id, t.last_used_at, {rows.columns(User, 'u', _USER_FIELDS)} FROM {T} t JOIN {U} u ON u.id = t.user_id "
-            f"WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active = %s",
-            [digest, True],
+    """(the user, the token's id) for a live token, or None. Looked up in the
+    cache first (accounts/token_cache.py), else in the database, which fills
+    the cache. Records the time of use."""
+    entry = token_cache_get(digest)
+    if entry is None:
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
         )
-        row = cursor.fetchone()  # digest is unique: one row at most
-    if row is None:
-        return None
-    token_id, last_used_at = row[0], rows.value(ApiToken, "last_used_at", row[1])
+        if token is None:
+            return None
+        entry = (token.id, token.user, token.last_used_at)
+        token_cache_set(digest, entry)
+    token_id, user, last_used_at = entry
     now = timezone.now()
     if last_used_at is None or (now - last_used_at).total_seconds() > _LAST_USED_EVERY:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    (user,) = rows.split(row[2:], (User, _USER_FIELDS))
+        token_cache_set(digest, (token_id, user, now))
     return user, token_id
 
 
@@ -70,6 +67,10 @@ def api_token_authenticate(*, secret: str):
     return found[0] if found else None
 
 
+# Only for the review API, whose statements check the token themselves
+# (accounts.api_auth.token_checked_in_query). Issue 13's one review path checks
+# tokens here, in accounts, and nowhere else: with it go _SEEN, api_token_caller,
+# api_token_refused and accounts/selectors/tokens.py.
 # Tokens this process has authenticated: digest -> (user id, username, token id,
 # monotonic time last_used_at was last written). Used only by views that check
 # the token again inside their own statement (api_token_caller), so a revoked
@@ -122,4 +123,5 @@ def api_token_caller(*, secret: str):
 def api_token_refused(*, digest: str) -> None:
     """A view's own statement found the token dead (revoked, deleted, or its
     account deactivated): forget it, so the next request authenticates afresh."""
+    token_cache_forget([digest])
     _seen_forget(digest)

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from django.http import JsonResponse
 from django.test import RequestFactory
 
@@ -48,3 +50,17 @@ def test_tokens_are_ignored_outside_the_api_unless_the_view_opts_in(alice):
     _token, secret = api_token_create(user=alice, name="t")
     assert _run("/lessons/x/", f"Bearer {secret}").status_code == 401
     assert json.loads(_run("/classes/1/gradebook.csv", f"Bearer {secret}", view=accepts_bearer_token(api_login_required(lambda r: JsonResponse({"user": r.user.username})))).content) == {"user": "alice"}
+
+
+# Every API view, whether it checks the token in the middleware or in its own
+# statement: a revoked token is refused by all of them, none remembering to.
+API_GETS = ["/api/flashcards/due/", "/api/submissions/1/", "/api/classes/1/gradebook/"]
+
+
+@pytest.mark.parametrize("path", API_GETS)
+def test_a_revoked_token_is_refused_by_every_api_view(client, alice, path):
+    token, secret = api_token_create(user=alice, name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get(path, **auth).status_code != 401  # authenticated (200, 403 or 404)
+    api_token_revoke(user=alice, token_id=token.id)
+    assert client.get(path, **auth).status_code == 401
