@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from labs.models import Submission
-from labs.selectors.code import python_html
-from labs.selectors.submissions import submission_summarise
 from classes.models import Assignment, Classroom
 from classes.selectors.classes import assignments_of, students_of
 from classes.selectors.gradebook import Cell, cells_for
+from labs.selectors.class_work import attempts_of_user_for, finished_attempts_for
+from labs.selectors.code import python_html
+from labs.selectors.submissions import submission_summarise
 
 EXAMPLES_PER_CHECKPOINT = 3
 SUBMISSIONS_PER_LAB = 30
@@ -50,16 +50,11 @@ def lab_report_for(*, classroom: Classroom, assignment: Assignment, now: datetim
     students = students_of(classroom=classroom)
     ids = [s.id for s in students]
     cells = cells_for(assignments=[assignment], user_ids=ids, now=now)
-    finished = (
-        Submission.objects.filter(user_id__in=ids, lab_id=assignment.lab_id, status__in=Submission.FINISHED)
-        .order_by("created_at", "id")
-        .values_list("id", "user_id", "status", "checkpoints")
-    )
     stats: dict[str, CheckpointStat] = {}
     feedback: dict[str, Counter] = {}
     ever: dict[str, set] = {}
     latest: dict[int, tuple[int, str, list]] = {}
-    for submission_id, user_id, status, checkpoints in finished.iterator(chunk_size=2000):
+    for submission_id, user_id, status, checkpoints in finished_attempts_for(user_ids=ids, lab_id=assignment.lab_id):
         latest[user_id] = (submission_id, status, checkpoints or [])
         for checkpoint in checkpoints or []:
             key = str(checkpoint.get("id") or checkpoint.get("title") or "?")
@@ -100,7 +95,7 @@ def lab_report_for(*, classroom: Classroom, assignment: Assignment, now: datetim
 class LabWork:
     assignment: Assignment
     cell: Cell
-    submissions: list[Submission]
+    submissions: list  # labs' Submission rows, each with `.late` and `.code_html`
     more: int = 0  # older attempts not shown
 
 
@@ -111,9 +106,9 @@ def student_work_for(*, classroom: Classroom, student, now: datetime) -> tuple[l
     cells = cells_for(assignments=assignments, user_ids=[student.id], now=now)
     standing = [cells[student.id, a.id] for a in assignments]
     labs = [a for a in assignments if a.kind == Assignment.Kind.LAB]
-    by_lab: dict[int, list[Submission]] = {a.lab_id: [] for a in labs}
+    by_lab: dict[int, list] = {a.lab_id: [] for a in labs}
     counts = Counter()
-    for submission in Submission.objects.filter(user=student, lab_id__in=by_lab).order_by("-created_at", "-id"):
+    for submission in attempts_of_user_for(user=student, lab_ids=list(by_lab)):
         counts[submission.lab_id] += 1
         if len(by_lab[submission.lab_id]) < SUBMISSIONS_PER_LAB:
             by_lab[submission.lab_id].append(submission)

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 
 from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
-
-from learning.models import Lesson
+from flashcards.selectors.decks import decks_assignable
+from labs.selectors.class_work import labs_assignable
+from learning.selectors.progress import lessons_assignable
 
 UTC = ZoneInfo("UTC")
 STUDENT = ClassMembership.Role.STUDENT
@@ -120,11 +121,4 @@ def instructor_can_view_submission(*, user, submission) -> bool:
 
 def assignable_items() -> dict[str, list]:
     """What the add-assignment form offers, per kind."""
-    from flashcards.models import Deck
-    from labs.models import Lab
-
-    return {
-        "lesson": list(Lesson.objects.filter(is_active=True, module__is_active=True).only("slug", "title")),
-        "lab": list(Lab.objects.filter(is_active=True).only("slug", "title")),
-        "deck": list(Deck.objects.filter(is_active=True).only("slug", "title").order_by("title")),
-    }
+    return {"lesson": lessons_assignable(), "lab": labs_assignable(), "deck": decks_assignable()}

@@ -17,12 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import BooleanField, Case, Value, When
-
-from labs.models import Submission
 from classes.models import Assignment, Classroom
-from learning.models import LessonProgress
 from classes.selectors.classes import assignments_of, students_of
+from flashcards.selectors.progress import deck_progress_for
+from labs.selectors.class_work import lab_attempts_for
+from learning.selectors.progress import lesson_completions_for
 
 
 @dataclass(slots=True)
@@ -92,31 +91,19 @@ def _lab_cells(cells, assignments, user_ids):
     labs = {a.lab_id: a for a in assignments if a.kind == Assignment.Kind.LAB}
     if not labs or not user_ids:
         return
-    # Lateness is decided in the database (one CASE over the class's labs):
-    # loading thousands of timestamps into Python cost more than the rest of the work.
-    late = Case(
-        *[When(lab_id=lab_id, created_at__gt=a.due_at, then=Value(True)) for lab_id, a in labs.items()],
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    rows = (
-        Submission.objects.filter(user_id__in=user_ids, lab_id__in=labs)
-        .annotate(is_late=late)
-        .order_by("created_at", "id")
-        .values_list("user_id", "lab_id", "score", "status", "is_late")
-    )
-    for user_id, lab_id, score, status, late in rows:
+    rows = lab_attempts_for(user_ids=user_ids, due_by_lab={lab_id: a.due_at for lab_id, a in labs.items()})
+    for user_id, lab_id, score, active, passed, late in rows:
         assignment = labs[lab_id]
         cell = cells[user_id, assignment.id]
         cell.attempts += 1
         cell.late_attempts += late
-        if status in Submission.ACTIVE:
+        if active:
             cell.active = True
             continue
         score = score or 0.0
         if cell.score is None or score > cell.score:  # strictly higher: ties keep the earlier attempt
             cell.score, cell.late = score, late
-        if status == Submission.Status.PASSED:
+        if passed:
             cell.done = True
 
 
@@ -124,10 +111,7 @@ def _lesson_cells(cells, assignments, user_ids):
     lessons = {a.lesson_id: a for a in assignments if a.kind == Assignment.Kind.LESSON}
     if not lessons or not user_ids:
         return
-    rows = LessonProgress.objects.filter(
-        user_id__in=user_ids, lesson_id__in=lessons, completed_at__isnull=False
-    ).values_list("user_id", "lesson_id", "completed_at")
-    for user_id, lesson_id, completed_at in rows:
+    for user_id, lesson_id, completed_at in lesson_completions_for(user_ids=user_ids, lesson_ids=lessons):
         assignment = lessons[lesson_id]
         cell = cells[user_id, assignment.id]
         cell.done, cell.late = True, completed_at > assignment.due_at
@@ -137,8 +121,6 @@ def _deck_cells(cells, assignments, user_ids):
     decks = [a for a in assignments if a.kind == Assignment.Kind.DECK]
     if not decks or not user_ids:
         return
-    from flashcards.selectors.progress import deck_progress_for
-
     progress = deck_progress_for(user_ids=list(user_ids), deck_ids=list({a.deck_id for a in decks}))
     for assignment in decks:
         measure = assignment.deck_target or Assignment.DeckTarget.REVIEWED

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
-
-from learning.models import Lesson
 from classes.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from flashcards.selectors.decks import deck_for_slug
+from labs.selectors.labs import lab_for_slug
+from learning.selectors.course import lesson_for_slug
 
 TEACH_PERMISSION = "classes.teach_class"
 NAME_MAX = Classroom._meta.get_field("name").max_length
@@ -152,19 +153,15 @@ def due_at_parse(*, value, tz: ZoneInfo) -> datetime:
 
 
 def _item_for(kind: str, slug: str):
-    from labs.models import Lab
-
     slug = str(slug or "").strip()
     if not slug:
         raise ClassError(f"Give the {kind}'s slug (the last part of its address).")
     if kind == Assignment.Kind.LESSON:
-        item = Lesson.objects.filter(slug=slug, is_active=True).first()
+        item = lesson_for_slug(slug=slug)
     elif kind == Assignment.Kind.LAB:
-        item = Lab.objects.filter(slug=slug, is_active=True).first()
+        item = lab_for_slug(slug=slug)
     else:
-        from flashcards.models import Deck
-
-        item = Deck.objects.filter(slug=slug, is_active=True).first()
+        item = deck_for_slug(slug=slug)
     if item is None:
         raise ClassError(f"No {kind} has the slug “{slug}”.")
     return item

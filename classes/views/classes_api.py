@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.api_auth import api_login_required
-from classes.selectors.gradebook import gradebook_for
 from classes.selectors.classes import user_timezone_for
+from classes.selectors.gradebook import gradebook_for
 from classes.services.classes import ClassError, assignment_create, classroom_create, classroom_join, due_at_parse
 from classes.views.classes import _get_classroom_for_user
 
