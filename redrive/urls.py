@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from redrive.health import healthz
+
 # The API first: its clients make the most requests, and each tries the patterns in order.
 urlpatterns = [
     path("api/", include("redrive.urls_api")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("flashcards/", include("flashcards.urls")),
     path("labs/", include("labs.urls")),
     path("classes/", include("classes.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("learning.urls")),
 ]
 
