@@ -112,6 +112,17 @@ def test_no_package_imports_one_it_must_not():
     assert not wrong, "\n".join(wrong)
 
 
+def test_classes_reads_the_apps_below_only_through_their_selectors_and_services():
+    """Its models point at their rows with foreign keys (by name, no import); its code asks their selectors."""
+    wrong = []
+    for path in sorted((ROOT / "classes").rglob("*.py")):
+        for target in sorted(_imports(path)):
+            parts = target.split(".")
+            if parts[0] in {"learning", "flashcards", "labs"} and (len(parts) < 2 or parts[1] not in {"selectors", "services"}):
+                wrong.append(f"{path.relative_to(ROOT)} imports {target}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_packages_import_each_other_without_a_cycle():
     assert _cycle(package_graph()) is None
 
