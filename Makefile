@@ -36,9 +36,11 @@ run: sync
 
 test: test-sqlite test-postgres
 
-# Everything on SQLite with the server-less broker: what a bare machine has.
+# Everything that touches the database on SQLite with the server-less broker:
+# what a bare machine has. The slow browser and sandbox suites do not depend on
+# the database engine, so they run once, in the PostgreSQL pass below.
 test-sqlite: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not browser and not sandbox"
 
 # Everything again on PostgreSQL and real Redis, as production runs.
 test-postgres: install

@@ -13,7 +13,7 @@ What it runs (loopback only, bounded by --deadline, cleans up after itself):
   timed from the row's created_at to its finished_at (DB timestamps);
 - per launch lab, --baseline-runs cold baselines: a fresh `python` that imports
   boto3 and moto and grades the same solution in-process under mock_aws, no
-  sandbox, through the engine's `labs.engine.inprocess.grade_in_process`;
+  sandbox, through the engine's `grader.inprocess.grade_in_process`;
 - sustained throughput and worker memory: after a warm-up of 2 x --inflight
   gradings (so every worker process has started its engine), --rss-gradings
   submissions (all labs, round robin) kept --inflight deep; the worker's process
@@ -50,11 +50,11 @@ import json, sys, time
 started = time.perf_counter()
 import boto3, moto  # the cold part the baseline pays for
 from moto import mock_aws
-from labs.engine.inprocess import grade_in_process
+from grader.inprocess import grade_in_process
 payload = json.load(sys.stdin)
 with mock_aws():
     verdict = grade_in_process(payload["lab"], payload["code"])
-print(json.dumps({"status": verdict["status"], "ms": (time.perf_counter() - started) * 1000}))
+print(json.dumps({"status": verdict.status.value, "ms": (time.perf_counter() - started) * 1000}))
 """
 
 

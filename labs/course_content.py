@@ -11,6 +11,9 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.engine import MAX_TIME_LIMIT_S
+from grader.verdict import Status
+from labs import engine
 from coursefiles.fields import FieldReader
 from coursefiles.kinds import CourseIndex
 from coursefiles.markdown import render_markdown
@@ -24,7 +27,6 @@ LAB_KEYS = {
 DIFFICULTIES = ("intro", "intermediate", "advanced")
 SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb"}
 REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py")
-MAX_TIME_LIMIT_S = 60
 
 
 @dataclass
@@ -48,9 +50,6 @@ class LabSpec:
     solution: str = ""
     grader_files: dict[str, str] = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
-
-    def as_engine_lab(self) -> dict:
-        return {"slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files}
 
 
 @dataclass
@@ -206,26 +205,20 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
     return None if problems else spec
 
 
-def _grade(spec: LabSpec, code: str) -> dict:
-    from labs.engine import grade_source
-
-    return grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code).to_dict()
-
-
 def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
     """The solution must score 1.0 and the starter below it."""
     solution_path, starter_path = spec.folder / "solution.py", spec.folder / "starter.py"
-    verdict = _grade(spec, spec.solution)
-    if verdict["status"] != "passed":
-        if verdict.get("error"):
-            problems.add(solution_path, 1, f"solution did not pass ({verdict['status']}): {verdict['error']}")
-        for checkpoint in verdict.get("checkpoints", []):
-            if not checkpoint["passed"]:
-                problems.add(solution_path, 1, f"solution fails checkpoint '{checkpoint['id']}': {checkpoint['feedback']}")
-        if not verdict.get("error") and all(c["passed"] for c in verdict.get("checkpoints", [])):
-            problems.add(solution_path, 1, f"solution did not pass: status {verdict['status']}, score {verdict['score']}")
-    verdict = _grade(spec, spec.starter)
-    if verdict["status"] == "passed" or verdict.get("score", 0) >= 1.0:
+    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.solution)
+    if verdict.status != Status.PASSED:
+        if verdict.error:
+            problems.add(solution_path, 1, f"solution did not pass ({verdict.status}): {verdict.error}")
+        for checkpoint in verdict.checkpoints:
+            if not checkpoint.passed:
+                problems.add(solution_path, 1, f"solution fails checkpoint '{checkpoint.id}': {checkpoint.feedback}")
+        if not verdict.error and all(c.passed for c in verdict.checkpoints):
+            problems.add(solution_path, 1, f"solution did not pass: status {verdict.status}, score {verdict.score}")
+    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.starter)
+    if verdict.status == Status.PASSED or verdict.score >= 1.0:
         problems.add(starter_path, 1, "starter scores 1.0; it must score less, so the learner has something to do")
 
 

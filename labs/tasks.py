@@ -1,4 +1,7 @@
-"""Celery tasks: thin wrappers over labs.services. They take ids, never rows."""
+"""Celery tasks: thin wrappers over labs.services. They take ids, never rows.
+
+The periodic sweep's task is in labs/periodic.py: the sweep dispatches this
+module's task, so keeping it here would make an import cycle."""
 
 import logging
 
@@ -6,8 +9,8 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import OperationalError
 
+from labs import engine
 from labs.services.grading import submission_grade
-from labs.services.sweeps import submissions_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -29,20 +32,13 @@ def grade_submission(submission_id: int) -> None:
     submission_grade(submission_id=submission_id)
 
 
-@shared_task(name="labs.sweep_submissions", ignore_result=True, expires=30)
-def sweep_submissions() -> None:
-    submissions_sweep()
-
-
 @worker_process_init.connect
 def start_lab_engine(**kwargs) -> None:
     """Start this grading process's engine (warm emulator, spare sandbox) as the
     process starts, so the first learner after a deploy waits about as long as
     every later one instead of the engine's start-up of several seconds. A
     failure here is only logged: the grading that meets it records it on its row."""
-    from labs.engine import get_engine
-
     try:
-        get_engine()
+        engine.engine_start()
     except Exception:
         logger.exception("the lab engine did not start; gradings in this process will report it")

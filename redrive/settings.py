@@ -164,6 +164,8 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's exchange tables; its default is "control" in the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -194,6 +196,9 @@ else:
 # --- Labs -------------------------------------------------------------------
 SANDBOX_REQUIRE_ISOLATION = env_bool("SANDBOX_REQUIRE_ISOLATION", default=not DEBUG)
 SANDBOX_UID = env_int("SANDBOX_UID", 65534, minimum=1)
+SANDBOX_BWRAP = env_str("SANDBOX_BWRAP", "/usr/bin/bwrap")
+if not SANDBOX_BWRAP.startswith("/"):
+    raise ImproperlyConfigured(f"SANDBOX_BWRAP must be an absolute path to bubblewrap, not {SANDBOX_BWRAP!r}")
 LAB_RATE_LIMIT_PER_MINUTE = env_int("LAB_RATE_LIMIT_PER_MINUTE", 10, minimum=1)
 
 # --- Production hardening ---------------------------------------------------

@@ -45,3 +45,29 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def _settings_in_a_fresh_process(tmp_path, print_expression: str, **environment):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("SANDBOX_BWRAP", "REDIS_URL")}
+    env.update({"REDRIVE_VAR_DIR": str(tmp_path), **environment})
+    return subprocess.run(
+        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='redrive.settings'; django.setup(); from django.conf import settings; print({print_expression})"],
+        env=env, capture_output=True, text=True, cwd=os.path.dirname(os.path.dirname(__file__)),
+    )
+
+
+def test_sandbox_bwrap_is_read_from_the_environment(tmp_path):
+    result = _settings_in_a_fresh_process(tmp_path, "settings.SANDBOX_BWRAP", SANDBOX_BWRAP="/opt/bubblewrap/bin/bwrap")
+    assert result.stdout.strip() == "/opt/bubblewrap/bin/bwrap", result.stderr
+    refused = _settings_in_a_fresh_process(tmp_path, "settings.SANDBOX_BWRAP", SANDBOX_BWRAP="bwrap")
+    assert refused.returncode != 0
+    assert "SANDBOX_BWRAP must be an absolute path" in refused.stderr
+
+
+def test_the_file_system_brokers_control_folder_is_under_var(tmp_path):
+    result = _settings_in_a_fresh_process(tmp_path, "settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder']")
+    assert result.stdout.strip() == str(tmp_path / "broker" / "control"), result.stderr

@@ -4,6 +4,7 @@ lessons' diagram renderer, plus the list of events in words."""
 import logging
 from dataclasses import dataclass, field
 
+from labs.flow_diagram import flow_to_diagram
 from labs.models import Submission
 from coursefiles.diagrams import figure
 
@@ -23,8 +24,6 @@ def flow_view_for(submission: Submission) -> FlowView | None:
     flow = submission.flow or {}
     if not flow.get("nodes"):
         return None
-    from labs.engine.flow import flow_to_diagram
-
     try:
         html = figure(flow_to_diagram(flow))
     except Exception:  # a drawing bug must not hide the verdict itself

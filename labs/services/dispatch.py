@@ -7,14 +7,13 @@ import logging
 from django.db.models import F
 
 from labs.models import Submission
+from labs.tasks import grade_submission
 
 logger = logging.getLogger(__name__)
 
 
 def submission_dispatch(*, submission_id: int) -> bool:
     """Send the grading task; True when the broker accepted it."""
-    from labs.tasks import grade_submission  # the task module imports services
-
     try:
         # No retries here: the sweep is the retry, and a web request must not
         # block while the broker is unreachable.

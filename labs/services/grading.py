@@ -10,13 +10,11 @@ import logging
 from django.db.models import F
 from django.utils import timezone
 
+from grader.verdict import ENGINE_FAILED, Verdict
+from labs import engine
 from labs.models import Submission
 
 logger = logging.getLogger(__name__)
-
-OUTPUT_CAP = 64 * 1024
-ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
-FINISHED_STATUSES = {s.value for s in Submission.FINISHED}
 
 
 def submission_claim(*, submission_id: int) -> Submission | None:
@@ -41,21 +39,9 @@ def _store(submission: Submission, **fields) -> bool:
     return stored == 1
 
 
-def submission_verdict_store(*, submission: Submission, verdict: dict) -> bool:
-    status = verdict.get("status")
-    if status not in FINISHED_STATUSES:
-        raise ValueError(f"engine returned status {status!r}")
-    score = float(verdict.get("score") or 0.0)
-    return _store(
-        submission,
-        status=status,
-        score=max(0.0, min(1.0, score)),
-        checkpoints=list(verdict.get("checkpoints") or []),
-        flow=dict(verdict.get("flow") or {}),
-        output=str(verdict.get("output") or "")[:OUTPUT_CAP],
-        error=str(verdict.get("error") or ""),
-        duration_ms=max(0, int(verdict.get("duration_ms") or 0)),
-    )
+def submission_verdict_store(*, submission: Submission, verdict: Verdict) -> bool:
+    """The verdict's fields are the row's: status, score, checkpoints, flow, output, error, duration_ms."""
+    return _store(submission, **verdict.to_dict())
 
 
 def submission_fail(*, submission: Submission, message: str, status: str = Submission.Status.ERROR) -> bool:
@@ -72,9 +58,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     if submission is None:
         return None
     try:
-        from labs.engine import grade_lab  # imported late: the engine pre-warms on import
-
-        verdict = grade_lab(submission.lab, submission.code).to_dict()
+        verdict = engine.grade_lab(submission.lab, submission.code)
         submission_verdict_store(submission=submission, verdict=verdict)
     except Exception:
         logger.exception("grading submission %s failed", submission_id)

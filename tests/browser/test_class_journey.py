@@ -38,15 +38,12 @@ SOLUTION = "import boto3\n\n\ndef setup():\n    boto3.client('sqs').create_queue
 def _grade_in_process(lab, code):
     """Used only while labs.engine has no grade_lab yet: the engine's own
     in-process grader (the same Run and grader code, no sandbox) under moto."""
-    import types
-
     from moto import mock_aws
 
-    from labs.engine.inprocess import grade_in_process
+    from grader.inprocess import grade_in_process
 
     with mock_aws():
-        result = grade_in_process({"slug": lab.slug, "time_limit_s": lab.time_limit_s, "grader_files": lab.grader_files}, code)
-    return types.SimpleNamespace(to_dict=lambda: result)
+        return grade_in_process({"slug": lab.slug, "time_limit_s": lab.time_limit_s, "grader_files": lab.grader_files}, code)
 
 
 @pytest.fixture

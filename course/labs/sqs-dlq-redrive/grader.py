@@ -3,7 +3,7 @@
 import json
 import time
 
-from labs.engine.scenario import LearnerError
+from grader import LearnerError
 
 MAX_RECEIVES = 3
 

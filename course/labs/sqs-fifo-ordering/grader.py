@@ -2,7 +2,7 @@
 
 import json
 
-from labs.engine.scenario import LearnerError
+from grader import LearnerError
 
 QUEUE, TABLE = "payments.fifo", "balances"
 BATCH_SIZE = 10

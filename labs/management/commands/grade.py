@@ -13,6 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from grader.sandbox.launcher import IsolationUnavailable
+from grader.verdict import Status, Verdict
+from labs import engine
 from coursefiles.kinds import load_course
 
 MARKS = {True: "PASS", False: "MISS"}
@@ -30,18 +33,14 @@ class Command(BaseCommand):
     def handle(self, *args, slug, file, as_json=False, course=None, **options):
         code = self._read(file)
         spec = self._lab(Path(course or settings.COURSE_DIR), slug)
-        from labs.engine import grade_source
-        from labs.engine.sandbox.launcher import IsolationUnavailable
-
         try:
-            verdict = grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
+            verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
         except IsolationUnavailable as exc:
             raise CommandError(str(exc)) from exc
-        data = verdict.to_dict()
         if as_json:
-            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            self.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False))
         else:
-            self._report(spec.title, data)
+            self._report(spec.title, verdict)
 
     @staticmethod
     def _read(file: str) -> str:
@@ -64,15 +63,15 @@ class Command(BaseCommand):
         known = ", ".join(sorted(specs)) or "none"
         raise CommandError(f"no lab '{slug}' in {root} (labs: {known})")
 
-    def _report(self, title: str, data: dict) -> None:
-        style = self.style.SUCCESS if data["status"] == "passed" else self.style.WARNING
-        self.stdout.write(style(f"{title}: {data['status']}, score {data['score']:.0%} in {data['duration_ms']} ms"))
-        if data["error"]:
-            self.stdout.write(data["error"])
-        for checkpoint in data["checkpoints"]:
-            self.stdout.write(f"  {MARKS[checkpoint['passed']]}  {checkpoint['title']} ({checkpoint['points']:g} pt)")
-            self.stdout.write(f"        {checkpoint['feedback']}")
-        if data["output"]:
+    def _report(self, title: str, verdict: Verdict) -> None:
+        style = self.style.SUCCESS if verdict.status == Status.PASSED else self.style.WARNING
+        self.stdout.write(style(f"{title}: {verdict.status}, score {verdict.score:.0%} in {verdict.duration_ms} ms"))
+        if verdict.error:
+            self.stdout.write(verdict.error)
+        for checkpoint in verdict.checkpoints:
+            self.stdout.write(f"  {MARKS[checkpoint.passed]}  {checkpoint.title} ({checkpoint.points:g} pt)")
+            self.stdout.write(f"        {checkpoint.feedback}")
+        output = verdict.to_dict()["output"]  # capped as stored
+        if output:
             self.stdout.write("--- your program's output ---")
-            self.stdout.write(data["output"].rstrip("\n"))
-
+            self.stdout.write(output.rstrip("\n"))

@@ -1,0 +1,267 @@
+"""One run's private emulator and grader, in a child forked from the warm zygote.
+
+The worker sends Prepare and Job on the inherited control connection and gets
+Ready and Result back (grader/protocol.py); then the child exits. The sandbox
+reaches the emulator only through emulator.sock (HTTP, /moto-api refused), and
+the harness answers the grader's calls over rpc.sock. The grader runs here,
+with in-process clients on the same backends the HTTP server serves: the
+sandbox can change what the grader reads only through AWS API calls, and
+nothing it prints reaches the verdict.
+"""
+
+import logging
+import os
+import resource
+import signal
+import socket
+import threading
+import time
+from typing import Any
+
+from moto.moto_server.werkzeug_app import MotoRequestHandler
+from werkzeug.serving import make_server
+
+from grader import protocol
+from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
+from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
+from grader.verdict import ENGINE_FAILED, Status, Verdict
+
+logger = logging.getLogger(__name__)
+
+HARNESS_START_TIMEOUT_S = 30  # a sandbox started just now still has to import boto3
+HARD_CAP_EXTRA_S = 30
+REFUSED_PREFIXES = ("/moto-api", "/latest/")  # reset, dump and state endpoints; instance metadata
+REFUSED_BACKENDS = ("moto_api", "instance_metadata")
+# AWS's own request limits are far lower (SQS and SNS 256 KiB, EventBridge
+# 256 KiB, Kinesis PutRecords 10 MiB): a bigger body only fills our memory.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+CRASHED = "Your code's process stopped unexpectedly."
+GARBLED = (
+    "Your code wrote into the channel the grader uses to call your functions, "
+    "so grading could not go on. Leave the process's sockets and file descriptors alone."
+)
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """No access log: a learner's calls are theirs, not the worker's log's."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def guard(app):
+    """Refuse moto's own endpoints (over them a learner could wipe or read
+    state) and bodies larger than any AWS API accepts.
+
+    `app` is moto's DomainDispatcherApplication: besides the path, ask it
+    where it would route the request, so no Host header, signature or path
+    spelling reaches the moto-api backend another way.
+    """
+
+    def refuse(start_response, status: str, text: bytes):
+        start_response(status, [("Content-Type", "text/plain"), ("Connection", "close")])
+        return [text]
+
+    resolve, instances = getattr(app, "get_application", None), getattr(app, "app_instances", None)
+
+    def backend_app(environ):
+        """The app moto would route this request to, or None to refuse it.
+        Resolved once here and called directly: moto would resolve it again."""
+        path = "/" + "/".join(part for part in environ.get("PATH_INFO", "").split("/") if part)
+        if path.startswith(REFUSED_PREFIXES):
+            return None
+        if resolve is None or instances is None:
+            return app
+        target = resolve(environ)
+        return None if any(target is instances.get(name) for name in REFUSED_BACKENDS) else target
+
+    def guarded(environ, start_response):
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return refuse(start_response, "411 Length Required", b"Send a Content-Length.\n")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = MAX_REQUEST_BYTES + 1
+        if length > MAX_REQUEST_BYTES:
+            return refuse(start_response, "413 Request Entity Too Large", b"This request is larger than any AWS API accepts.\n")
+        target = backend_app(environ)
+        if target is None:
+            return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
+        return target(environ, start_response)
+
+    return guarded
+
+
+class SandboxLearner:
+    """The Run's transport: the learner's functions, called over rpc.sock.
+
+    Every wait is bounded by the run's wall clock. After a timeout, a crash or
+    a limit hit, the learner is gone and every later call fails the same way.
+    """
+
+    def __init__(self, rpc: socket.socket, *, deadline: float, time_limit_message: str):
+        self.rpc = rpc
+        self.deadline = deadline
+        self.time_limit_message = time_limit_message
+        self.gone = None  # the LearnerError every call raises once the process is gone
+        self.limit: str | None = None  # "time" or the harness's limit name
+        self.crashed = False
+        self.garbled = False  # the learner's code wrote on the channel (its process lives on)
+
+    def _request(self, message) -> Any:
+        if self.gone is not None:
+            raise self.gone
+        remaining = self.deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise socket.timeout
+            self.rpc.settimeout(remaining)
+            protocol.send(self.rpc, message)
+            reply = protocol.recv_reply(self.rpc)
+        except socket.timeout:
+            self.limit = "time"
+            self.gone = LearnerError("timeout", self.time_limit_message)
+            raise self.gone from None
+        except (EOFError, OSError):
+            self.crashed = True
+            self.gone = LearnerError("crashed", CRASHED)
+            raise self.gone from None
+        except protocol.ProtocolError:
+            # Only the learner's code can have written this: it shares the harness's process.
+            self.garbled = True
+            self.gone = LearnerError("crashed", GARBLED)
+            raise self.gone from None
+        if isinstance(reply, Failure):
+            learner_error = LearnerError(
+                reply.kind if reply.kind in LearnerError.KINDS else "crashed",
+                reply.message,
+                exc_type=reply.exc_type,
+                traceback=reply.traceback,
+            )
+            if reply.limit:
+                self.limit = reply.limit
+                self.gone = learner_error
+            raise learner_error
+        return reply.value
+
+    def load(self, code: str) -> None:
+        self._request(Load(code))
+
+    def has(self, name: str) -> bool:
+        try:
+            return bool(self._request(Has(name)))
+        except LearnerError:
+            return False
+
+    def call(self, name: str, *args: Any) -> Any:
+        return self._request(Call(name, list(args)))
+
+    def ending(self) -> tuple[Status, str] | None:
+        """How the learner's process ended the run, if it did: this outranks what the grader made of it."""
+        if self.limit == "time":
+            return Status.TIMEOUT, self.time_limit_message
+        if self.limit is not None and self.gone is not None:
+            return Status.ERROR, self.gone.message
+        if self.garbled:
+            return Status.ERROR, GARBLED
+        if self.crashed:
+            return Status.ERROR, CRASHED
+        return None
+
+    def end(self) -> LearnerEnd:
+        return LearnerEnd(limit=self.limit, crashed=self.crashed)
+
+
+def _listen_unix(path: str, backlog: int) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path)
+    os.chmod(path, 0o666)  # the sandbox runs as another uid
+    sock.listen(backlog)
+    return sock
+
+
+def _accept_once(listener: socket.socket, path: str, box: dict, ready: threading.Event) -> None:
+    """The first connection is the harness's; then nobody else may connect."""
+    try:
+        box["rpc"], _ = listener.accept()
+    except OSError:
+        pass
+    finally:
+        listener.close()
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        ready.set()
+
+
+def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> None:
+    prepare = protocol.recv(connection, Prepare)
+    if prepare.memory_mib:
+        # What the learner stores through the API (messages, queues, ...) lives
+        # here, outside the sandbox's limits: cap it too.
+        cap = prepare.memory_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    emulator_path = os.path.join(prepare.dir, "emulator.sock")
+    server = make_server("unix://" + emulator_path, 0, guard(dispatcher), threaded=True, request_handler=QuietRequestHandler)
+    os.chmod(emulator_path, 0o666)
+    threading.Thread(target=server.serve_forever, name="emulator", daemon=True).start()
+    rpc_path = os.path.join(prepare.dir, "rpc.sock")
+    box: dict = {}
+    rpc_ready = threading.Event()
+    threading.Thread(target=_accept_once, args=(_listen_unix(rpc_path, 1), rpc_path, box, rpc_ready), daemon=True).start()
+    protocol.send(connection, Ready(pid=os.getpid(), offline=offline))
+
+    try:
+        job = protocol.recv(connection, Job)
+    except EOFError:
+        return  # a spare the engine threw away unused
+    protocol.send(connection, grade(job, box, rpc_ready))
+
+
+def _harness_hello(rpc: socket.socket | None) -> bool:
+    if rpc is None:
+        return False
+    rpc.settimeout(HARNESS_START_TIMEOUT_S)
+    try:
+        protocol.recv(rpc, HarnessReady)
+    except (EOFError, OSError, protocol.ProtocolError):
+        return False
+    return True
+
+
+def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
+    signal.alarm(int(HARNESS_START_TIMEOUT_S + job.time_limit_s + HARD_CAP_EXTRA_S))
+    started = time.monotonic()
+    try:
+        grade_function, inputs = load_grader(job.grader_files, slug=job.slug)
+    except Exception:
+        logger.exception("grader of %s does not load", job.slug)
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED))
+
+    # Wait for the harness (already waiting when the sandbox was pre-started).
+    rpc_ready.wait(HARNESS_START_TIMEOUT_S)
+    rpc = box.get("rpc")
+    if not _harness_hello(rpc):
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED), LearnerEnd(crashed=True))
+
+    # The learner's wall clock starts now: interpreter start-up is not theirs to pay for.
+    deadline = time.monotonic() + job.time_limit_s
+    protocol.send(rpc, HarnessLimits(job.limits))
+    learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
+    setup_error = None
+    try:
+        learner.load(job.code)
+    except LearnerError as error:
+        setup_error = error
+    run = Run(
+        learner=learner,
+        inputs=inputs,
+        setup_error=call_setup(learner, setup_error),
+        time_limit_s=max(0.0, deadline - time.monotonic()),
+    )
+    verdict = run_grader(run, grade_function, started=started)
+    ending = learner.ending()
+    if ending is not None:
+        verdict.end(*ending)
+    return Result(verdict, learner.end())

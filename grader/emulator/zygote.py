@@ -1,0 +1,182 @@
+"""The warm emulator process: `python -m grader.emulator.zygote CONTROL_SOCKET`.
+
+Imports moto once, applies the fixes, exercises the backends and the HTTP
+path the labs use, clears every backend, freezes the heap (so forked children
+share it copy-on-write), then forks one child per connection on the control
+socket. Each child is one run's private emulator and grader
+(grader/emulator/child.py) and never serves a second run.
+
+It needs no Django and sees none of the worker's environment beyond what the
+engine passes (see pool.py). It dies with the worker process that started it.
+"""
+
+import gc
+import os
+import signal
+import socket
+import sys
+import threading
+
+PR_SET_PDEATHSIG = 1
+WARM_REGION = "us-east-1"
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _die_with_parent() -> None:
+    import ctypes
+
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def leave_the_network() -> bool:
+    """Give this process a network namespace of its own, with nothing in it.
+
+    moto makes real HTTP requests on a learner's behalf (SNS http(s)
+    subscriptions, Firehose HTTP endpoints, EventBridge API destinations), and
+    this process is not sandboxed: without this a learner could make it reach
+    the database, Redis or anything else the worker can. The emulator serves
+    on Unix sockets, which a network namespace does not affect. Root can
+    unshare the network alone; any other uid needs a user namespace of its own
+    first (mapping only itself). Returns whether it worked.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.getuid(), os.getgid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return False
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as f:
+            f.write(text)
+    return True
+
+
+def _exercise(client_for) -> None:
+    """Touch the code paths a lab uses, so their lazy imports and caches are warm."""
+    sqs, sns, events = client_for("sqs"), client_for("sns"), client_for("events")
+    dlq = sqs.create_queue(QueueName="warm-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(
+        QueueName="warm", Attributes={"RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"1"}}'}
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]["QueueArn"]
+    sqs.send_message(QueueUrl=queue, MessageBody='{"a": 1}', MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+    for _ in range(2):
+        for message in sqs.receive_message(QueueUrl=queue, MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", []):
+            sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    sqs.send_message_batch(QueueUrl=queue, Entries=[{"Id": "1", "MessageBody": "x"}])
+    try:
+        sqs.start_message_move_task(SourceArn=dlq_arn)
+        sqs.list_message_move_tasks(SourceArn=dlq_arn)
+    except Exception:
+        pass
+    sqs.set_queue_attributes(QueueUrl=queue, Attributes={"Policy": "{}"})
+    topic = sns.create_topic(Name="warm")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true", "FilterPolicy": '{"k": ["v"]}'})
+    sns.publish(TopicArn=topic, Message="m", MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+    sns.list_subscriptions_by_topic(TopicArn=topic)
+    events.create_event_bus(Name="warm-bus")
+    events.put_rule(Name="warm", EventBusName="warm-bus", EventPattern='{"source": ["w"], "detail": {"n": [{"numeric": [">", 1]}]}}')
+    events.put_targets(
+        Rule="warm", EventBusName="warm-bus",
+        Targets=[{"Id": "1", "Arn": queue_arn, "InputTransformer": {"InputPathsMap": {"n": "$.detail.n"}, "InputTemplate": '{"n": <n>}'}}],
+    )
+    events.put_events(Entries=[{"Source": "w", "DetailType": "d", "Detail": '{"n": 2}', "EventBusName": "warm-bus"}])
+    events.list_targets_by_rule(Rule="warm", EventBusName="warm-bus")
+    sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+    fifo = sqs.create_queue(QueueName="warm.fifo", Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"})["QueueUrl"]
+    sqs.send_message(QueueUrl=fifo, MessageBody="x", MessageGroupId="g", MessageDeduplicationId="d")
+    sqs.receive_message(QueueUrl=fifo, MessageSystemAttributeNames=["All"])
+    dynamodb = client_for("dynamodb")
+    dynamodb.create_table(
+        TableName="warm", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.describe_table(TableName="warm")
+    for _ in range(2):
+        try:
+            dynamodb.put_item(TableName="warm", Item={"k": {"S": "a"}, "n": {"N": "1"}}, ConditionExpression="attribute_not_exists(k)")
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            pass
+    dynamodb.get_item(TableName="warm", Key={"k": {"S": "a"}})
+    dynamodb.update_item(TableName="warm", Key={"k": {"S": "a"}}, UpdateExpression="ADD n :one", ExpressionAttributeValues={":one": {"N": "1"}})
+    dynamodb.scan(TableName="warm")
+
+
+def warm():
+    import boto3
+    from moto import mock_aws
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    # Imported here rather than at the top: main() sets the parent-death signal
+    # first, so a worker that dies during these slow imports takes this process with it.
+    from grader.emulator import child, moto_fixes
+
+    moto_fixes.apply()
+    mock = mock_aws()
+    mock.start()
+    _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))
+    mock.reset()
+
+    # The HTTP path learner calls take: Flask apps per service, werkzeug, signing.
+    dispatcher = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", 0, child.guard(dispatcher), threaded=True, request_handler=child.QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    _exercise(
+        lambda service: boto3.client(
+            service, region_name=WARM_REGION, endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing"
+        )
+    )
+    server.shutdown()
+    server.server_close()
+    thread.join()
+    mock.reset()
+    gc.collect()
+    gc.freeze()
+    return dispatcher
+
+
+def main(control_path: str) -> None:
+    _die_with_parent()
+    parent = os.getppid()
+    dispatcher = warm()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(control_path)
+    listener.listen(16)
+    listener.settimeout(1.0)
+    from grader.emulator import child
+
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except socket.timeout:
+            if os.getppid() != parent:
+                os._exit(0)  # the worker is gone
+            continue
+        connection.settimeout(None)
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            code = 0
+            try:
+                child.serve(connection, dispatcher, offline=leave_the_network())
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        connection.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

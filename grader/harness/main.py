@@ -1,0 +1,344 @@
+"""Runs INSIDE the sandbox, before and around the learner's module. Standalone:
+the repository is not visible in the sandbox, so this file imports nothing
+from it: the framing and message shapes repeat grader/protocol.py on purpose
+(tests/grader/test_protocol.py checks that both sides agree).
+
+What it does, in order:
+1. Forwards 127.0.0.1:4566 (the sandbox's own loopback) to the run's emulator,
+   a Unix socket bind-mounted at /run/emu, so boto3 uses the standard
+   AWS_ENDPOINT_URL and the learner's code is exactly what runs against AWS.
+2. Imports boto3 and loads the service models the labs use, while the pool
+   waits for a submission (so none of this is on the critical path).
+3. Connects to the grader's RPC socket and waits for the code.
+4. Applies the run's limits (lower only: they can never be raised again),
+   imports the learner's module, then answers has/call requests.
+
+The learner's code shares this process, so it can tamper with all of the
+above; that only breaks its own run. The verdict is computed outside, from
+the emulator's state and the grader's records.
+"""
+
+import errno
+import gc
+import json
+import linecache
+import math
+import os
+import resource
+import selectors
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+import types
+
+RUN_DIR = os.environ.get("REDRIVE_RUN_DIR", "/run/emu")
+EMULATOR_SOCKET = RUN_DIR + "/emulator.sock"
+RPC_SOCKET = RUN_DIR + "/rpc.sock"
+FORWARD_PORT = int(os.environ.get("REDRIVE_FORWARD_PORT", "4566"))
+WARM_SERVICES = ("sqs", "sns", "events")
+EXIT_LIMIT = 71  # the harness ended the run because a limit was hit (already reported)
+HARNESS_PID = os.getpid()
+MIB = 1024 * 1024
+
+
+# --- wire: 4-byte big-endian length, then JSON --------------------------------
+def send(sock, message):
+    data = json.dumps(message, default=str).encode()
+    sock.sendall(struct.pack(">I", len(data)) + data)
+
+
+def _recv_exact(sock, size):
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv(sock):
+    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+    return json.loads(_recv_exact(sock, size))
+
+
+# --- 1. the forwarder ------------------------------------------------------------
+def _forward_forever(listener):
+    """One thread relays every connection (threads count against RLIMIT_NPROC)."""
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, None)
+    while True:
+        for key, _ in selector.select():
+            if key.data is None:
+                try:
+                    client, _ = listener.accept()
+                    upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    upstream.connect(EMULATOR_SOCKET)
+                except OSError:
+                    continue
+                selector.register(client, selectors.EVENT_READ, upstream)
+                selector.register(upstream, selectors.EVENT_READ, client)
+                continue
+            source, target = key.fileobj, key.data
+            try:
+                data = source.recv(65536)
+                if data:
+                    target.sendall(data)
+                    continue
+            except OSError:
+                pass
+            for sock in (source, target):
+                try:
+                    selector.unregister(sock)
+                except (KeyError, ValueError):
+                    pass
+                sock.close()
+
+
+def start_forwarder():
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", FORWARD_PORT))
+    listener.listen(64)
+    threading.Thread(target=_forward_forever, args=(listener,), name="forwarder", daemon=True).start()
+
+
+# --- 2. warming --------------------------------------------------------------------
+def warm_boto3():
+    # The cyclic collector finds nothing to free among the import-time objects
+    # but costs about a tenth of this process's start-up, which is paid once per
+    # grading: run it once at the end instead, and freeze what survives so the
+    # learner's code never rescans it.
+    gc.disable()
+    import boto3
+
+    boto3.setup_default_session()
+    for service in WARM_SERVICES:
+        boto3.client(service)  # loads and caches the service model on the default session
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+
+
+# --- 4. running the learner's code -----------------------------------------------
+class LimitHit(Exception):
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def apply_limits(limits):
+    def lower(which, value):
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_used = math.ceil(used.ru_utime + used.ru_stime)  # RLIMIT_CPU counts whole seconds of this process
+    soft_cpu = cpu_used + int(limits["cpu_s"])
+    hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    if hard_cpu == resource.RLIM_INFINITY or hard_cpu > soft_cpu + 1:
+        hard_cpu = soft_cpu + 1
+    # SIGXCPU at the soft limit ends the process (exit 128+24, read by the engine);
+    # the hard limit is a SIGKILL backstop for code that blocks signals.
+    resource.setrlimit(resource.RLIMIT_CPU, (soft_cpu, hard_cpu))
+    lower(resource.RLIMIT_NPROC, int(limits["processes"]))
+    lower(resource.RLIMIT_AS, int(limits["memory_mib"]) * MIB)
+
+
+def _process_count():
+    try:
+        return sum(1 for name in os.listdir("/proc") if name.isdigit())
+    except OSError:
+        return 0
+
+
+def _failed_starting_a_process(exc):
+    """Whether an EAGAIN came from fork/clone (RLIMIT_NPROC), not a non-blocking socket.
+
+    The fork bomb's own children exit as soon as they fail, so counting
+    processes afterwards says nothing: look at the line that failed instead.
+    """
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    line = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    return any(word in line for word in ("fork", "spawn", "Popen")) or tb.tb_frame.f_code.co_name in ("_execute_child", "_launch")
+
+
+def classify_limit(exc, limits):
+    """A resource limit the learner's code ran into, as (name, plain message), or None."""
+    processes = ("processes", f"Your code started more than {limits['processes']} processes or threads at once (the process limit).")
+    if isinstance(exc, MemoryError):
+        return "memory", f"Your code used more than {limits['memory_mib']} MiB of memory."
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return processes
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EAGAIN and (_failed_starting_a_process(exc) or _process_count() >= int(limits["processes"]) - 2):
+            return processes
+        if exc.errno == errno.EFBIG:
+            return "file_size", f"Your code wrote a file larger than {limits['file_mib']} MiB."
+        if exc.errno == errno.ENOSPC:
+            return "disk", (
+                f"Your code filled its scratch space (/tmp holds at most {limits['disk_mib']} MiB "
+                f"in {limits.get('scratch_files', 'a limited number of')} files)."
+            )
+    return None
+
+
+def describe_error(exc, limits, *, skip_frames):
+    limit = classify_limit(exc, limits)
+    if limit is not None:
+        raise LimitHit(*limit)
+    tb = exc.__traceback__
+    for _ in range(skip_frames):
+        if tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(exc), exc, tb))
+    sys.stderr.write(text)  # as Lambda would log it
+    return {"kind": "exception", "exc_type": type(exc).__name__, "message": str(exc), "traceback": text}
+
+
+class Context:
+    """Lambda's context object, rebuilt on this side of the wire."""
+
+    def __init__(self, wire):
+        self._deadline = time.monotonic() + wire.pop("remaining_ms", 0) / 1000
+        for key, value in wire.items():
+            setattr(self, key, value)
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def decode_arg(value):
+    if isinstance(value, dict) and set(value) == {"__lambda_context__"}:
+        return Context(dict(value["__lambda_context__"]))
+    return value
+
+
+def after_learner_code():
+    """A process the learner forked must never speak for the harness."""
+    if os.getpid() != HARNESS_PID:
+        os._exit(0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def load_module(code):
+    module = types.ModuleType("submission")
+    module.__file__ = "submission.py"
+    linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
+    sys.modules["submission"] = module
+    exec(compile(code, "submission.py", "exec"), module.__dict__)
+    return module
+
+
+def serve(rpc, limits):
+    module = None
+    while True:
+        try:
+            request = recv(rpc)
+        except (EOFError, OSError):
+            return
+        op = request.get("op")
+        try:
+            if op == "load":
+                try:
+                    module = load_module(request["code"])
+                    reply = {"ok": True}
+                except BaseException as exc:  # SystemExit too: the module's top level ended the run
+                    after_learner_code()
+                    module = None
+                    reply = {"error": describe_error(exc, limits, skip_frames=1)}
+                after_learner_code()
+            elif op == "has":
+                reply = {"ok": module is not None and callable(getattr(module, request["name"], None))}
+            elif op == "call":
+                function = getattr(module, request["name"], None) if module is not None else None
+                if not callable(function):
+                    reply = {"error": {"kind": "missing", "message": f"Your code does not define a function called {request['name']}()."}}
+                else:
+                    args = [decode_arg(arg) for arg in request.get("args", [])]
+                    try:
+                        result = function(*args)
+                        after_learner_code()
+                        try:
+                            json.dumps(result)
+                            reply = {"ok": result}
+                        except (TypeError, ValueError) as exc:
+                            reply = {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{request['name']}() returned a value that is not JSON: {exc}"}}
+                    except BaseException as exc:
+                        after_learner_code()
+                        reply = {"error": describe_error(exc, limits, skip_frames=1)}
+            else:
+                reply = {"error": {"kind": "crashed", "message": f"harness: unknown request {op!r}"}}
+        except LimitHit as hit:
+            _end_for_limit(rpc, hit)
+            return
+        except MemoryError:
+            _end_for_limit(rpc, LimitHit(*classify_limit(MemoryError(), limits)))
+            return
+        send(rpc, reply)
+
+
+def _end_for_limit(rpc, hit):
+    """Report the limit, stop every other process in the sandbox, and exit."""
+    try:
+        os.kill(-1, signal.SIGKILL)  # everything we may signal here except pid 1 (bwrap) and ourselves
+    except OSError:
+        pass
+    try:
+        send(rpc, {"error": {"kind": "crashed", "limit": hit.name, "message": hit.message}})
+    except OSError:
+        pass
+    sys.stdout.flush()
+    os._exit(EXIT_LIMIT)
+
+
+def connect_rpc(timeout_s=30):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(RPC_SOCKET)
+            return sock
+        except OSError:
+            sock.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    start_forwarder()
+    warm_boto3()
+    rpc = connect_rpc()
+    send(rpc, {"op": "ready"})
+    job = recv(rpc)
+    limits = job["limits"]
+    apply_limits(limits)
+    # Drop what the learner does not need to see; cwd is the private tmpfs.
+    rpc_fd = rpc.fileno()
+    sys.argv = ["submission.py"]
+    del job
+    serve(rpc, limits)
+    try:
+        os.close(rpc_fd)
+    except OSError:
+        pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Grade a submission in this process, with no sandbox.
+
+For tests of graders and for the cold baseline of bench/grading.py: the caller
+has entered moto's `mock_aws()`. The learner module is imported here, with the
+environment boto3 reads pointed at dummy credentials and us-east-1, so the
+learner's `boto3.client("sqs")` lands on the same mocked backends as the
+grader's clients. It runs the same Run and grader as the sandboxed engine;
+only the transport (direct calls) and the client factory differ.
+
+Never use this for code you do not trust: it has no limits and no isolation.
+"""
+
+import contextlib
+import io
+import json
+import linecache
+import os
+import time
+import types
+from typing import Any
+
+from grader.emulator import moto_fixes
+from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
+from grader.verdict import OUTPUT_CAP, Verdict, cap_output
+
+LEARNER_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+class _Output(io.TextIOBase):
+    """stdout and stderr merged, keeping no more than the cap (plus one byte to know it was cut)."""
+
+    def __init__(self, cap: int):
+        self.cap, self.parts, self.size = cap, [], 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = self.cap + 1 - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def _json_roundtrip(value: Any) -> Any:
+    """What the sandbox's wire does to values: JSON in, JSON out."""
+    return json.loads(json.dumps(value, default=str))
+
+
+class InProcessLearner:
+    """The learner's module, called directly. Same interface as the sandbox transport."""
+
+    def __init__(self, module: types.ModuleType | None, output: _Output):
+        self.module, self.output = module, output
+
+    def has(self, name: str) -> bool:
+        return self.module is not None and callable(getattr(self.module, name, None))
+
+    def call(self, name: str, *args: Any) -> Any:
+        if not self.has(name):
+            raise LearnerError("missing", f"Your code does not define a function called {name}().")
+        function = getattr(self.module, name)
+        wire_args = [arg if isinstance(arg, LambdaContext) else _json_roundtrip(arg) for arg in args]
+        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
+            try:
+                result = function(*wire_args)
+            except Exception as exc:
+                error = LearnerError.from_exception(exc, skip_frames=1)
+                self.output.write(error.traceback)  # as Lambda would log it
+                raise error from None
+        try:
+            return _json_roundtrip(result)
+        except (TypeError, ValueError) as exc:
+            raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
+
+
+@contextlib.contextmanager
+def _learner_environment():
+    saved = {key: os.environ.get(key) for key in (*LEARNER_ENV, "AWS_ENDPOINT_URL")}
+    os.environ.update(LEARNER_ENV)
+    os.environ.pop("AWS_ENDPOINT_URL", None)  # mock_aws intercepts the real endpoints
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None, LearnerError | None]:
+    module = types.ModuleType("submission")
+    module.__file__ = "submission.py"
+    # Tracebacks then quote the learner's own lines, as they would in a file.
+    linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        try:
+            exec(compile(code, "submission.py", "exec"), module.__dict__)
+        except Exception as exc:
+            error = LearnerError.from_exception(exc, skip_frames=1)
+            output.write(error.traceback)
+            return None, error
+    return module, None
+
+
+def grade_in_process(lab_dict: dict, code: str) -> Verdict:
+    """lab_dict = {"slug", "time_limit_s", "grader_files"}.
+
+    Precondition: moto's mock_aws() is active in this thread.
+    """
+    started = time.monotonic()
+    moto_fixes.apply()
+    output = _Output(cap=OUTPUT_CAP)
+    grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
+    with _learner_environment():
+        module, setup_error = _import_learner(code, output)
+        learner = InProcessLearner(module, output)
+        run = Run(
+            learner=learner,
+            inputs=inputs,
+            setup_error=call_setup(learner, setup_error) if module is not None else setup_error,
+            time_limit_s=lab_dict.get("time_limit_s") or 20,
+        )
+        verdict = run_grader(run, grade, started=started)
+    verdict.output = cap_output(output.getvalue())
+    verdict.duration_ms = int((time.monotonic() - started) * 1000)
+    return verdict
+
+

@@ -1,0 +1,348 @@
+"""Every message between the worker, the emulator child and the harness.
+
+Frames on the engine's local sockets are a 4-byte big-endian length, then
+JSON. Each message is a dataclass with `to_wire()` and `from_wire()`; a frame
+that does not decode as the message expected raises ProtocolError.
+
+Worker <-> emulator child (the control connection, grader/emulator/pool.py):
+    worker -> Prepare          child -> Ready       (emulator.sock and rpc.sock listen)
+    worker -> Job              child -> Result      (then the child exits)
+Emulator child <-> harness (rpc.sock, grader/emulator/child.py):
+    harness -> HarnessReady    child -> HarnessLimits
+    child -> Load | Has | Call     harness -> Ok | Failure   (repeated)
+
+The harness (grader/harness/main.py) runs inside the sandbox, where this
+repository is not visible: it repeats the framing and writes these shapes as
+plain dicts. tests/grader/test_protocol.py checks that both sides agree.
+
+Decoding ignores keys it does not know, so a field can be added (a verdict's
+`trace`, say) without breaking a peer that does not send it yet.
+"""
+
+import json
+import socket
+import struct
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from grader.run import LambdaContext
+from grader.verdict import Checkpoint, Status, Verdict, empty_flow
+
+MAX_MESSAGE = 64 * 1024 * 1024  # a verdict or a call's arguments never come close
+LAMBDA_CONTEXT_KEY = "__lambda_context__"
+
+
+class ProtocolError(ValueError):
+    """A frame that is not the message expected: from the sandbox, only the learner's code writes those."""
+
+
+# --- framing -------------------------------------------------------------------
+def send_frame(sock: socket.socket, data: Any) -> None:
+    payload = json.dumps(data, default=str).encode()
+    sock.sendall(struct.pack(">I", len(payload)) + payload)
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("connection closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(sock: socket.socket) -> Any:
+    """Raises EOFError when the peer closed, ProtocolError for a frame too large or not JSON."""
+    (size,) = struct.unpack(">I", _recv_exact(sock, 4))
+    if size > MAX_MESSAGE:
+        raise ProtocolError(f"message of {size} bytes is too large")
+    try:
+        return json.loads(_recv_exact(sock, size))
+    except ValueError as exc:
+        raise ProtocolError(f"frame is not JSON: {exc}") from None
+
+
+# --- field checks --------------------------------------------------------------
+def _object(data: Any, what: str) -> dict:
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{what}: expected an object, got {type(data).__name__}")
+    return data
+
+
+def _field(data: dict, key: str, kind: type | tuple, what: str, default: Any = ...) -> Any:
+    if key not in data:
+        if default is ...:
+            raise ProtocolError(f"{what}: missing {key!r}")
+        return default
+    value = data[key]
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float, (int, float))):
+        raise ProtocolError(f"{what}: {key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+# --- worker <-> emulator child ---------------------------------------------------
+@dataclass
+class Prepare:
+    """Serve one run from run_dir; memory_mib caps the child's address space."""
+
+    dir: str
+    memory_mib: int | None = None
+
+    def to_wire(self) -> dict:
+        return {"op": "prepare", "dir": self.dir, "memory_mib": self.memory_mib}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Prepare":
+        data = _object(data, "prepare")
+        return cls(dir=_field(data, "dir", str, "prepare"), memory_mib=_field(data, "memory_mib", (int, type(None)), "prepare", None))
+
+
+@dataclass
+class Ready:
+    """The child's emulator.sock and rpc.sock listen; offline: it has a network namespace of its own."""
+
+    pid: int
+    offline: bool = False
+
+    def to_wire(self) -> dict:
+        return {"ready": True, "pid": self.pid, "offline": self.offline}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Ready":
+        data = _object(data, "ready")
+        return cls(pid=_field(data, "pid", int, "ready"), offline=bool(data.get("offline")))
+
+
+@dataclass
+class Job:
+    """Grade `code` with the lab's grader; limits are what the harness applies (Limits.for_harness())."""
+
+    slug: str
+    time_limit_s: float
+    grader_files: dict[str, str]
+    code: str
+    limits: dict
+    time_limit_message: str
+
+    def to_wire(self) -> dict:
+        return {
+            "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
+            "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
+        }
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Job":
+        data = _object(data, "job")
+        return cls(
+            slug=_field(data, "slug", str, "job"),
+            time_limit_s=float(_field(data, "time_limit_s", (int, float), "job")),
+            grader_files=_field(data, "grader_files", dict, "job"),
+            code=_field(data, "code", str, "job"),
+            limits=_field(data, "limits", dict, "job"),
+            time_limit_message=_field(data, "time_limit_message", str, "job"),
+        )
+
+
+@dataclass
+class LearnerEnd:
+    """How the learner's process ended, as the emulator child saw it.
+
+    limit: "time" or the harness's limit name when one was hit; crashed: the
+    channel closed under it, or the harness never said it was ready. The
+    worker reads the sandbox's exit code only when one of these says so.
+    """
+
+    limit: str | None = None
+    crashed: bool = False
+
+    @property
+    def died(self) -> bool:
+        return self.crashed or self.limit not in (None, "time")
+
+
+def verdict_to_wire(verdict: Verdict) -> dict:
+    """A verdict's own fields, not its derived status and score: the receiver derives them the same way."""
+    return {
+        "checkpoints": [c.to_dict() for c in verdict.checkpoints],
+        "flow": verdict.flow,
+        "output": verdict.output,
+        "duration_ms": verdict.duration_ms,
+        "error": verdict.error,
+        "ended": verdict.ended.value if verdict.ended else None,
+    }
+
+
+def verdict_from_wire(data: Any) -> Verdict:
+    data = _object(data, "verdict")
+    checkpoints = []
+    for raw in _field(data, "checkpoints", list, "verdict"):
+        raw = _object(raw, "checkpoint")
+        checkpoints.append(
+            Checkpoint(
+                id=_field(raw, "id", str, "checkpoint"),
+                title=_field(raw, "title", str, "checkpoint"),
+                points=_field(raw, "points", (int, float), "checkpoint"),
+                passed=_field(raw, "passed", bool, "checkpoint"),
+                feedback=_field(raw, "feedback", str, "checkpoint"),
+            )
+        )
+    ended = _field(data, "ended", (str, type(None)), "verdict", None)
+    if ended is not None and ended not in (Status.ERROR, Status.TIMEOUT):
+        raise ProtocolError(f"verdict: a run cannot end as {ended!r}")
+    return Verdict(
+        checkpoints=checkpoints,
+        flow=_field(data, "flow", dict, "verdict", None) or empty_flow(),
+        output=_field(data, "output", str, "verdict", ""),
+        duration_ms=_field(data, "duration_ms", int, "verdict", 0),
+        error=_field(data, "error", str, "verdict", ""),
+        ended=Status(ended) if ended else None,
+    )
+
+
+@dataclass
+class Result:
+    verdict: Verdict
+    learner: LearnerEnd = field(default_factory=LearnerEnd)
+
+    def to_wire(self) -> dict:
+        learner = {"limit": self.learner.limit, "crashed": self.learner.crashed}
+        return {"verdict": verdict_to_wire(self.verdict), "learner": learner}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "Result":
+        data = _object(data, "result")
+        learner = _object(data.get("learner", {}), "result learner")
+        return cls(
+            verdict=verdict_from_wire(data.get("verdict")),
+            learner=LearnerEnd(
+                limit=_field(learner, "limit", (str, type(None)), "result learner", None),
+                crashed=bool(learner.get("crashed")),
+            ),
+        )
+
+
+# --- emulator child <-> harness ---------------------------------------------------
+@dataclass
+class HarnessReady:
+    """The harness has imported boto3 and connected to rpc.sock."""
+
+    def to_wire(self) -> dict:
+        return {"op": "ready"}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "HarnessReady":
+        if _object(data, "hello").get("op") != "ready":
+            raise ProtocolError("hello: expected op 'ready'")
+        return cls()
+
+
+@dataclass
+class HarnessLimits:
+    """The limits to apply (lower only) before the learner's module is imported."""
+
+    limits: dict
+
+    def to_wire(self) -> dict:
+        return {"limits": self.limits}
+
+    @classmethod
+    def from_wire(cls, data: Any) -> "HarnessLimits":
+        return cls(limits=_field(_object(data, "limits"), "limits", dict, "limits"))
+
+
+@dataclass
+class Load:
+    code: str
+
+    def to_wire(self) -> dict:
+        return {"op": "load", "code": self.code}
+
+
+@dataclass
+class Has:
+    name: str
+
+    def to_wire(self) -> dict:
+        return {"op": "has", "name": self.name}
+
+
+def encode_arg(value: Any) -> Any:
+    if isinstance(value, LambdaContext):
+        return {LAMBDA_CONTEXT_KEY: value.to_wire()}
+    return value
+
+
+@dataclass
+class Call:
+    """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}."""
+
+    name: str
+    args: list = field(default_factory=list)
+
+    def to_wire(self) -> dict:
+        return {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+
+
+@dataclass
+class Ok:
+    value: Any = None
+
+    def to_wire(self) -> dict:
+        return {"ok": self.value}
+
+
+@dataclass
+class Failure:
+    """The learner's code raised, or a function is missing, or (limit set) a limit ended the process.
+
+    kind is a LearnerError kind; the harness's own words, so only shapes are
+    checked here and grader.emulator.child maps an unknown kind to "crashed".
+    """
+
+    kind: str
+    message: str = ""
+    exc_type: str = ""
+    traceback: str = ""
+    limit: str | None = None
+
+    def to_wire(self) -> dict:
+        error = {"kind": self.kind, "message": self.message, "exc_type": self.exc_type, "traceback": self.traceback}
+        if self.limit:
+            error["limit"] = self.limit
+        return {"error": error}
+
+
+def reply_from_wire(data: Any) -> Ok | Failure:
+    """A harness reply: exactly one of "ok" or "error" (an object)."""
+    data = _object(data, "reply")
+    if ("ok" in data) == ("error" in data):
+        raise ProtocolError("reply: expected exactly one of 'ok' and 'error'")
+    if "ok" in data:
+        return Ok(data["ok"])
+    error = _object(data["error"], "reply error")
+    return Failure(
+        kind=str(error.get("kind", "")),
+        message=str(error.get("message", "")),
+        exc_type=str(error.get("exc_type", "")),
+        traceback=str(error.get("traceback", "")),
+        limit=str(error["limit"]) if error.get("limit") else None,
+    )
+
+
+# --- sending and receiving messages ----------------------------------------------
+M = TypeVar("M")
+
+
+def send(sock: socket.socket, message) -> None:
+    send_frame(sock, message.to_wire())
+
+
+def recv(sock: socket.socket, kind: type[M]) -> M:
+    """The next frame, decoded as `kind` (raises EOFError, OSError or ProtocolError)."""
+    return kind.from_wire(recv_frame(sock))
+
+
+def recv_reply(sock: socket.socket) -> Ok | Failure:
+    return reply_from_wire(recv_frame(sock))

@@ -1,0 +1,430 @@
+"""What a grader works with: the Run.
+
+A grader module defines `grade(run)`. The Run gives it trusted boto3 clients on
+the run's private emulator, the learner's functions (through a Transport), the
+hidden inputs, and a place to record checkpoints and the message-flow drawing.
+
+The Run does not know HOW learner functions are called (in this process, or in
+the sandbox over rpc.sock: grader.emulator.child.SandboxLearner) nor how clients
+are made: both come in from the engine, so the sandboxed engine and
+`grader.inprocess.grade_in_process` run the very same grader code. Arguments
+are JSON-able values, except a LambdaContext, which a transport turns into an
+object with the same attributes on the learner's side.
+"""
+
+import base64
+import hashlib
+import time
+import traceback as traceback_module
+import types
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import yaml
+
+from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
+
+REGION = "us-east-1"
+EMULATOR_FULL = (
+    "Your code filled the emulator's memory (too many or too large messages or resources), "
+    "so grading could not go on."
+)
+FLOW_OUTCOMES = ("ok", "bad", "dropped", "dlq")
+
+
+class LearnerError(Exception):
+    """Something the learner's code did: raised, ran too long, died, or a function is missing.
+
+    kind: "exception" | "timeout" | "crashed" | "missing".
+    """
+
+    KINDS = ("exception", "timeout", "crashed", "missing")
+
+    def __init__(self, kind: str, message: str, *, exc_type: str = "", traceback: str = ""):
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown LearnerError kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+        self.exc_type = exc_type
+        self.message = message
+        self.traceback = traceback
+
+    @classmethod
+    def from_exception(cls, exc: BaseException, *, skip_frames: int = 0) -> "LearnerError":
+        """skip_frames drops the caller's own frames from the top of the traceback."""
+        tb = exc.__traceback__
+        for _ in range(skip_frames):
+            if tb is not None and tb.tb_next is not None:
+                tb = tb.tb_next
+        return cls(
+            "exception",
+            str(exc),
+            exc_type=type(exc).__name__,
+            traceback="".join(traceback_module.format_exception(type(exc), exc, tb)),
+        )
+
+    def describe(self) -> str:
+        """One line a learner can act on, for checkpoint feedback."""
+        if self.kind == "exception":
+            return f"{self.exc_type}: {self.message}" if self.exc_type else self.message
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"LearnerError({self.kind!r}, {self.describe()!r})"
+
+
+class Transport(Protocol):
+    def has(self, name: str) -> bool: ...
+
+    def call(self, name: str, *args: Any) -> Any: ...
+
+
+@dataclass
+class LambdaContext:
+    """The subset of Lambda's context object that learner handlers use."""
+
+    function_name: str
+    aws_request_id: str
+    deadline: float  # time.monotonic() value in the grading process
+    memory_limit_in_mb: int = 128
+    invoked_function_arn: str = ""
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+    def to_wire(self) -> dict:
+        """JSON for a transport; the far side rebuilds a deadline from remaining_ms."""
+        return {
+            "function_name": self.function_name,
+            "aws_request_id": self.aws_request_id,
+            "remaining_ms": self.get_remaining_time_in_millis(),
+            "memory_limit_in_mb": self.memory_limit_in_mb,
+            "invoked_function_arn": self.invoked_function_arn,
+            "log_group_name": self.log_group_name,
+            "log_stream_name": self.log_stream_name,
+        }
+
+
+@dataclass
+class Invocation:
+    """One call of the learner's function with one batch of SQS records."""
+
+    message_ids: list[str]
+    bodies: list[str]
+    receive_counts: list[int]
+    ok: bool
+    error: LearnerError | None = None
+    failed_ids: list[str] = field(default_factory=list)
+    result: Any = None
+
+
+def sqs_record(message: dict, *, queue_arn: str, region: str = REGION) -> dict:
+    """A received SQS message in the shape Lambda's event source mapping delivers."""
+    attributes = dict(message.get("Attributes") or {})
+    record_attributes = {
+        key: attributes[key]
+        for key in (
+            "ApproximateReceiveCount",
+            "SentTimestamp",
+            "SenderId",
+            "ApproximateFirstReceiveTimestamp",
+            "SequenceNumber",
+            "MessageGroupId",
+            "MessageDeduplicationId",
+            "AWSTraceHeader",
+            "DeadLetterQueueSourceArn",
+        )
+        if key in attributes
+    }
+    message_attributes = {}
+    for name, value in (message.get("MessageAttributes") or {}).items():
+        shaped = {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType", "String")}
+        if "StringValue" in value:
+            shaped["stringValue"] = value["StringValue"]
+        if "BinaryValue" in value:
+            raw = value["BinaryValue"]
+            shaped["binaryValue"] = base64.b64encode(raw if isinstance(raw, bytes) else str(raw).encode()).decode()
+        message_attributes[name] = shaped
+    body = message.get("Body", "")
+    record = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": body,
+        "attributes": record_attributes,
+        "messageAttributes": message_attributes,
+        "md5OfBody": message.get("MD5OfBody") or hashlib.md5(body.encode()).hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+    if message.get("MD5OfMessageAttributes"):
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    return record
+
+
+def _batch_failures(result: Any, batch_ids: list[str]) -> list[str] | None:
+    """Lambda's reading of a partial batch response: the ids to retry, or None
+    when the response is malformed (Lambda then retries the whole batch)."""
+    if result is None or result == {} or result == "":
+        return []
+    if not isinstance(result, dict):
+        return []  # Lambda ignores a response that is not a partial-batch object
+    failures = result.get("batchItemFailures")
+    if failures is None:
+        return []
+    if not isinstance(failures, list):
+        return None
+    ids = []
+    for item in failures:
+        identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
+        if not identifier or identifier not in batch_ids:
+            return None
+        ids.append(identifier)
+    return ids
+
+
+def local_client(service: str):
+    """A boto3 client on the emulator this process serves (or mocks)."""
+    import boto3
+
+    return boto3.client(service, region_name=REGION)
+
+
+def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "LearnerError | None":
+    """Call the learner's setup() once its module loaded; the error the Run reports, if any."""
+    if setup_error is None and learner.has("setup"):
+        try:
+            learner.call("setup")
+        except LearnerError as error:
+            return error
+    return setup_error
+
+
+class Run:
+    """One grading run. Graders call the methods below; engines build it."""
+
+    def __init__(
+        self,
+        *,
+        learner: Transport,
+        client_factory: Callable[[str], Any] = local_client,
+        inputs: dict | None = None,
+        setup_error: LearnerError | None = None,
+        time_limit_s: float = 20,
+        region: str = REGION,
+    ):
+        self.learner = learner
+        self.inputs = inputs or {}
+        self.setup_error = setup_error
+        self.region = region
+        self.deadline = time.monotonic() + time_limit_s
+        self.checkpoints: list[Checkpoint] = []
+        self.flow = {"nodes": [], "events": [], "summary": ""}
+        self._client_factory = client_factory
+        self._clients: dict[str, Any] = {}
+
+    # --- the emulator ----------------------------------------------------------
+    def client(self, service: str):
+        """A trusted boto3 client on this run's emulator (cached per service)."""
+        if service not in self._clients:
+            self._clients[service] = self._client_factory(service)
+        return self._clients[service]
+
+    def queue_url(self, name: str) -> str | None:
+        """The URL of queue `name`, or None if the learner never created it."""
+        sqs = self.client("sqs")
+        try:
+            return sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        except sqs.exceptions.QueueDoesNotExist:
+            return None
+
+    def queue_arn(self, queue_url: str) -> str:
+        return self.queue_attributes(queue_url)["QueueArn"]
+
+    def queue_attributes(self, queue_url: str) -> dict:
+        return self.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+
+    def drain(self, queue_url: str, *, limit: int = 100) -> list[dict]:
+        """Receive and delete everything visible in a queue (for end-of-run checks).
+
+        Each message carries Attributes (incl. ApproximateReceiveCount, counted
+        before this receive) and MessageAttributes.
+        """
+        sqs = self.client("sqs")
+        messages: list[dict] = []
+        while len(messages) < limit:
+            batch = sqs.receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=min(10, limit - len(messages)),
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not batch:
+                break
+            for message in batch:
+                count = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+                message.setdefault("Attributes", {})["ApproximateReceiveCount"] = str(count - 1)
+                messages.append(message)
+            sqs.delete_message_batch(
+                QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)]
+            )
+        return messages
+
+    # --- playing Lambda's SQS event source mapping -------------------------------
+    def deliver_sqs(
+        self,
+        queue_url: str,
+        *,
+        function: str = "handler",
+        batch_size: int = 1,
+        report_batch_item_failures: bool = False,
+        max_batches: int = 200,
+    ) -> list[Invocation]:
+        """Receive from the queue and call the learner's function with each batch,
+        as Lambda's event source mapping does, until a receive returns nothing.
+
+        Succeeded messages are deleted; failed ones are made visible again at
+        once (so maxReceiveCount is reached within the run). Stops early when
+        the learner's process times out, crashes or lacks the function.
+        """
+        sqs = self.client("sqs")
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
+        invocations: list[Invocation] = []
+        for _ in range(max_batches):
+            messages = sqs.receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=max(1, min(10, batch_size)),
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not messages:
+                break
+            records = [sqs_record(m, queue_arn=queue_arn, region=self.region) for m in messages]
+            ids = [r["messageId"] for r in records]
+            context = LambdaContext(
+                function_name=function,
+                aws_request_id=str(uuid.uuid4()),
+                deadline=self.deadline,
+                invoked_function_arn=function_arn,
+                log_group_name=f"/aws/lambda/{function}",
+                log_stream_name=time.strftime("%Y/%m/%d") + "/[$LATEST]" + uuid.uuid4().hex,
+            )
+            invocation = Invocation(
+                message_ids=ids,
+                bodies=[r["body"] for r in records],
+                receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
+                ok=True,
+            )
+            try:
+                invocation.result = self.learner.call(function, {"Records": records}, context)
+            except LearnerError as error:
+                invocation.ok, invocation.error, invocation.failed_ids = False, error, list(ids)
+            else:
+                if report_batch_item_failures:
+                    failed = _batch_failures(invocation.result, ids)
+                    invocation.failed_ids = list(ids) if failed is None else failed
+                    invocation.ok = not invocation.failed_ids
+            invocations.append(invocation)
+            failed_set = set(invocation.failed_ids)
+            done = [m for m in messages if m["MessageId"] not in failed_set]
+            again = [m for m in messages if m["MessageId"] in failed_set]
+            if done:
+                sqs.delete_message_batch(
+                    QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+                )
+            if again:
+                sqs.change_message_visibility_batch(
+                    QueueUrl=queue_url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
+                )
+            if invocation.error is not None and invocation.error.kind != "exception":
+                break
+        return invocations
+
+    # --- recording -----------------------------------------------------------------
+    def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:
+        """Record a checkpoint (in call order) and return `passed`."""
+        if any(c.id == id for c in self.checkpoints):
+            raise ValueError(f"checkpoint id {id!r} recorded twice")
+        if points <= 0:
+            raise ValueError(f"checkpoint {id!r} must be worth some points")
+        self.checkpoints.append(Checkpoint(id=id, title=title, points=points, passed=bool(passed), feedback=str(feedback)))
+        return bool(passed)
+
+    def flow_node(self, id: str, label: str, kind: str = "service") -> None:
+        """Declare a box in the flow drawing (once per id; later calls are ignored)."""
+        if not any(n["id"] == id for n in self.flow["nodes"]):
+            self.flow["nodes"].append({"id": id, "label": label, "kind": kind})
+
+    def flow_event(self, label: str, path: list[str], outcome: str = "ok", note: str = "") -> None:
+        """One message or event and where it went. Path steps must be declared nodes."""
+        if outcome not in FLOW_OUTCOMES:
+            raise ValueError(f"flow outcome must be one of {FLOW_OUTCOMES}, not {outcome!r}")
+        known = {n["id"] for n in self.flow["nodes"]}
+        unknown = [step for step in path if step not in known]
+        if unknown:
+            raise ValueError(f"flow event {label!r} goes through undeclared node(s) {unknown}")
+        self.flow["events"].append({"label": label, "path": list(path), "outcome": outcome, "note": note})
+
+    def flow_summary(self, text: str) -> None:
+        self.flow["summary"] = text
+
+
+# --- loading and running a grader ------------------------------------------------
+
+
+def load_grader(grader_files: dict[str, str], *, slug: str = "lab") -> tuple[Callable[[Run], None], dict]:
+    """Compile grader.py from its text and parse inputs.yaml. Raises on a broken grader."""
+    source = grader_files.get("grader.py")
+    if not source:
+        raise ValueError(f"lab {slug} has no grader.py")
+    module = types.ModuleType(f"redrive_grader_{slug.replace('-', '_')}")
+    module.__file__ = f"course/labs/{slug}/grader.py"
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
+    grade = getattr(module, "grade", None)
+    if not callable(grade):
+        raise ValueError(f"lab {slug}: grader.py defines no grade(run)")
+    # libyaml's loader when PyYAML has it: parsed on every run, and the pure-Python one is several times slower.
+    inputs = yaml.load(grader_files.get("inputs.yaml") or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    if not isinstance(inputs, dict):
+        raise ValueError(f"lab {slug}: inputs.yaml must be a mapping")
+    return grade, inputs
+
+
+def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None = None) -> Verdict:
+    """Run `grade(run)` and turn what it recorded into a Verdict (output left to the engine).
+
+    A LearnerError escaping the grader ends the run as the learner's timeout or
+    crash; anything else a grader raises is our bug: status "error".
+    """
+    import logging
+
+    started = time.monotonic() if started is None else started
+    verdict = Verdict(flow=run.flow)
+    try:
+        grade(run)
+    except LearnerError as error:
+        if error.kind == "timeout":
+            verdict.end(Status.TIMEOUT, error.message)
+        elif error.kind == "crashed":
+            verdict.end(Status.ERROR, error.message)
+        else:
+            logging.getLogger(__name__).warning("grader let a learner %s error escape: %r", error.kind, error)
+            verdict.end(Status.ERROR, f"Your code failed and grading could not go on: {error.describe()}")
+    except MemoryError:  # the emulator's memory limit: only what the learner stored can fill it
+        verdict.end(Status.ERROR, EMULATOR_FULL)
+    except Exception:
+        logging.getLogger(__name__).exception("grader raised")
+        verdict.end(Status.ERROR, ENGINE_FAILED)
+    else:
+        if not run.checkpoints:
+            verdict.end(Status.ERROR, ENGINE_FAILED)
+    verdict.checkpoints = list(run.checkpoints)
+    verdict.duration_ms = int((time.monotonic() - started) * 1000)
+    return verdict

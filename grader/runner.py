@@ -1,0 +1,344 @@
+"""One engine per worker process: a warm emulator, one spare sandbox, and the run loop.
+
+A slot is a forked emulator child plus a sandbox whose harness has already
+imported boto3 and connected to that child. Slots are single use: a run takes
+the spare, a background thread starts the next one while the verdict is being
+stored, and the used slot is killed and its folder removed. All processes are
+started from that one long-lived thread, because bubblewrap's
+--die-with-parent and the zygote's parent-death signal follow the thread that
+forked them.
+"""
+
+import logging
+import os
+import selectors
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+
+from grader import protocol
+from grader.config import EngineConfig
+from grader.emulator.pool import EmulatorRun, WarmEmulator
+from grader.protocol import Job, Result
+from grader.sandbox.launcher import IsolationUnavailable, Launcher
+from grader.sandbox.limits import Limits, cpu_limit_message, time_limit_message
+
+logger = logging.getLogger(__name__)
+
+SPARES = 1
+FAILURES_BEFORE_GIVING_UP = 3  # consecutive sandbox start failures before a waiting run gives up
+RESULT_GRACE_S = 15  # beyond the learner's clock: sandbox start-up, the grader's own checks
+SIGNAL_EXIT = 128
+
+
+@dataclass
+class Finished:
+    """What the worker has once a run is over: the child's Result (None when it
+    gave none), the sandbox's output, its exit code, and whether the worker's
+    own deadline ended the run."""
+
+    result: Result | None
+    output: bytes
+    exit_code: int | None
+    killed_for_time: bool
+
+
+@dataclass
+class Slot:
+    run_dir: str
+    emulator: EmulatorRun
+    sandbox: "object"  # subprocess.Popen
+    created: float
+
+    def usable(self) -> bool:
+        return self.sandbox.poll() is None
+
+    def destroy(self) -> None:
+        self.emulator.close()  # the child exits when its connection closes or its alarm fires
+        # Kill the sandbox's pid 1 first: the kernel then kills everything in
+        # its pid namespace, and bubblewrap's outer process reaps it and exits.
+        # Killing the outer one first would leave pid 1 a zombie for the host's
+        # init to reap, whenever that gets round to it.
+        for pid in _children(self.sandbox.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.sandbox.wait(1)
+        except Exception:
+            pass
+        try:
+            os.killpg(self.sandbox.pid, signal.SIGKILL)  # bwrap leads its session; --die-with-parent does the rest
+        except ProcessLookupError:
+            pass
+        try:
+            self.sandbox.wait(5)
+        except Exception:
+            logger.warning("sandbox %s did not exit after SIGKILL", self.sandbox.pid)
+        _live_sandboxes.discard(self.sandbox.pid)
+        _reap_orphans()
+        if self.sandbox.stdout is not None:
+            self.sandbox.stdout.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def _children(pid: int, task: int | None = None) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{task or pid}/children") as f:
+            return [int(child) for child in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> None:
+    """Orphans of our sandboxes become our children rather than init's.
+
+    When a sandbox ends on its own (a limit hit, a crash), bubblewrap's outer
+    process exits as soon as its pid 1 reports the exit code, without waiting
+    for it, so that pid 1 is orphaned. With this the worker reaps it at once
+    (_reap_orphans) instead of leaving a zombie until the host's init gets
+    round to it.
+    """
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+_live_sandboxes: set[int] = set()  # outer bubblewrap pids that a Popen of ours owns
+_sandboxes_lock = threading.Lock()  # held while one is started, so it is never taken for an orphan
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _reap_orphans(wait_s: float = 2.0) -> None:
+    """Reap the orphaned pid 1 of ended sandboxes: this process's bubblewrap
+    children that no Popen owns. They are dead or dying (their pid namespace
+    was killed), so this waits only a moment."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        with _sandboxes_lock:
+            orphans = [
+                pid
+                for task in os.listdir(f"/proc/{os.getpid()}/task")
+                for pid in _children(os.getpid(), task=int(task))
+                if pid not in _live_sandboxes and _comm(pid) == "bwrap"
+            ]
+            for pid in orphans:
+                try:
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
+        if not orphans or time.monotonic() > deadline:
+            return
+        time.sleep(0.005)
+
+
+class Engine:
+    def __init__(self, config: EngineConfig):
+        self.pid = os.getpid()
+        self.config = config
+        _become_subreaper()
+        self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
+        self.base_dir = tempfile.mkdtemp(prefix="redrive-engine-")
+        os.chmod(self.base_dir, 0o711)
+        self.emulator = WarmEmulator(self.base_dir)
+        self._spares: list[Slot] = []
+        self._wanted = 0
+        self._failure: Exception | None = None
+        self._failures_in_a_row = 0
+        self._lock = threading.Condition()
+        self._closed = False
+        self._warned_online = False
+        self._thread = threading.Thread(target=self._fill_forever, name="redrive-lab-pool", daemon=True)
+        self._thread.start()
+
+    # --- the pool thread --------------------------------------------------------
+    def _fill_forever(self) -> None:
+        while True:
+            with self._lock:
+                while not self._closed and len(self._spares) >= max(SPARES, self._wanted):
+                    self._lock.wait()
+                if self._closed:
+                    return
+            try:
+                slot = self._make_slot()
+            except Exception as exc:  # reported to the run waiting for it
+                logger.exception("could not start a lab sandbox")
+                with self._lock:
+                    self._failure = exc
+                    self._failures_in_a_row += 1
+                    self._lock.notify_all()
+                time.sleep(1)
+                continue
+            with self._lock:
+                self._spares.append(slot)
+                self._failure, self._failures_in_a_row = None, 0
+                self._lock.notify_all()
+
+    def _make_slot(self) -> Slot:
+        run_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
+        os.chmod(run_dir, 0o711)
+        emulator = self.emulator.fork(run_dir, memory_mib=self.config.limits.emulator_mib)
+        try:
+            self._check_offline(emulator)
+            with _sandboxes_lock:
+                sandbox = self.launcher.start(run_dir)
+                _live_sandboxes.add(sandbox.pid)
+        except Exception:
+            emulator.close()
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise
+        return Slot(run_dir=run_dir, emulator=emulator, sandbox=sandbox, created=time.monotonic())
+
+    def _check_offline(self, emulator: EmulatorRun) -> None:
+        """The emulator makes HTTP requests a learner asks for (SNS http
+        subscriptions, ...): it must have no network to make them on."""
+        if emulator.offline:
+            return
+        if self.config.require_isolation:
+            raise IsolationUnavailable(
+                "The lab emulator could not get a private network namespace (it needs root or unprivileged "
+                "user namespaces), so learner code could make it reach other services."
+            )
+        if not self._warned_online:
+            self._warned_online = True
+            logger.warning("!!! LABS EMULATOR HAS THE WORKER'S NETWORK: learner code can make it send HTTP requests. !!!")
+
+    def _take(self, timeout: float = 90) -> Slot:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._wanted += 1
+            self._lock.notify_all()
+            try:
+                while True:
+                    while self._spares:
+                        slot = self._spares.pop(0)
+                        self._lock.notify_all()  # start the next spare now
+                        if slot.usable():
+                            return slot
+                        threading.Thread(target=slot.destroy, daemon=True).start()
+                    # One failure can be a busy machine (a start-up timeout): the pool
+                    # retries. A failure that repeats, or that says isolation is
+                    # missing, will not go away by waiting.
+                    if self._failure is not None and (
+                        isinstance(self._failure, IsolationUnavailable) or self._failures_in_a_row >= FAILURES_BEFORE_GIVING_UP
+                    ):
+                        raise self._failure
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise TimeoutError("no lab sandbox became ready in time")
+                    self._lock.wait(min(remaining, 1.0))
+            finally:
+                self._wanted -= 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            spares, self._spares = self._spares, []
+            self._lock.notify_all()
+        for slot in spares:
+            slot.destroy()
+        self.emulator.close()
+        self.launcher.close()
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    # --- one run -------------------------------------------------------------------
+    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str) -> Finished:
+        """Grade in a fresh slot."""
+        slot = self._take()
+        output = bytearray()
+        try:
+            job = Job(
+                slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
+                limits=limits.for_harness(), time_limit_message=time_limit_message(limits),
+            )
+            protocol.send(slot.emulator.connection, job)
+            deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
+            result, killed_for_time = self._collect(slot, limits, output, deadline)
+            exit_code = self._exit_code(slot, result)
+        finally:
+            slot.destroy()
+        return Finished(result=result, output=bytes(output), exit_code=exit_code, killed_for_time=killed_for_time)
+
+    def _collect(self, slot: Slot, limits: Limits, output: bytearray, deadline: float) -> tuple[Result | None, bool]:
+        """Read the sandbox's output (kept up to the cap, the rest drained) until the child answers."""
+        selector = selectors.DefaultSelector()
+        stdout = slot.sandbox.stdout
+        os.set_blocking(stdout.fileno(), False)
+        selector.register(stdout, selectors.EVENT_READ, "output")
+        connection = slot.emulator.connection
+        selector.register(connection, selectors.EVENT_READ, "result")
+        keep = limits.output_bytes + 1  # one byte over the cap lets cap_output say it was cut
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None, True
+                for key, _ in selector.select(remaining):
+                    if key.data == "output":
+                        try:
+                            chunk = os.read(stdout.fileno(), 65536)
+                        except BlockingIOError:
+                            continue
+                        if not chunk:
+                            selector.unregister(stdout)
+                            continue
+                        if len(output) < keep:
+                            output.extend(chunk[: keep - len(output)])
+                    else:
+                        connection.settimeout(max(0.1, deadline - time.monotonic()))
+                        try:
+                            return protocol.recv(connection, Result), False
+                        except (EOFError, OSError, protocol.ProtocolError):
+                            logger.exception("the emulator child of a run failed")
+                            return None, False
+        finally:
+            # Output written just before the verdict is still in the pipe.
+            try:
+                while len(output) < keep:
+                    chunk = os.read(stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    output.extend(chunk[: keep - len(output)])
+            except (BlockingIOError, OSError, ValueError):
+                pass
+            selector.close()
+
+    def _exit_code(self, slot: Slot, result: Result | None) -> int | None:
+        """The sandbox's own exit code when the learner's process died on its own."""
+        if result is not None and result.learner.died:
+            try:
+                return slot.sandbox.wait(1.0)
+            except Exception:
+                return None
+        return slot.sandbox.poll()
+
+
+def explain_exit(exit_code: int | None, limits: Limits) -> str | None:
+    """Plain words for a sandbox that died of a limit, from its exit code."""
+    if exit_code is None:
+        return None
+    if exit_code == SIGNAL_EXIT + signal.SIGXCPU:
+        return cpu_limit_message(limits)
+    if exit_code == SIGNAL_EXIT + signal.SIGXFSZ:
+        return f"Your code wrote a file larger than {limits.file_mib} MiB."
+    if exit_code == SIGNAL_EXIT + signal.SIGKILL:
+        return f"Your code was stopped by the system, most likely for using more than {limits.memory_mib} MiB of memory."
+    if exit_code == SIGNAL_EXIT + signal.SIGSEGV:
+        return "Your code crashed the Python interpreter (segmentation fault)."
+    if exit_code > SIGNAL_EXIT and exit_code < SIGNAL_EXIT + 65:
+        return f"Your code's process was ended by signal {exit_code - SIGNAL_EXIT}."
+    return None

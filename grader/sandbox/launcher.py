@@ -1,0 +1,251 @@
+"""Start the in-sandbox harness: under bubblewrap, or (only where allowed) with
+rlimits and Landlock.
+
+Never as root: the child drops to EngineConfig.uid before it execs
+bubblewrap (bubblewrap started by root gives a sandbox that is uid 0 on the
+host and ignores RLIMIT_NPROC). Everything here runs in the forked child
+between fork and exec, so it touches only that child.
+"""
+
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from grader.config import EngineConfig
+from grader.sandbox import landlock, mounts
+from grader.sandbox.limits import LAUNCH_CPU_S, LAUNCH_PROCESSES, MIB, Limits
+
+logger = logging.getLogger(__name__)
+
+HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
+SANDBOX_RUN_DIR = "/run/emu"
+SANDBOX_VENV = "/venv"
+FORWARD_PORT = 4566
+PR_SET_NO_NEW_PRIVS = 38
+
+
+class IsolationUnavailable(RuntimeError):
+    """bubblewrap cannot run here and EngineConfig.require_isolation is on."""
+
+
+def python_paths() -> tuple[Path, list[Path]]:
+    """The interpreter to run and the directories it needs (venv and base install)."""
+    # The venv's own path, resolved: a venv reached through a symlink is bound
+    # at its real location, and only that location exists inside the sandbox.
+    executable = Path(sys.prefix).resolve() / "bin" / "python"
+    if not executable.exists():
+        executable = Path(sys.executable)
+    needed = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    return executable, sorted(needed)
+
+
+def learner_environment(port: int, run_dir: str) -> dict[str, str]:
+    """The whole environment the learner's process sees: nothing of the worker's."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "REDRIVE_RUN_DIR": run_dir,
+        "REDRIVE_FORWARD_PORT": str(port),
+    }
+
+
+def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None) -> list[str]:
+    """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
+    without one bubblewrap makes /tmp, capped in bytes but not in files."""
+    python, needed = python_paths()
+    venv = Path(sys.prefix).resolve() if sys.prefix != sys.base_prefix else None
+    command = [
+        config.bwrap,
+        "--unshare-all", "--unshare-user", "--disable-userns",  # --unshare-all includes the network
+        "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin", "--symlink", "usr/sbin", "/sbin",
+        "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+    ]
+    if scratch:
+        command += ["--bind", scratch, "/tmp"]
+    else:
+        command += ["--size", str(config.limits.disk_mib * MIB), "--tmpfs", "/tmp"]
+    for path in needed:
+        # The venv sits at a fixed place inside, wherever the checkout is: bound
+        # at its host path under /tmp it would show up in the learner's /tmp.
+        command += ["--ro-bind", str(path), SANDBOX_VENV if path == venv else str(path)]
+    command += [
+        "--ro-bind", str(HARNESS_DIR), "/harness",
+        "--ro-bind", run_dir, SANDBOX_RUN_DIR,
+        "--remount-ro", "/",
+        "--uid", str(config.uid), "--gid", str(config.uid), "--hostname", "sandbox", "--chdir", "/tmp",
+        "--clearenv",
+    ]
+    for key, value in learner_environment(FORWARD_PORT, SANDBOX_RUN_DIR).items():
+        command += ["--setenv", key, value]
+    command += ["--", f"{SANDBOX_VENV}/bin/python" if venv else str(python), "-I", "/harness/main.py"]
+    return command
+
+
+def _launch_rlimits(limits: Limits) -> None:
+    for which, value in (
+        (resource.RLIMIT_AS, limits.memory_mib * MIB),
+        (resource.RLIMIT_NPROC, LAUNCH_PROCESSES),
+        (resource.RLIMIT_FSIZE, limits.file_mib * MIB),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, LAUNCH_CPU_S),
+    ):
+        resource.setrlimit(which, (value, value))
+
+
+def _drop_privileges(uid: int) -> None:
+    if os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    if os.geteuid() == 0 or os.getuid() == 0:
+        os._exit(120)  # never go on as root
+
+
+def _scratch(config: EngineConfig, path: str | None) -> "mounts.Scratch | None":
+    if path is None or os.geteuid() != 0:
+        return None
+    limits = config.limits
+    return mounts.Scratch(path, size_bytes=limits.disk_mib * MIB, files=limits.scratch_files, uid=config.uid)
+
+
+def _scratch_dir(run_dir: str) -> str | None:
+    """Where the run's scratch tmpfs is mounted (root only; empty on the host)."""
+    if os.geteuid() != 0:
+        return None
+    path = os.path.join(run_dir, "tmp")
+    os.mkdir(path, 0o700)
+    return path
+
+
+def _preexec_bwrap(config: EngineConfig, hidden: "mounts.Exposure", scratch: str | None = None):
+    tmpfs = _scratch(config, scratch)
+
+    def preexec():
+        hidden.apply(tmpfs)  # root only: a private mount namespace exposing the python install, and /tmp
+        _drop_privileges(config.uid)
+        _launch_rlimits(config.limits)
+        mounts.prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+    return preexec
+
+
+def _preexec_fallback(config: EngineConfig, run_dir: str, scratch: str, port: int, hidden: "mounts.Exposure"):
+    python, needed = python_paths()
+    readable = ["/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache", "/dev/null", "/dev/urandom", *map(str, needed), str(HARNESS_DIR), run_dir]
+    tmpfs = _scratch(config, scratch)
+
+    def preexec():
+        hidden.apply(tmpfs)  # root only: exposes the python install; a capped tmpfs for scratch
+        os.chdir(scratch)  # the cwd Popen set is the directory under the new tmpfs
+        _drop_privileges(config.uid)
+        _launch_rlimits(config.limits)
+        mounts.prctl(PR_SET_NO_NEW_PRIVS, 1)
+        landlock.restrict(readable=readable, writable=[scratch], tcp_port=port)
+
+    return preexec
+
+
+def bwrap_usable(config: EngineConfig) -> str:
+    """'' when bubblewrap works here, else why not (checked once per process)."""
+    key = (config.bwrap, config.uid)
+    if key not in _usable_cache:
+        _usable_cache[key] = _probe_bwrap(config)
+    return _usable_cache[key]
+
+
+_usable_cache: dict[tuple, str] = {}
+
+
+def _probe_bwrap(config: EngineConfig) -> str:
+    if not os.path.isfile(config.bwrap) or not os.access(config.bwrap, os.X_OK):
+        return f"bubblewrap not found at {config.bwrap}"
+    with tempfile.TemporaryDirectory(prefix="redrive-probe-") as run_dir:
+        os.chmod(run_dir, 0o711)
+        scratch = _scratch_dir(run_dir)
+        command = bwrap_command(config, run_dir, scratch)
+        command[command.index("--") + 1 :] = ["/bin/true"]
+        exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
+        try:
+            done = subprocess.run(
+                command, preexec_fn=_preexec_bwrap(config, exposure, scratch), env={"PATH": "/usr/bin:/bin"},
+                capture_output=True, timeout=20, pass_fds=exposure.fds,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return f"bubblewrap failed to start: {exc}"
+        finally:
+            exposure.close()
+        if done.returncode != 0:
+            return f"bubblewrap failed (exit {done.returncode}): {done.stderr.decode(errors='replace').strip()[:300]}"
+    return ""
+
+
+class Launcher:
+    """Starts harness processes for one worker process. Not thread-safe by itself:
+    the engine's pool calls it from one thread."""
+
+    def __init__(self, config: EngineConfig):
+        self.config = config
+        problem = bwrap_usable(config)
+        self.isolated = not problem
+        if problem:
+            if config.require_isolation:
+                raise IsolationUnavailable(
+                    f"Learner code cannot be isolated: {problem}. Install bubblewrap (apt-get install bubblewrap) "
+                    "or set SANDBOX_BWRAP to its path; SANDBOX_REQUIRE_ISOLATION=0 allows a weaker "
+                    "rlimits + Landlock sandbox for development only."
+                )
+            logger.warning(
+                "!!! LABS SANDBOX IS WEAKENED: %s. Learner code runs with rlimits and Landlock only "
+                "(no network, pid or mount namespace). Never do this in production "
+                "(SANDBOX_REQUIRE_ISOLATION=1 makes it an error). !!!",
+                problem,
+            )
+        self._exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
+
+    def start(self, run_dir: str) -> subprocess.Popen:
+        """Start a harness that will serve the emulator and RPC sockets in run_dir."""
+        if self.isolated:
+            scratch = _scratch_dir(run_dir)
+            return subprocess.Popen(
+                bwrap_command(self.config, run_dir, scratch),
+                preexec_fn=_preexec_bwrap(self.config, self._exposure, scratch),
+                pass_fds=self._exposure.fds,
+                env={"PATH": "/usr/bin:/bin"},
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True, cwd="/",
+            )
+        scratch = tempfile.mkdtemp(prefix="redrive-scratch-", dir=run_dir)
+        os.chown(scratch, self.config.uid, self.config.uid) if os.geteuid() == 0 else None
+        port = landlock.free_port()
+        python, _ = python_paths()
+        env = learner_environment(port, run_dir)
+        env.update(HOME=scratch, TMPDIR=scratch)
+        return subprocess.Popen(
+            [str(python), "-I", str(HARNESS_DIR / "main.py")],
+            preexec_fn=_preexec_fallback(self.config, run_dir, scratch, port, self._exposure),
+            env=env, cwd=scratch,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def close(self) -> None:
+        if self._exposure is not None:
+            self._exposure.close()

@@ -1,1 +1,0 @@
-"""The emulator learners run against (the warm pool and private moto servers are helper A's)."""

@@ -1,0 +1,123 @@
+"""Run by tests/grader/emulator/moto_fixes/conftest.py in a fresh interpreter,
+where grader's moto patches were never applied: prints, as JSON, what plain
+moto does in each case a patch fixes. The canaries assert AWS's behaviour on it.
+
+An AWS error is an observation (["client_error", code]); any other exception
+in a case is one too (["raised", type]), since moto crashing is the bug.
+"""
+
+import json
+import os
+import sys
+
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+
+import boto3  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
+from moto import backends, mock_aws  # noqa: E402
+
+REGION = "us-east-1"
+seen: dict = {}
+
+
+def observe(name, action):
+    try:
+        seen[name] = ["ok", action()]
+    except ClientError as exc:
+        seen[name] = ["client_error", exc.response["Error"]["Code"]]
+    except Exception as exc:
+        seen[name] = ["raised", type(exc).__name__]
+
+
+def queue(sqs, name, **attributes):
+    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def bodies(sqs, url):
+    return [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])]
+
+
+def rule_to(events, name, target, *, state="ENABLED"):
+    events.put_rule(Name=name, EventPattern=json.dumps({"source": [name]}), State=state)
+    events.put_targets(Rule=name, Targets=[{"Id": "1", **target}])
+
+
+def put_event(events, source, detail):
+    return events.put_events(Entries=[{"Source": source, "DetailType": "d", "Detail": json.dumps(detail)}])["FailedEntryCount"]
+
+
+with mock_aws():
+    sqs, sns, events = (boto3.client(s, region_name=REGION) for s in ("sqs", "sns", "events"))
+
+    # sqs_move_tasks
+    dlq, dlq_arn = queue(sqs, "orders-dlq")
+    queue(sqs, "orders", RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"}))
+    observe("sqs.start_message_move_task", lambda: bool(sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]))
+
+    # events_delivery
+    url, arn = queue(sqs, "transformed")
+    rule_to(events, "transform", {"Arn": arn, "InputTransformer": {"InputPathsMap": {"o": "$.detail.orderId"}, "InputTemplate": '{"orderId": <o>}'}})
+    observe("events.transformer.put", lambda: put_event(events, "transform", {"orderId": "o-1"}))
+    observe("events.transformer.bodies", lambda: bodies(sqs, url))
+    url, arn = queue(sqs, "constant")
+    rule_to(events, "constant", {"Arn": arn, "Input": '{"fixed": true}'})
+    put_event(events, "constant", {"a": 1})
+    observe("events.input.bodies", lambda: bodies(sqs, url))
+    url, arn = queue(sqs, "part")
+    rule_to(events, "part", {"Arn": arn, "InputPath": "$.detail"})
+    put_event(events, "part", {"a": 1})
+    observe("events.input_path.bodies", lambda: bodies(sqs, url))
+    url, arn = queue(sqs, "disabled")
+    rule_to(events, "disabled", {"Arn": arn}, state="DISABLED")
+    put_event(events, "disabled", {"a": 1})
+    observe("events.disabled.bodies", lambda: bodies(sqs, url))
+    topic = sns.create_topic(Name="from-events")["TopicArn"]
+    url, arn = queue(sqs, "via-topic")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    rule_to(events, "to-topic", {"Arn": topic})
+    observe("events.sns_target.put", lambda: put_event(events, "to-topic", {"a": 1}))
+    observe("events.sns_target.bodies", lambda: len(bodies(sqs, url)))
+    rule_to(events, "gone", {"Arn": f"arn:aws:sqs:{REGION}:123456789012:never-created", "DeadLetterConfig": {"Arn": dlq_arn}})
+    observe("events.missing_target.put", lambda: put_event(events, "gone", {"a": 1}))
+
+    # sns_delivery
+    topic = sns.create_topic(Name="filtered")["TopicArn"]
+    url, arn = queue(sqs, "filtered")
+    observe("sns.filter_not_json", lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"FilterPolicy": "{kind: [x]}"})["SubscriptionArn"])
+    observe("sns.filter_not_object", lambda: sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"FilterPolicy": '["x"]'})["SubscriptionArn"])
+    topic = sns.create_topic(Name="either")["TopicArn"]
+    url, arn = queue(sqs, "either")
+    policy = {"kind": ["order"], "$or": [{"total": [{"numeric": [">=", 100]}]}, {"tier": ["gold"]}]}
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"FilterPolicy": json.dumps(policy), "FilterPolicyScope": "MessageBody", "RawMessageDelivery": "true"})
+
+    def publish_three():
+        for message in ({"kind": "order", "total": 150}, {"kind": "order", "total": 1, "tier": "gold"}, {"kind": "order", "total": 1}):
+            sns.publish(TopicArn=topic, Message=json.dumps(message))
+        return len(bodies(sqs, url))
+
+    observe("sns.or_in_body.matched", publish_three)
+    topic = sns.create_topic(Name="half-broken")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:123456789012:never-created")
+    observe("sns.missing_queue.publish", lambda: bool(sns.publish(TopicArn=topic, Message="m")["MessageId"]))
+
+    # sns_signing: the key each subscription signs with
+    from moto.sns.models import sns_backends
+
+    topic = sns.create_topic(Name="signed")["TopicArn"]
+    for name in ("signed-a", "signed-b"):
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue(sqs, name)[1])
+    subscriptions = [s for s in sns_backends["123456789012"][REGION].subscriptions.values() if s.topic.arn == topic]
+    observe("sns.signing_keys", lambda: len({s.private_key().public_key().public_numbers().n for s in subscriptions}))
+
+# dispatch_speed: directory listings per look-up of moto's service packages, once warm
+list(backends.list_of_moto_modules())
+listed = []
+real_listdir = os.listdir
+os.listdir = lambda path: listed.append(path) or real_listdir(path)
+for _ in range(3):
+    list(backends.list_of_moto_modules())
+os.listdir = real_listdir
+seen["dispatch.listdir_calls"] = ["ok", len(listed)]
+
+json.dump(seen, sys.stdout)

@@ -1,0 +1,151 @@
+"""grader.protocol: every message survives the wire, a malformed frame is a
+ProtocolError, and the harness (which cannot import grader) agrees with it."""
+
+import importlib.util
+import json
+import socket
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import protocol
+from grader.protocol import (
+    Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Ok, Prepare, ProtocolError, Ready, Result,
+)
+from grader.run import LambdaContext
+from grader.sandbox.limits import Limits
+from grader.verdict import Checkpoint, Status, Verdict
+
+HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness" / "main.py"
+
+
+@pytest.fixture
+def pair():
+    left, right = socket.socketpair()
+    left.settimeout(5)
+    right.settimeout(5)
+    yield left, right
+    left.close()
+    right.close()
+
+
+@pytest.fixture(scope="module")
+def harness():
+    """The in-sandbox harness as a module (its main() runs only as a script)."""
+    spec = importlib.util.spec_from_file_location("redrive_harness_under_test", HARNESS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        Prepare(dir="/tmp/run-1", memory_mib=2048),
+        Prepare(dir="/tmp/run-2"),
+        Ready(pid=4321, offline=True),
+        Job(slug="sqs-dlq", time_limit_s=20.0, grader_files={"grader.py": "def grade(run): pass"}, code="x = 1",
+            limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit."),
+        HarnessReady(),
+        HarnessLimits(limits={"cpu_s": 10, "processes": 64}),
+    ],
+)
+def test_each_message_arrives_as_it_was_sent(pair, message):
+    protocol.send(pair[0], message)
+    assert protocol.recv(pair[1], type(message)) == message
+
+
+def test_a_result_carries_the_verdict_and_its_status_is_derived_the_same_way(pair):
+    verdict = Verdict(
+        checkpoints=[Checkpoint("a", "A", 2, True, "ok"), Checkpoint("b", "B", 1, False, "missing")],
+        flow={"nodes": [{"id": "q", "label": "q", "kind": "queue"}], "events": [], "summary": "s"},
+        duration_ms=12,
+    )
+    verdict.end(Status.TIMEOUT, "Your code ran past the 5-second time limit.")
+    protocol.send(pair[0], Result(verdict, LearnerEnd(limit="time")))
+
+    received = protocol.recv(pair[1], Result)
+
+    assert received.verdict == verdict
+    assert received.verdict.to_dict() == verdict.to_dict()
+    assert received.learner == LearnerEnd(limit="time") and not received.learner.died
+
+
+def test_keys_a_peer_does_not_know_yet_are_ignored(pair):
+    """So a field (a verdict's trace, say) can be added one side at a time."""
+    wire = Result(Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")])).to_wire()
+    wire["verdict"]["trace"] = [{"at_ms": 1, "what": "sent"}]
+    protocol.send_frame(pair[0], wire)
+    assert protocol.recv(pair[1], Result).verdict.status == Status.PASSED
+
+
+@pytest.mark.parametrize(
+    "frame, kind",
+    [
+        ([1, 2], Result),
+        ({"verdict": {"checkpoints": "all of them"}}, Result),
+        ({"verdict": {"checkpoints": [], "ended": "passed"}}, Result),
+        ({"verdict": {"checkpoints": [{"id": "a", "title": "A", "points": 1, "passed": "yes", "feedback": ""}]}}, Result),
+        ({"dir": 7}, Prepare),
+        ({"op": "load"}, HarnessReady),
+        ({"pid": "4321"}, Ready),
+    ],
+)
+def test_a_frame_that_is_not_the_message_expected_is_a_protocol_error(pair, frame, kind):
+    protocol.send_frame(pair[0], frame)
+    with pytest.raises(ProtocolError):
+        protocol.recv(pair[1], kind)
+
+
+@pytest.mark.parametrize("raw", [b"not json", b'{"ok": 1, "error": {}}', b'{"error": "nope"}', b"{}", b"\xff\xfe"])
+def test_a_reply_must_be_exactly_ok_or_an_error_object(pair, raw):
+    pair[0].sendall(struct.pack(">I", len(raw)) + raw)
+    with pytest.raises(ProtocolError):
+        protocol.recv_reply(pair[1])
+
+
+def test_an_oversized_frame_is_refused_before_it_is_read(pair):
+    pair[0].sendall(struct.pack(">I", protocol.MAX_MESSAGE + 1))
+    with pytest.raises(ProtocolError, match="too large"):
+        protocol.recv_frame(pair[1])
+
+
+def test_the_harness_and_the_child_frame_messages_alike(pair, harness):
+    harness.send(pair[0], HarnessReady().to_wire())
+    assert protocol.recv(pair[1], HarnessReady) == HarnessReady()
+    protocol.send(pair[1], HarnessLimits(Limits().for_harness()))
+    assert harness.recv(pair[0]) == {"limits": Limits().for_harness()}
+
+
+def test_requests_arrive_at_the_harness_with_a_lambda_context_it_can_rebuild(pair, harness):
+    context = LambdaContext("handler", "req-1", deadline=time.monotonic() + 5, invoked_function_arn="arn:aws:lambda:f")
+    protocol.send(pair[1], Call("handler", [{"Records": []}, context]))
+    request = harness.recv(pair[0])
+
+    event, rebuilt = (harness.decode_arg(arg) for arg in request["args"])
+
+    assert (request["op"], request["name"], event) == ("call", "handler", {"Records": []})
+    assert (rebuilt.function_name, rebuilt.aws_request_id, rebuilt.invoked_function_arn) == ("handler", "req-1", "arn:aws:lambda:f")
+    assert 4000 < rebuilt.get_remaining_time_in_millis() <= 5000
+    protocol.send(pair[1], Load("x = 1"))
+    protocol.send(pair[1], Has("setup"))
+    assert harness.recv(pair[0]) == {"op": "load", "code": "x = 1"}
+    assert harness.recv(pair[0]) == {"op": "has", "name": "setup"}
+
+
+def test_the_harness_replies_decode_as_ok_and_failure(pair, harness):
+    try:
+        raise KeyError("orderId")
+    except KeyError as exc:
+        described = harness.describe_error(exc, Limits().for_harness(), skip_frames=0)
+    for reply in ({"ok": {"batchItemFailures": []}}, {"error": described}, {"error": {"kind": "crashed", "limit": "memory", "message": "Your code used more than 512 MiB of memory."}}):
+        harness.send(pair[0], reply)
+
+    assert protocol.recv_reply(pair[1]) == Ok({"batchItemFailures": []})
+    failure = protocol.recv_reply(pair[1])
+    assert (failure.kind, failure.exc_type, failure.message, failure.limit) == ("exception", "KeyError", "'orderId'", None)
+    assert "KeyError" in failure.traceback
+    assert protocol.recv_reply(pair[1]) == Failure(kind="crashed", message="Your code used more than 512 MiB of memory.", limit="memory")
+    assert json.loads(json.dumps(Failure("missing", "no handler").to_wire())) == {"error": {"kind": "missing", "message": "no handler", "exc_type": "", "traceback": ""}}

@@ -1,0 +1,186 @@
+"""The Run a grader drives: Lambda-shaped SQS delivery, checkpoints, errors."""
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from grader.inprocess import grade_in_process
+from grader.run import LambdaContext, LearnerError, Run, run_grader
+
+
+class Learner:
+    """A transport whose handler is a plain Python function."""
+
+    def __init__(self, **functions):
+        self.functions = functions
+        self.calls = []
+
+    def has(self, name):
+        return name in self.functions
+
+    def call(self, name, *args):
+        if name not in self.functions:
+            raise LearnerError("missing", f"no {name}()")
+        self.calls.append(args)
+        try:
+            return self.functions[name](*args)
+        except Exception as exc:
+            raise LearnerError.from_exception(exc) from None
+
+
+@pytest.fixture
+def sqs():
+    with mock_aws():
+        yield boto3.client("sqs", region_name="us-east-1")
+
+
+def make_run(learner):
+    return Run(learner=learner, client_factory=lambda s: boto3.client(s, region_name="us-east-1"))
+
+
+def queue_with_dlq(sqs, max_receives=3):
+    dlq = sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    policy = json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": str(max_receives)})
+    return sqs.create_queue(QueueName="work", Attributes={"RedrivePolicy": policy})["QueueUrl"], dlq
+
+
+def test_records_are_shaped_like_lambdas_sqs_event(sqs):
+    url, _ = queue_with_dlq(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="hello", MessageAttributes={"kind": {"DataType": "String", "StringValue": "greeting"}})
+    seen = {}
+
+    def handler(event, context):
+        seen["event"], seen["remaining"], seen["name"] = event, context.get_remaining_time_in_millis(), context.function_name
+
+    run = make_run(Learner(handler=handler))
+    [invocation] = run.deliver_sqs(url)
+    record = seen["event"]["Records"][0]
+    assert invocation.ok and invocation.receive_counts == [1]
+    assert record["body"] == "hello" and record["eventSource"] == "aws:sqs" and record["awsRegion"] == "us-east-1"
+    assert record["eventSourceARN"].endswith(":work")
+    assert {"ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"} <= set(record["attributes"])
+    assert record["messageAttributes"]["kind"] == {"stringValue": "greeting", "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+    assert record["md5OfBody"] == "5d41402abc4b2a76b9719d911017c592"
+    assert seen["name"] == "handler" and 0 < seen["remaining"] <= 20000
+    assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_a_failing_message_is_retried_at_once_until_the_redrive_policy_moves_it(sqs):
+    url, dlq = queue_with_dlq(sqs, max_receives=3)
+    sqs.send_message(QueueUrl=url, MessageBody="poison")
+
+    def handler(event, context):
+        raise ValueError("cannot parse")
+
+    invocations = make_run(Learner(handler=handler)).deliver_sqs(url)
+    assert [i.receive_counts for i in invocations] == [[1], [2], [3]]
+    assert all(not i.ok and i.error.exc_type == "ValueError" for i in invocations)
+    moved = make_run(Learner()).drain(dlq)
+    assert [m["Body"] for m in moved] == ["poison"]
+    assert moved[0]["Attributes"]["ApproximateReceiveCount"] == "3"
+
+
+def test_batch_item_failures_retry_only_the_listed_messages(sqs):
+    url, dlq = queue_with_dlq(sqs, max_receives=2)
+    for body in ("ok-1", "bad", "ok-2"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    def handler(event, context):
+        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "bad"]}
+
+    invocations = make_run(Learner(handler=handler)).deliver_sqs(url, batch_size=10, report_batch_item_failures=True)
+    assert sorted(invocations[0].bodies) == ["bad", "ok-1", "ok-2"]
+    assert len(invocations[0].failed_ids) == 1
+    assert [m["Body"] for m in make_run(Learner()).drain(dlq)] == ["bad"]
+
+
+def test_an_unknown_item_identifier_fails_the_whole_batch_as_lambda_does(sqs):
+    url, _ = queue_with_dlq(sqs, max_receives=1)
+    sqs.send_message(QueueUrl=url, MessageBody="a")
+    invocations = make_run(Learner(handler=lambda e, c: {"batchItemFailures": [{"itemIdentifier": "nope"}]})).deliver_sqs(
+        url, batch_size=10, report_batch_item_failures=True
+    )
+    assert not invocations[0].ok and invocations[0].failed_ids == invocations[0].message_ids
+
+
+def test_delivery_stops_when_the_function_is_missing(sqs):
+    url, _ = queue_with_dlq(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="a")
+    [invocation] = make_run(Learner()).deliver_sqs(url)
+    assert invocation.error.kind == "missing"
+
+
+def test_checkpoint_ids_are_unique_and_flow_paths_use_declared_nodes():
+    run = make_run(Learner())
+    run.check("one", "One", 1, True, "fine")
+    with pytest.raises(ValueError):
+        run.check("one", "Again", 1, True, "dup")
+    run.flow_node("a", "A", "queue")
+    with pytest.raises(ValueError):
+        run.flow_event("m", ["a", "b"])
+
+
+def test_a_grader_that_raises_is_an_error_on_our_side():
+    run = make_run(Learner())
+
+    def grade(run):
+        run.check("first", "First", 1, True, "ok")
+        raise KeyError("oops")
+
+    verdict = run_grader(run, grade).to_dict()
+    assert verdict["status"] == "error"
+    assert "on our side" in verdict["error"]
+    assert [c["id"] for c in verdict["checkpoints"]] == ["first"]
+
+
+def test_a_learner_timeout_escaping_the_grader_ends_the_run_as_timeout():
+    def grade(run):
+        raise LearnerError("timeout", "Your code ran past the 20-second time limit")
+
+    verdict = run_grader(make_run(Learner()), grade).to_dict()
+    assert (verdict["status"], verdict["error"]) == ("timeout", "Your code ran past the 20-second time limit")
+
+
+def test_lambda_context_travels_as_json():
+    import time
+
+    wire = LambdaContext("handler", "req-1", deadline=time.monotonic() + 5).to_wire()
+    assert json.loads(json.dumps(wire))["function_name"] == "handler"
+    assert 4000 < wire["remaining_ms"] <= 5000
+
+
+GRADER = """
+def grade(run):
+    if run.setup_error:
+        run.check("setup", "setup() ran", 1, False, "setup() failed: " + run.setup_error.describe())
+        return
+    url = run.queue_url(run.inputs["queue"])
+    run.check("queue", "Queue exists", 1, url is not None, "found it" if url else "no queue")
+"""
+
+
+def test_grade_in_process_imports_the_module_runs_setup_and_captures_output():
+    code = "import boto3\nsqs = boto3.client('sqs')\nprint('hello from import')\ndef setup():\n    sqs.create_queue(QueueName='jobs')\n"
+    with mock_aws():
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER, "inputs.yaml": "queue: jobs\n"}}, code).to_dict()
+    assert verdict["status"] == "passed"
+    assert "hello from import" in verdict["output"]
+
+
+def test_a_learner_exception_in_setup_reaches_the_grader_and_the_output():
+    code = "def setup():\n    raise RuntimeError('no permissions')\n"
+    with mock_aws():
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, code).to_dict()
+    assert verdict["status"] == "failed"
+    assert verdict["checkpoints"][0]["feedback"] == "setup() failed: RuntimeError: no permissions"
+    assert 'File "submission.py", line 2, in setup' in verdict["output"]
+
+
+def test_a_syntax_error_is_the_learners_not_ours():
+    with mock_aws():
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, "def setup(:\n").to_dict()
+    assert verdict["status"] == "failed"
+    assert "SyntaxError" in verdict["checkpoints"][0]["feedback"]

@@ -1,0 +1,49 @@
+"""Tests of the course's lab graders: one file per lab, course/labs/<slug>/grader.py
+is tested in tests/labs/course/test_<slug>_grader.py. Graders are run
+in-process under moto's mock_aws: fast, and the same Run and grader code the
+sandboxed engine runs."""
+
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from grader.inprocess import grade_in_process
+
+LABS_DIR = Path(__file__).resolve().parents[3] / "course" / "labs"
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield
+
+
+def lab_dict(slug: str) -> dict:
+    folder = LABS_DIR / slug
+    files = {"grader.py": (folder / "grader.py").read_text()}
+    if (folder / "inputs.yaml").exists():
+        files["inputs.yaml"] = (folder / "inputs.yaml").read_text()
+    return {"slug": slug, "time_limit_s": 20, "grader_files": files}
+
+
+@pytest.fixture
+def grade_lab_code():
+    """grade_lab_code(slug, code) -> the verdict's dict, each call on fresh mocked backends."""
+
+    def grade(slug: str, code: str) -> dict:
+        with mock_aws():
+            return grade_in_process(lab_dict(slug), code).to_dict()
+
+    return grade
+
+
+def source(slug: str, name: str) -> str:
+    return (LABS_DIR / slug / name).read_text()
+
+
+def checkpoint(verdict: dict, checkpoint_id: str) -> dict:
+    for item in verdict["checkpoints"]:
+        if item["id"] == checkpoint_id:
+            return item
+    raise AssertionError(f"no checkpoint {checkpoint_id!r} in {[c['id'] for c in verdict['checkpoints']]}")

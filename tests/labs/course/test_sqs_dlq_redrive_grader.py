@@ -1,0 +1,42 @@
+from tests.labs.course.conftest import checkpoint, source
+
+SLUG = "sqs-dlq-redrive"
+
+
+def test_the_solution_scores_full_marks(grade_lab_code):
+    verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
+    assert verdict["status"] == "passed", verdict["checkpoints"]
+
+
+def test_the_starter_runs_and_scores_below_full(grade_lab_code):
+    verdict = grade_lab_code(SLUG, source(SLUG, "starter.py"))
+    assert verdict["status"] == "failed" and verdict["score"] < 1.0
+
+
+def test_redriving_before_fixing_the_bug_sends_good_payments_back(grade_lab_code):
+    code = source(SLUG, "solution.py").replace("parse_amount(payment[\"amount\"])", "int(payment[\"amount\"])")
+    verdict = grade_lab_code(SLUG, code)
+    assert checkpoint(verdict, "move-task")["passed"]
+    processed = checkpoint(verdict, "processed")
+    assert not processed["passed"] and "PAY-3301, 19.99 processed 0 times" in processed["feedback"]
+    assert "should not be there: PAY-3301, 19.99" in checkpoint(verdict, "bad-back-in-dlq")["feedback"]
+
+
+def test_accepting_zero_processes_a_bad_payment(grade_lab_code):
+    code = source(SLUG, "solution.py").replace("amount <= 0", "amount < 0")
+    verdict = grade_lab_code(SLUG, code)
+    assert "should not have been processed: PAY-3304, amount 0.00" in checkpoint(verdict, "processed")["feedback"]
+    assert "missing: PAY-3304, amount 0.00" in checkpoint(verdict, "bad-back-in-dlq")["feedback"]
+
+
+def test_a_redrive_passing_the_url_instead_of_the_arn_is_reported(grade_lab_code):
+    code = source(SLUG, "solution.py").replace("start_message_move_task(SourceArn=dlq_arn)", "start_message_move_task(SourceArn=dlq_url)")
+    verdict = grade_lab_code(SLUG, code)
+    task = checkpoint(verdict, "move-task")
+    assert not task["passed"] and "redrive() raised ClientError" in task["feedback"]
+
+
+def test_a_rate_limited_redrive_is_waited_for(grade_lab_code):
+    code = source(SLUG, "solution.py").replace("start_message_move_task(SourceArn=dlq_arn)", "start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=50)")
+    verdict = grade_lab_code(SLUG, code)
+    assert verdict["status"] == "passed", verdict["checkpoints"]
