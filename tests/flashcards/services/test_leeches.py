@@ -3,19 +3,19 @@
 from datetime import timedelta
 
 from flashcards.models import CardState, StudyPreferences
-from flashcards.services.reviews import card_review
+from tests.flashcards.reviewing import rate
 
 
 def _lapse(user, card, when):
     """From Review: Again (a lapse), then Good through relearning back to Review."""
-    result = card_review(user=user, card=card, rating=1, now=when)
+    result = rate(user=user, card=card, rating=1, now=when)
     if not result.state.suspended:
-        card_review(user=user, card=card, rating=3, now=result.state.due)
+        rate(user=user, card=card, rating=3, now=result.state.due)
     return result
 
 
 def _to_review(user, card, now):
-    card_review(user=user, card=card, rating=4, now=now)
+    rate(user=user, card=card, rating=4, now=now)
     return CardState.objects.get(user=user, card=card).due
 
 
@@ -40,5 +40,5 @@ def test_the_threshold_is_configurable(alice, card, now):
 def test_again_on_a_learning_card_is_not_a_lapse(alice, card, now):
     StudyPreferences.objects.create(user=alice, leech_threshold=1)
     for minute in range(5):
-        result = card_review(user=alice, card=card, rating=1, now=now + timedelta(minutes=minute))
+        result = rate(user=alice, card=card, rating=1, now=now + timedelta(minutes=minute))
     assert (result.state.lapses, result.state.is_leech, result.became_leech) == (0, False, False)
