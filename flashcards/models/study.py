@@ -53,7 +53,7 @@ class CardState(models.Model):
     # Counts the reviews and undos applied to this row. A rating names the
     # version it was made from (services.reviews.card_review), so a rating from
     # a tab or client that read an older state is refused rather than applied twice.
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
