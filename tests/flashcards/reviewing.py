@@ -1,6 +1,6 @@
 """Rating a card as a client that has just read it would: from its current
 version. For tests about scheduling, queues and stats; the version checks
-themselves are tested in services/test_card_review.py and test_review_concurrency.py."""
+themselves are tested in services/test_reviews.py and test_reviews_concurrency.py."""
 
 from flashcards.models import CardState
 from flashcards.services.reviews import card_review

@@ -1,4 +1,6 @@
-"""card_review: FSRS through the fsrs package, state in columns, every review logged."""
+"""services.reviews: a rating scheduled by FSRS (the fsrs package), its state
+in columns and every review logged; the version a rating names; leeches; undo.
+(Reviews at the same moment: test_reviews_concurrency.py, on PostgreSQL.)"""
 
 from datetime import timedelta
 
@@ -6,7 +8,7 @@ import pytest
 
 from flashcards.models import CardState, ReviewLog, StudyPreferences
 from flashcards.models.study import State
-from flashcards.services.reviews import InvalidReview, StaleVersion, card_review
+from flashcards.services.reviews import InvalidReview, StaleVersion, card_review, review_undo
 from tests.flashcards.reviewing import rate
 
 
@@ -124,3 +126,105 @@ def test_a_missing_or_malformed_version_is_refused(alice, card, now, version):
     with pytest.raises(InvalidReview, match="version"):
         card_review(user=alice, card=card, rating=3, version=version, now=now)
     assert not CardState.objects.exists()
+
+
+# Leeches: a card that lapses leech_threshold times is tagged a leech and suspended.
+
+
+def _lapse(user, card, when):
+    """From Review: Again (a lapse), then Good through relearning back to Review."""
+    result = rate(user=user, card=card, rating=1, now=when)
+    if not result.state.suspended:
+        rate(user=user, card=card, rating=3, now=result.state.due)
+    return result
+
+
+def _to_review(user, card, now):
+    rate(user=user, card=card, rating=4, now=now)
+    return CardState.objects.get(user=user, card=card).due
+
+
+def test_the_eighth_lapse_makes_a_suspended_leech(alice, card, now):
+    when = _to_review(alice, card, now)
+    for lapse in range(1, 9):
+        result = _lapse(alice, card, when)
+        assert result.became_leech == (lapse == 8)
+        when = CardState.objects.get(user=alice, card=card).due + timedelta(hours=1)
+    state = CardState.objects.get(user=alice, card=card)
+    assert (state.lapses, state.is_leech, state.suspended) == (8, True, True)
+
+
+def test_the_threshold_is_configurable(alice, card, now):
+    StudyPreferences.objects.create(user=alice, leech_threshold=2)
+    when = _to_review(alice, card, now)
+    assert _lapse(alice, card, when).became_leech is False
+    when = CardState.objects.get(user=alice, card=card).due
+    assert _lapse(alice, card, when).became_leech is True
+
+
+def test_again_on_a_learning_card_is_not_a_lapse(alice, card, now):
+    StudyPreferences.objects.create(user=alice, leech_threshold=1)
+    for minute in range(5):
+        result = rate(user=alice, card=card, rating=1, now=now + timedelta(minutes=minute))
+    assert (result.state.lapses, result.state.is_leech, result.became_leech) == (0, False, False)
+
+
+# Undo restores the exact state before the last review.
+
+
+def _row(user, card):
+    """The state's columns but its version, which every review and undo moves on."""
+    row = CardState.objects.filter(user=user, card=card).values().get()
+    del row["version"]
+    return row
+
+
+def test_undo_restores_the_exact_previous_state(alice, card, now):
+    when = now
+    for _ in range(4):
+        state = rate(user=alice, card=card, rating=3, now=when).state
+        when = state.due
+    before = _row(alice, card)
+    rate(user=alice, card=card, rating=1, now=when)
+    assert _row(alice, card) != before
+
+    assert review_undo(user=alice) == card
+    assert _row(alice, card) == before
+    assert ReviewLog.objects.filter(user=alice).count() == 4
+
+
+def test_undo_of_a_first_review_makes_the_card_new_again(alice, card, now):
+    rate(user=alice, card=card, rating=4, now=now)
+    review_undo(user=alice)
+    state = CardState.objects.get(user=alice, card=card)
+    assert (state.state, state.stability, state.due, state.reps) == (State.NEW, None, None, 0)
+    assert not ReviewLog.objects.exists()
+
+
+def test_undo_takes_back_only_the_latest_review(alice, card, decks, now):
+    other = card.deck.cards.exclude(pk=card.pk).first()
+    rate(user=alice, card=card, rating=3, now=now)
+    rate(user=alice, card=other, rating=3, now=now + timedelta(seconds=5))
+    assert review_undo(user=alice) == other
+    assert ReviewLog.objects.get(user=alice).card == card
+
+
+def test_undo_with_nothing_to_undo_returns_none(alice, bob, card, now):
+    rate(user=bob, card=card, rating=3, now=now)
+    assert review_undo(user=alice) is None
+    assert ReviewLog.objects.filter(user=bob).count() == 1
+
+
+def test_undo_moves_the_version_on_so_a_rating_of_the_undone_state_is_refused(alice, card, now):
+    card_review(user=alice, card=card, rating=3, version=0, now=now)
+    review_undo(user=alice)
+    assert CardState.objects.get(user=alice, card=card).version == 2
+    with pytest.raises(StaleVersion):
+        card_review(user=alice, card=card, rating=3, version=1, now=now)  # a tab that showed the rated card
+
+
+def test_undo_takes_the_last_review_applied_even_when_its_time_is_earlier(alice, card, decks, now):
+    other = card.deck.cards.exclude(pk=card.pk).first()
+    rate(user=alice, card=card, rating=3, now=now)
+    rate(user=alice, card=other, rating=3, now=now - timedelta(minutes=5))  # a clock behind: applied last all the same
+    assert review_undo(user=alice) == other
