@@ -152,9 +152,12 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
 
 
 def _state_item(states, kind: str) -> QueueItem | None:
-    """The first of `states` with its card and deck, in one query. (The card's
+    """The first of `states` with its card and deck, in one query. The state is
+    picked in a subquery that reads the due-cards index alone, and only it is
+    joined to its card: ordered after the join, PostgreSQL joined every due
+    state's card first (4.6 ms against 0.4 for 750 due cards). (The card's
     lesson loads when a page asks for it: the API never does.)"""
-    state = states.select_related("card__deck").first()
+    state = CardState.objects.filter(pk=Subquery(states.values("pk")[:1])).select_related("card__deck").first()
     if state is None:
         return None
     return QueueItem(state.card, state, kind)
