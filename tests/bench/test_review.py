@@ -44,7 +44,16 @@ def test_a_step_reports_latency_percentiles_and_the_rate_achieved():
 def test_a_learner_mid_round_trip_takes_no_other_arrival_and_one_out_of_cards_none_at_all():
     learners = Learners(["a", "b"])
     first, second = learners.take(), learners.take()
-    assert (first, second, learners.take()) == (0, 1, None)
+    assert (first, second, learners.take(timeout=0.01)) == (0, 1, None)
     learners.give_back(first, {"id": 1, "version": 0}, fetched=True)
     learners.give_back(second, None, fetched=True)  # no card left
     assert learners.take() == first and learners.take() is None
+
+
+def test_an_arrival_waits_for_a_learner_to_be_free():
+    import threading
+
+    learners = Learners(["a"])
+    busy = learners.take()
+    threading.Timer(0.05, lambda: learners.give_back(busy, {"id": 1, "version": 1}, fetched=True)).start()
+    assert learners.take(timeout=5) == busy
