@@ -88,6 +88,17 @@ DATABASE_URL = env_url(
     schemes=("sqlite", "postgres", "postgresql"),
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", default=True):
+    # psycopg 3's server-side binding (Django's documented `server_side_binding`
+    # option): parameters travel apart from the SQL, and a statement run
+    # prepare_threshold times on a connection becomes a prepared statement,
+    # planned once there instead of on every request. Turn off behind a pooler
+    # in transaction mode that does not keep prepared statements per client.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a verdict.
     DATABASES["default"]["OPTIONS"] = {

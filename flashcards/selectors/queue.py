@@ -86,15 +86,11 @@ def new_cards_for(*, user, now: datetime):
 def _scalar(queryset, expression) -> Coalesce:
     """`expression` (an SQL aggregate written as a Func, so the subquery has no
     GROUP BY) over `queryset`, as a subquery of the counts query; 0 when empty."""
-    return Coalesce(Subquery(queryset.order_by().annotate(v_=expression).values("v_")[:1]), 0)
+    return Coalesce(Subquery(queryset.order_by().values(v_=expression)), 0)
 
 
 def _count(queryset) -> Coalesce:
     return _scalar(queryset, Func(Value(1), function="COUNT", output_field=IntegerField()))
-
-
-def _setting(user, name: str) -> Subquery:
-    return Subquery(StudyPreferences.objects.filter(user=user).values(name)[:1])
 
 
 def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
@@ -112,33 +108,31 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .values()
         .annotate(
             learning=_count(_learning(user=user, now=now)),
             review=_count(_reviews(user=user, now=now)),
-            course_cards=_scalar(
+            course=_scalar(
                 Deck.objects.filter(is_active=True).exclude(pk__in=paused),
                 Func(F("card_count"), function="SUM", output_field=IntegerField()),
             ),
-            own_cards=_count(Card.objects.filter(studied_scope(user=user), owner=user)),
+            own=_count(Card.objects.filter(studied_scope(user=user), owner=user)),
             started=_scalar(StudyTally.objects.filter(user=user), F("started")),
             held=_count(CardState.objects.filter(user=user, state=State.NEW, studied=True).filter(Q(suspended=True) | Q(buried_until__gt=now))),
             done=_scalar(today, F("reviews")),
             done_new=_scalar(today, F("new_reviews")),
             done_review=_scalar(today, F("review_reviews")),
-            new_per_day=_setting(user, "new_per_day"),
-            reviews_per_day=_setting(user, "reviews_per_day"),
         )
         .values(
-            "learning", "review", "course_cards", "own_cards", "started", "held", "done", "done_new", "done_review",
-            "new_per_day", "reviews_per_day",
+            "learning", "review", "course", "own", "started", "held", "done", "done_new", "done_review",
+            # Joined, not a subquery each: NULL when the learner kept the defaults.
+            "study_preferences__new_per_day", "study_preferences__reviews_per_day",
         )
         .get()
     )
-    new_per_day, reviews_per_day = row["new_per_day"], row["reviews_per_day"]
+    new_per_day, reviews_per_day = row["study_preferences__new_per_day"], row["study_preferences__reviews_per_day"]
     if prefs is not None:
         new_per_day, reviews_per_day = prefs.new_per_day, prefs.reviews_per_day
-    new = row["course_cards"] + row["own_cards"] - row["started"] - row["held"]
+    new = row["course"] + row["own"] - row["started"] - row["held"]
     new_left = max(0, (DEFAULT_NEW if new_per_day is None else new_per_day) - row["done_new"])
     review_left = max(0, (DEFAULT_REVIEWS if reviews_per_day is None else reviews_per_day) - row["done_review"])
     return DueCounts(
