@@ -44,3 +44,9 @@ document.addEventListener("htmx:afterSwap", (event) => {
     pending = requestAnimationFrame(() => mark(document));
   });
 })();
+
+// A lesson's contents list starts folded on a narrow screen (open without JavaScript).
+(function () {
+  const toc = document.querySelector("details[data-toc]");
+  if (toc && window.matchMedia("(max-width: 900px)").matches) toc.open = false;
+})();
