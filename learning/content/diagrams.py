@@ -143,15 +143,16 @@ def _label_width(label: str) -> float:
     return LABEL_CHAR_W * len(label) + LABEL_PAD
 
 
-def _column_xs(flow: Flow, rank: dict[str, int], n_cols: int) -> list[float]:
+def _column_xs(flow: Flow, rank: dict[str, int], n_cols: int, arched: set[int]) -> list[float]:
     """Left edge of each column. A gap grows until every forward edge label
     across it fits between the boxes; a label spanning several columns spreads
-    what it lacks over the gaps it crosses."""
+    what it lacks over the gaps it crosses. Arched edges carry their label above
+    the boxes and need no gap."""
     gaps = [float(MIN_GAP)] * max(n_cols - 1, 0)
-    for edge in flow.edges:
+    for index, edge in enumerate(flow.edges):
         a, b = rank[edge.source], rank[edge.target]
         label = _edge_label(edge)
-        if b <= a or not label:
+        if b <= a or not label or index in arched:
             continue
         need = _label_width(label) + 28  # room for the curve and the arrowhead either side
         have = sum(gaps[a:b]) + (b - a - 1) * NODE_W
@@ -178,24 +179,52 @@ def render_svg(flow: Flow) -> str:
         columns.setdefault(rank[node.id], []).append(node)
     max_rows = max((len(v) for v in columns.values()), default=1)
     n_cols = max(columns, default=0) + 1
-    xs = _column_xs(flow, rank, n_cols)
-    width = round(xs[-1] + NODE_W + PAD)
-    pos: dict[str, tuple[float, float]] = {}
-    for col, nodes in columns.items():
+    row_y: dict[str, float] = {}
+    for nodes in columns.values():
         offset = (max_rows - len(nodes)) * ROW_PITCH / 2
         for row, node in enumerate(nodes):
-            pos[node.id] = (xs[col], PAD + 14 + offset + row * ROW_PITCH)
+            row_y[node.id] = offset + row * ROW_PITCH
+
+    def blocked(edge: Edge) -> bool:
+        # A forward edge across several columns whose straight run would pass
+        # through a box in between: it arches over the row instead.
+        a, b = rank[edge.source], rank[edge.target]
+        if b - a < 2:
+            return False
+        low, high = sorted((row_y[edge.source], row_y[edge.target]))
+        return any(a < rank[n.id] < b and row_y[n.id] < high + NODE_H and low < row_y[n.id] + NODE_H for n in flow.nodes)
+
+    arched = {i for i, edge in enumerate(flow.edges) if blocked(edge)}
+    top = PAD + 14 + (24 + 10 * (len(arched) - 1) if arched else 0)
+    xs = _column_xs(flow, rank, n_cols, arched)
+    width = round(xs[-1] + NODE_W + PAD)
+    pos = {node.id: (xs[rank[node.id]], top + row_y[node.id]) for node in flow.nodes}
 
     uid = hashlib.sha1(repr(flow).encode()).hexdigest()[:8]
     edges_svg: list[str] = []
     labels_svg: list[str] = []
-    bottom = PAD + 14 + (max_rows - 1) * ROW_PITCH + NODE_H
-    back_lane = 0
-    for edge in flow.edges:
+    bottom = top + (max_rows - 1) * ROW_PITCH + NODE_H
+    back_lane = arch_lane = 0
+    for index, edge in enumerate(flow.edges):
         sx, sy = pos[edge.source]
         tx, ty = pos[edge.target]
         classes = " ".join(c for c in ("edge", "dashed" if edge.dashed else "", edge.tone) if c)
-        if rank[edge.target] > rank[edge.source]:
+        if index in arched:
+            arch_lane += 1
+            x1, y1 = sx + NODE_W / 2 + 10, sy
+            x2, y2 = tx + NODE_W / 2 - 10, ty - 2
+            high = min(y1, y2) - 30 - 10 * (arch_lane - 1)
+            d = f"M{x1},{y1} C{x1},{high} {x2},{high} {x2},{y2}"
+            # The label sits just above the arch's highest point (3/4 of the way up).
+            lx, ly = (x1 + x2) / 2, min(y1, y2) - 0.75 * (min(y1, y2) - high) - 6
+        elif rank[edge.target] == rank[edge.source] and edge.source != edge.target:
+            # Same column: a straight drop (or climb) through the gap between the boxes.
+            down = ty > sy
+            x1 = x2 = sx + NODE_W / 2
+            y1, y2 = (sy + NODE_H, ty - 2) if down else (sy, ty + NODE_H + 2)
+            d = f"M{x1},{y1} L{x2},{y2}"
+            lx, ly = x1 + _label_width(_edge_label(edge)) / 2 + 8, (y1 + y2) / 2 + 4
+        elif rank[edge.target] > rank[edge.source]:
             x1, y1 = sx + NODE_W, sy + NODE_H / 2
             x2, y2 = tx - 2, ty + NODE_H / 2
             mid = (x1 + x2) / 2

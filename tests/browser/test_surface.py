@@ -217,17 +217,51 @@ def test_the_lesson_column_is_sized_by_the_screen_not_by_its_widest_block(chromi
     context.close()
 
 
-def test_diagram_text_is_never_shrunk_below_11px(chromium, live_server, site):
+# Per diagram: the smallest text as drawn (font size times the drawing's scale),
+# whether any label comes before a node box in paint order, and label plates
+# that cover a node box or each other.
+DIAGRAM_JS = """() => [...document.querySelectorAll('svg.flow')].map((svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const smallest = Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+  const order = [...svg.querySelectorAll('g.node, .edge-label')];
+  const lastNode = order.map((e) => e.matches('g.node')).lastIndexOf(true);
+  const firstLabel = order.findIndex((e) => e.matches('.edge-label'));
+  const boxes = [...svg.querySelectorAll('g.node > rect:first-child')].map((r) => r.getBBox());
+  const plates = [...svg.querySelectorAll('.edge-label-bg')].map((r) => [r.nextElementSibling.textContent, r.getBBox()]);
+  const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const overlaps = [];
+  plates.forEach(([label, plate], i) => {
+    if (boxes.some((box) => hit(plate, box))) overlaps.push(`${label} covers a node`);
+    plates.slice(i + 1).forEach(([other, b]) => { if (hit(plate, b)) overlaps.push(`${label} covers ${other}`); });
+  });
+  return {title: svg.querySelector('title').textContent, smallest,
+          labelsLast: firstLabel === -1 || firstLabel > lastNode, overlaps};
+})"""
+
+
+def test_every_lesson_diagram_keeps_labels_on_top_readable_and_scrolls_in_its_box(chromium, live_server, site):
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    smallest = {}
-    for url in ("/lessons/outbox-and-inbox/", "/lessons/sqs-message-lifecycle/", "/lessons/sns-filter-policies/"):
+    page.goto(live_server.url + "/")
+    lessons = sorted(set(page.locator("a[href^='/lessons/']").evaluate_all("links => links.map((a) => a.getAttribute('href'))")))
+    assert len(lessons) > 20, lessons  # the bundled course's lessons, as the home page links them
+    problems, drawn = [], 0
+    for url in lessons:
         page.goto(live_server.url + url)
-        smallest[url] = page.evaluate("""() => Math.min(...[...document.querySelectorAll('svg.flow text')].map((t) => {
-          const svg = t.ownerSVGElement, scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-          return parseFloat(getComputedStyle(t).fontSize) * scale; }))""")
+        for diagram in page.evaluate(DIAGRAM_JS):
+            drawn += 1
+            where = f"{url} {diagram['title']!r}"
+            if diagram["smallest"] < 11:
+                problems.append(f"{where}: text drawn at {diagram['smallest']:.1f}px")
+            if not diagram["labelsLast"]:
+                problems.append(f"{where}: an edge label is painted before a node box")
+            problems += [f"{where}: {overlap}" for overlap in diagram["overlaps"]]
+        sizes = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+        if sizes[0] > sizes[1]:
+            problems.append(f"{url}: the page scrolls sideways at 390px ({sizes[0]})")
     context.close()
-    assert all(size >= 11 for size in smallest.values()), smallest
+    assert drawn > 20, drawn
+    assert not problems, "\n".join(problems)
 
 
 def test_the_nav_badge_stays_on_one_line(chromium, live_server, site):
