@@ -193,6 +193,7 @@ def test_every_page_type_fits_the_screen_has_readable_code_and_passes_axe(chromi
         lowest.update({f"{name}@{width}": ratio for name, ratio in ratios.items()})
     # Code is there to be measured: lessons and the lab carry highlighted code blocks.
     assert {"lesson@390", "lab@1280"} <= set(lowest), lowest
+    print(f"\nlowest code contrast, {theme}: " + ", ".join(f"{page} {ratio:.2f}" for page, ratio in sorted(lowest.items())))
     assert not failures, "\n".join(failures)
 
 
