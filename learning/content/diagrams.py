@@ -44,7 +44,12 @@ KINDS = {
     "dropped": "dropped",
 }
 
-NODE_W, NODE_H = 168, 56
+NODE_W, NODE_H = 168, 56  # NODE_W is the narrowest box: a diagram widens all its boxes to its longest label line
+NODE_W_MAX = 240
+# Estimated width of one character of a node label (13px bold system sans, with
+# slack: bold DejaVu Sans runs up to about 8.6px). The text starts 16px in and
+# keeps 8px clear of the right edge.
+NODE_CHAR_W, NODE_TEXT_PAD = 8.8, 24
 ROW_PITCH = 84
 PAD = 24
 # Columns sit at least MIN_GAP apart, and further where an edge label needs the
@@ -143,7 +148,7 @@ def _label_width(label: str) -> float:
     return LABEL_CHAR_W * len(label) + LABEL_PAD
 
 
-def _column_xs(flow: Flow, rank: dict[str, int], n_cols: int, arched: set[int]) -> list[float]:
+def _column_xs(flow: Flow, rank: dict[str, int], n_cols: int, arched: set[int], node_w: float) -> list[float]:
     """Left edge of each column. A gap grows until every forward edge label
     across it fits between the boxes; a label spanning several columns spreads
     what it lacks over the gaps it crosses. Arched edges carry their label above
@@ -155,15 +160,31 @@ def _column_xs(flow: Flow, rank: dict[str, int], n_cols: int, arched: set[int]) 
         if b <= a or not label or index in arched:
             continue
         need = _label_width(label) + 28  # room for the curve and the arrowhead either side
-        have = sum(gaps[a:b]) + (b - a - 1) * NODE_W
+        have = sum(gaps[a:b]) + (b - a - 1) * node_w
         if have < need:
             extra = (need - have) / (b - a)
             for i in range(a, b):
                 gaps[i] += extra
     xs = [float(PAD)]
     for gap in gaps:
-        xs.append(xs[-1] + NODE_W + gap)
+        xs.append(xs[-1] + node_w + gap)
     return xs
+
+
+def _free_spot(lx: float, ly: float, w: float, taken: list[tuple[float, float, float, float]]) -> tuple[float, float]:
+    """The label's wanted spot, or the nearest one up or down (18px steps) where
+    its plate covers no box and no other label (crossing edges would stack
+    their labels). Gives up after a few steps: the label is drawn on top anyway."""
+    def clear(y: float) -> bool:
+        x0, y0 = lx - w / 2 - 2, y - 13 - 2
+        return y0 > 0 and all(
+            x0 >= x + bw or x0 + w + 4 <= x or y0 >= y1 + bh or y0 + 22 <= y1 for x, y1, bw, bh in taken
+        )
+
+    for step in (0, 1, -1, 2, -2, 3, -3):
+        if clear(ly + 20 * step):
+            return lx, ly + 20 * step
+    return lx, ly
 
 
 def render_svg(flow: Flow) -> str:
@@ -195,9 +216,11 @@ def render_svg(flow: Flow) -> str:
         return any(a < rank[n.id] < b and row_y[n.id] < high + NODE_H and low < row_y[n.id] + NODE_H for n in flow.nodes)
 
     arched = {i for i, edge in enumerate(flow.edges) if blocked(edge)}
+    longest = max((len(line) for node in flow.nodes for line in _wrap(node.label)), default=0)
+    node_w = min(max(NODE_W, NODE_TEXT_PAD + NODE_CHAR_W * longest), NODE_W_MAX)
     top = PAD + 14 + (24 + 10 * (len(arched) - 1) if arched else 0)
-    xs = _column_xs(flow, rank, n_cols, arched)
-    width = round(xs[-1] + NODE_W + PAD)
+    xs = _column_xs(flow, rank, n_cols, arched, node_w)
+    width = round(xs[-1] + node_w + PAD)
     pos = {node.id: (xs[rank[node.id]], top + row_y[node.id]) for node in flow.nodes}
 
     uid = hashlib.sha1(repr(flow).encode()).hexdigest()[:8]
@@ -205,14 +228,16 @@ def render_svg(flow: Flow) -> str:
     labels_svg: list[str] = []
     bottom = top + (max_rows - 1) * ROW_PITCH + NODE_H
     back_lane = arch_lane = 0
+    # Boxes and placed label plates as (x, y, w, h): a label moves off any of them.
+    taken = [(x, y, node_w, NODE_H) for x, y in pos.values()]
     for index, edge in enumerate(flow.edges):
         sx, sy = pos[edge.source]
         tx, ty = pos[edge.target]
         classes = " ".join(c for c in ("edge", "dashed" if edge.dashed else "", edge.tone) if c)
         if index in arched:
             arch_lane += 1
-            x1, y1 = sx + NODE_W / 2 + 10, sy
-            x2, y2 = tx + NODE_W / 2 - 10, ty - 2
+            x1, y1 = sx + node_w / 2 + 10, sy
+            x2, y2 = tx + node_w / 2 - 10, ty - 2
             high = min(y1, y2) - 30 - 10 * (arch_lane - 1)
             d = f"M{x1},{y1} C{x1},{high} {x2},{high} {x2},{y2}"
             # The label sits just above the arch's highest point (3/4 of the way up).
@@ -220,20 +245,20 @@ def render_svg(flow: Flow) -> str:
         elif rank[edge.target] == rank[edge.source] and edge.source != edge.target:
             # Same column: a straight drop (or climb) through the gap between the boxes.
             down = ty > sy
-            x1 = x2 = sx + NODE_W / 2
+            x1 = x2 = sx + node_w / 2
             y1, y2 = (sy + NODE_H, ty - 2) if down else (sy, ty + NODE_H + 2)
             d = f"M{x1},{y1} L{x2},{y2}"
             lx, ly = x1 + _label_width(_edge_label(edge)) / 2 + 8, (y1 + y2) / 2 + 4
         elif rank[edge.target] > rank[edge.source]:
-            x1, y1 = sx + NODE_W, sy + NODE_H / 2
+            x1, y1 = sx + node_w, sy + NODE_H / 2
             x2, y2 = tx - 2, ty + NODE_H / 2
             mid = (x1 + x2) / 2
             d = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
             lx, ly = mid, (y1 + y2) / 2 - 7
         else:
             back_lane += 1
-            x1, y1 = sx + NODE_W / 2, sy + NODE_H
-            x2, y2 = tx + NODE_W / 2 + 10, ty + NODE_H + 2
+            x1, y1 = sx + node_w / 2, sy + NODE_H
+            x2, y2 = tx + node_w / 2 + 10, ty + NODE_H + 2
             low = max(y1, y2) + 30 + 10 * (back_lane - 1)
             d = f"M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"
             # A cubic's lowest point is 3/4 of the way down to its control points;
@@ -244,6 +269,9 @@ def render_svg(flow: Flow) -> str:
         label = _edge_label(edge)
         if label:
             w = _label_width(label)
+            lx, ly = _free_spot(lx, ly, w, taken)
+            taken.append((lx - w / 2, ly - 13, w, 18))
+            bottom = max(bottom, ly + 8)
             labels_svg.append(
                 f'<g class="edge-label-group"><rect class="edge-label-bg" x="{lx - w / 2:.1f}" y="{ly - 13:.1f}" '
                 f'width="{w:.1f}" height="18" rx="4"/>'
@@ -268,14 +296,14 @@ def render_svg(flow: Flow) -> str:
         x, y = pos[node.id]
         kind = node.kind if node.kind in KINDS else "service"
         out.append(f'<g class="node node-{kind}">')
-        out.append(f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>')
+        out.append(f'<rect x="{x}" y="{y}" width="{node_w}" height="{NODE_H}" rx="8"/>')
         out.append(f'<rect class="node-strip" x="{x}" y="{y}" width="6" height="{NODE_H}" rx="3"/>')
         out.append(f'<text class="node-kind" x="{x + 16}" y="{y + 16}">{escape(KINDS[kind])}</text>')
         lines = _wrap(node.label)
         for i, line in enumerate(lines):
             out.append(f'<text class="node-label" x="{x + 16}" y="{y + 34 + i * 15}">{escape(line)}</text>')
         if node.note:
-            out.append(f'<text class="node-note" x="{x + NODE_W - 8}" y="{y + 16}" text-anchor="end">{escape(node.note)}</text>')
+            out.append(f'<text class="node-note" x="{x + node_w - 8}" y="{y + 16}" text-anchor="end">{escape(node.note)}</text>')
         out.append("</g>")
     out.extend(labels_svg)  # last, so no box or edge is ever drawn over a label
     out.append("</svg>")

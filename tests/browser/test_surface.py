@@ -219,8 +219,8 @@ def test_the_lesson_column_is_sized_by_the_screen_not_by_its_widest_block(chromi
 
 
 # Per diagram: the smallest text as drawn (font size times the drawing's scale),
-# whether any label comes before a node box in paint order, and label plates
-# that cover a node box or each other.
+# whether any label comes before a node box in paint order, label plates that
+# cover a node box or each other, and node text that runs out of its box.
 DIAGRAM_JS = """() => [...document.querySelectorAll('svg.flow')].map((svg) => {
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const smallest = Math.min(...[...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
@@ -231,6 +231,13 @@ DIAGRAM_JS = """() => [...document.querySelectorAll('svg.flow')].map((svg) => {
   const plates = [...svg.querySelectorAll('.edge-label-bg')].map((r) => [r.nextElementSibling.textContent, r.getBBox()]);
   const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
   const overlaps = [];
+  for (const node of svg.querySelectorAll('g.node')) {
+    const box = node.querySelector('rect').getBBox();
+    for (const text of node.querySelectorAll('text')) {
+      const t = text.getBBox();
+      if (t.x + t.width > box.x + box.width) overlaps.push(`node text "${text.textContent}" runs out of its box`);
+    }
+  }
   plates.forEach(([label, plate], i) => {
     if (boxes.some((box) => hit(plate, box))) overlaps.push(`${label} covers a node`);
     plates.slice(i + 1).forEach(([other, b]) => { if (hit(plate, b)) overlaps.push(`${label} covers ${other}`); });
