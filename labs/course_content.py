@@ -208,7 +208,7 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
 def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
     """The solution must score 1.0 and the starter below it."""
     solution_path, starter_path = spec.folder / "solution.py", spec.folder / "starter.py"
-    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.solution)
+    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.solution, services=spec.services)
     if verdict.status != Status.PASSED:
         if verdict.error:
             problems.add(solution_path, 1, f"solution did not pass ({verdict.status}): {verdict.error}")
@@ -217,7 +217,7 @@ def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
                 problems.add(solution_path, 1, f"solution fails checkpoint '{checkpoint.id}': {checkpoint.feedback}")
         if not verdict.error and all(c.passed for c in verdict.checkpoints):
             problems.add(solution_path, 1, f"solution did not pass: status {verdict.status}, score {verdict.score}")
-    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.starter)
+    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.starter, services=spec.services)
     if verdict.status == Status.PASSED or verdict.score >= 1.0:
         problems.add(starter_path, 1, "starter scores 1.0; it must score less, so the learner has something to do")
 
