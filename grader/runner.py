@@ -341,7 +341,12 @@ def explain_exit(exit_code: int | None, limits: Limits) -> str | None:
     if exit_code == SIGNAL_EXIT + signal.SIGXFSZ:
         return f"Your code wrote a file larger than {limits.file_mib} MiB."
     if exit_code == SIGNAL_EXIT + signal.SIGKILL:
-        return f"Your code was stopped by the system, most likely for using more than {limits.memory_mib} MiB of memory."
+        # Not memory: going over RLIMIT_AS raises MemoryError, which the harness
+        # reports as such. SIGKILL is the code's own (os.kill, os.killpg) or a hard limit's.
+        return (
+            "Your code's process was killed with SIGKILL: by your own code (os.kill or os.killpg on itself "
+            "or its process group) or by the system at a hard limit."
+        )
     if exit_code == SIGNAL_EXIT + signal.SIGSEGV:
         return "Your code crashed the Python interpreter (segmentation fault)."
     if exit_code > SIGNAL_EXIT and exit_code < SIGNAL_EXIT + 65:

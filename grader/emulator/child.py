@@ -281,6 +281,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     try:
         learner.load(job.code)
     except LearnerError as error:
+        error.phase = "import"
         setup_error = error
     run = Run(
         learner=learner,
