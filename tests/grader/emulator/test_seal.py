@@ -159,8 +159,9 @@ def test_a_disk_fill_stays_inside_the_emulators_capped_tmpfs(engine):
         stop.set()
         watcher.join(2)
 
+    # Unsealed, moto spooled 600 MiB here; the margin is for other processes writing to the same disk.
     grew_mib = (peak[0] - before) / 2**20
-    assert grew_mib < 100, f"{host_tmp} grew by {grew_mib:.0f} MiB during the run"
+    assert grew_mib < 200, f"{host_tmp} grew by {grew_mib:.0f} MiB during the run"
     stored = next(int(line.split()[1]) for line in graded.output.splitlines() if line.startswith("stored "))
     assert stored * 15 <= 256, graded.output  # the child's /tmp holds 256 MiB, then S3 answers with an error
     assert "put failed" in graded.output, graded.output
