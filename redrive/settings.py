@@ -7,6 +7,7 @@ things up.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
+    "csp",
     "django_htmx",
     "template_partials",
     "learning",
@@ -57,6 +60,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every response, the refusals below included, carries the policy.
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads a field: NUL, lone surrogates, deep or non-finite JSON
+    # and oversized API bodies answer 400/413 here, never 500 further in.
+    "redrive.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -66,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redrive.urls"
@@ -121,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes checks every log-in (the site's and the admin's) before the
+# password: see "Log-in throttling" below.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,7 +218,71 @@ if not SANDBOX_BWRAP.startswith("/"):
     raise ImproperlyConfigured(f"SANDBOX_BWRAP must be an absolute path to bubblewrap, not {SANDBOX_BWRAP!r}")
 LAB_RATE_LIMIT_PER_MINUTE = env_int("LAB_RATE_LIMIT_PER_MINUTE", 10, minimum=1)
 
+# --- Log-in and sign-up throttling ---------------------------------------------
+# Behind a proxy every request comes from the proxy's address: TRUSTED_PROXY_COUNT
+# says how many proxies append to X-Forwarded-For, so the client's own address is
+# read that many entries from the right (accounts/client_ip.py). 0 (the default)
+# trusts no header: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# A lock holds one username from one address: an attacker who tries passwords for
+# alice locks out alice-from-the-attacker's-address, not alice everywhere (which a
+# username-only rule would let anyone do to anyone), and a class of students
+# behind one school address is not locked out by one student's typos (which an
+# address-only rule would do). Guessing from many addresses still costs each
+# address a lock after AXES_FAILURE_LIMIT tries per username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout.locked_out"
+# Failed attempts only: a table of every successful log-in and its address is
+# personal data the site has no use for.
+AXES_DISABLE_ACCESS_LOG = True
+# Sign-ups per client address per hour (accounts/throttle.py, in the shared cache).
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 5, minimum=1)
+
+# --- Content-Security-Policy (django-csp) ------------------------------------
+# No inline script anywhere: every script is a file under static/ (no handler
+# attributes, no <script> blocks; htmx's own injected style is turned off in
+# base.html). Style *elements* are likewise from files only. Style *attributes*
+# stay allowed (style-src-attr): lesson tables carry text-align from Markdown
+# (coursefiles/markdown.py keeps that one property), templates and the admin use
+# a few; an attribute cannot run script or select other elements, so it cannot
+# read the page the way an injected <style> rule could.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- Production hardening ---------------------------------------------------
+# Behind a TLS-terminating proxy Django sees plain HTTP: the proxy's
+# X-Forwarded-Proto header tells it the request was HTTPS, so join links, the
+# API's Location headers and secure-cookie checks read https://. Set it only
+# when a proxy sets (and strips any client's) X-Forwarded-Proto.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS: browsers refuse plain HTTP to this host for this many seconds. Off (0) by
+# default, as a wrong value outlives the deployment that sent it.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# /healthz stays reachable over plain HTTP for a load balancer's probe.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
