@@ -16,11 +16,11 @@ from django.core.cache import cache
 WINDOW_SECONDS = 3600
 
 
-def _key(ip: str, now: float) -> str:
+def _key(ip: str | None, now: float) -> str:
     return f"accounts:signups:{ip}:{int(now // WINDOW_SECONDS)}"
 
 
-def signup_wait_seconds(*, ip: str, now: float | None = None) -> int:
+def signup_wait_seconds(*, ip: str | None, now: float | None = None) -> int:
     """0 if `ip` may sign up now, else the seconds until it may."""
     now = time.time() if now is None else now
     if (cache.get(_key(ip, now)) or 0) < settings.SIGNUP_LIMIT_PER_HOUR:
@@ -28,7 +28,7 @@ def signup_wait_seconds(*, ip: str, now: float | None = None) -> int:
     return int(WINDOW_SECONDS - now % WINDOW_SECONDS) + 1
 
 
-def signup_count(*, ip: str, now: float | None = None) -> None:
+def signup_count(*, ip: str | None, now: float | None = None) -> None:
     """Record one sign-up from `ip`."""
     now = time.time() if now is None else now
     key = _key(ip, now)

@@ -20,3 +20,9 @@ def bad_character(text: str) -> str | None:
     if found.group() == "\x00":
         return "contains a NUL character (U+0000), which text cannot hold"
     return f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not a character"
+
+
+def bad_character_position(text: str) -> int | None:
+    """The index of the first forbidden character in `text`, or None."""
+    found = _BAD.search(text)
+    return None if found is None else found.start()
