@@ -168,10 +168,21 @@ COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# A broker on the same network connects in a millisecond; a request must not wait long for one that does not.
+BROKER_CONNECT_TIMEOUT_MS = env_int("BROKER_CONNECT_TIMEOUT_MS", 300, minimum=10, maximum=10_000)
 if REDIS_URL:
     REDIS_URL = env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 120}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 120,
+        # Sending never waits for a broker that is down (labs/services/dispatch.py):
+        # one connection attempt, no retries (kombu's default retries for about 6 s),
+        # and a connect that gives up after BROKER_CONNECT_TIMEOUT_MS. The
+        # submission stays queued and the sweep sends it. Workers reconnect on
+        # their own terms (redrive/celery.py QuickReconnectConsumer).
+        "max_retries": 0,
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_MS / 1000,
+    }
 else:
     # A broker made of files under var/: no server needed, and a worker in
     # another process (make run) still shares the queue with the web server.
@@ -192,11 +203,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
+# Two queues: gradings on "celery", the sweep on "sweeps", so a backlog of
+# gradings never delays (or, through its expiry, discards) a sweep. A worker
+# started without -Q consumes every queue listed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "sweeps": {}}
+CELERY_TASK_ROUTES = {"labs.sweep_submissions": {"queue": "sweeps"}}
+# Back on a broker that returns within a few seconds, not kombu's 30 s back-off.
+CELERY_WORKER_CONSUMER = "redrive.celery:QuickReconnectConsumer"
 # The labs sweep (labs/services/sweeps.py): requeues or fails gradings whose
-# worker died, and dispatches submissions saved while the broker was down.
-# Needs beat: `celery -A redrive worker -B` (one beat per deployment).
+# worker died, dispatches submissions saved while the broker was down, and sends
+# again those whose message was lost. Needs beat, as its own process and one per
+# deployment: `celery -A redrive beat` (README, `make run`).
 CELERY_BEAT_SCHEDULE = {
-    "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
+    "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30, "queue": "sweeps"}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
