@@ -170,19 +170,20 @@ COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
 REDIS_URL = env_str("REDIS_URL")
 # A broker on the same network connects in a millisecond; a request must not wait long for one that does not.
 BROKER_CONNECT_TIMEOUT_MS = env_int("BROKER_CONNECT_TIMEOUT_MS", 300, minimum=10, maximum=10_000)
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 120,
+    # Sending never waits for a broker that is down (labs/services/dispatch.py):
+    # one connection attempt, no retries (kombu's default retries for about 6 s),
+    # and a connect that gives up after BROKER_CONNECT_TIMEOUT_MS. The
+    # submission stays queued and the sweep sends it. Workers reconnect on
+    # their own terms (redrive/celery.py QuickReconnectConsumer).
+    "max_retries": 0,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_MS / 1000,
+}
 if REDIS_URL:
     REDIS_URL = env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 120,
-        # Sending never waits for a broker that is down (labs/services/dispatch.py):
-        # one connection attempt, no retries (kombu's default retries for about 6 s),
-        # and a connect that gives up after BROKER_CONNECT_TIMEOUT_MS. The
-        # submission stays queued and the sweep sends it. Workers reconnect on
-        # their own terms (redrive/celery.py QuickReconnectConsumer).
-        "max_retries": 0,
-        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_MS / 1000,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS
 else:
     # A broker made of files under var/: no server needed, and a worker in
     # another process (make run) still shares the queue with the web server.
