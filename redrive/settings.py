@@ -263,8 +263,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.lockout.locked_out"
 # Failed attempts only: a table of every successful log-in and its address is
 # personal data the site has no use for.
 AXES_DISABLE_ACCESS_LOG = True
-# Sign-ups per client address per hour (accounts/throttle.py, in the shared cache).
-SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 5, minimum=1)
+# Sign-ups per client address per clock hour (accounts/throttle.py, in the shared
+# cache): room for a class of 30 signing up together behind one school address,
+# while a script can no longer make accounts by the thousand.
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 30, minimum=1)
 
 # --- Content-Security-Policy (django-csp) ------------------------------------
 # No inline script anywhere: every script is a file under static/ (no handler
