@@ -22,7 +22,8 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from grader import protocol
-from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
+from grader.emulator import clock, faults
+from grader.protocol import Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
 from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import ENGINE_FAILED, Status, Verdict
 
@@ -87,9 +88,16 @@ def guard(app):
         target = backend_app(environ)
         if target is None:
             return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
-        return target(environ, start_response)
+        # Every request on this socket is the learner's: the grader's clients are in-process.
+        with faults.learner_calls():
+            return target(environ, start_response)
 
     return guarded
+
+
+def _learner_error(reply: Failure) -> LearnerError:
+    kind = reply.kind if reply.kind in LearnerError.KINDS else "crashed"
+    return LearnerError(kind, reply.message, exc_type=reply.exc_type, traceback=reply.traceback)
 
 
 class SandboxLearner:
@@ -132,12 +140,7 @@ class SandboxLearner:
             self.gone = LearnerError("crashed", GARBLED)
             raise self.gone from None
         if isinstance(reply, Failure):
-            learner_error = LearnerError(
-                reply.kind if reply.kind in LearnerError.KINDS else "crashed",
-                reply.message,
-                exc_type=reply.exc_type,
-                traceback=reply.traceback,
-            )
+            learner_error = _learner_error(reply)
             if reply.limit:
                 self.limit = reply.limit
                 self.gone = learner_error
@@ -154,7 +157,20 @@ class SandboxLearner:
             return False
 
     def call(self, name: str, *args: Any) -> Any:
-        return self._request(Call(name, list(args)))
+        return self._request(Call(name, list(args), clock_offset=clock.offset()))
+
+    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
+        """Concurrent calls; each result is the return value or a LearnerError."""
+        replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset()))
+        try:
+            if not isinstance(replies, list) or len(replies) != len(calls):
+                raise protocol.ProtocolError("call_many: expected one reply per call")
+            decoded = [protocol.reply_from_wire(reply) for reply in replies]
+        except protocol.ProtocolError:
+            self.garbled = True
+            self.gone = LearnerError("crashed", GARBLED)
+            raise self.gone from None
+        return [_learner_error(reply) if isinstance(reply, Failure) else reply.value for reply in decoded]
 
     def ending(self) -> tuple[Status, str] | None:
         """How the learner's process ended the run, if it did: this outranks what the grader made of it."""

@@ -23,6 +23,7 @@ import threading
 import time
 from typing import Callable
 
+_wall_time = time.time  # kept: the learner's time.time() may be moved by this clock (inprocess, harness)
 _condition = threading.Condition()
 _offset = 0.0
 _listeners: list[Callable[[], None]] = []
@@ -35,12 +36,12 @@ def offset() -> float:
 
 def time_s() -> float:
     """Emulator time as a Unix timestamp (the emulator's time.time())."""
-    return time.time() + _offset
+    return _wall_time() + _offset
 
 
 def utcnow() -> datetime.datetime:
     """Naive UTC datetime, as moto.core.utils.utcnow returns."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(seconds=_offset)
+    return datetime.datetime.fromtimestamp(time_s(), datetime.UTC).replace(tzinfo=None)
 
 
 def advance(seconds: float) -> None:
