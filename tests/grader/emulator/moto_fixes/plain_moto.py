@@ -101,6 +101,15 @@ with mock_aws():
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:123456789012:never-created")
     observe("sns.missing_queue.publish", lambda: bool(sns.publish(TopicArn=topic, Message="m")["MessageId"]))
 
+    # sqs_retention: a message past retention (aged by hand: plain moto has no clock to move)
+    url, _ = queue(sqs, "short", MessageRetentionPeriod="60")
+    sqs.send_message(QueueUrl=url, MessageBody="old")
+    from moto.sqs.models import sqs_backends as sqs_models
+
+    sqs_models["123456789012"][REGION].get_queue("short")._messages[0].sent_timestamp -= 120_000
+    sqs.send_message(QueueUrl=url, MessageBody="new")
+    observe("sqs.retention.bodies", lambda: bodies(sqs, url))
+
     # sns_signing: the key each subscription signs with
     from moto.sns.models import sns_backends
 
@@ -119,5 +128,15 @@ for _ in range(3):
     list(backends.list_of_moto_modules())
 os.listdir = real_listdir
 seen["dispatch.listdir_calls"] = ["ok", len(listed)]
+
+# moto_clock: moto's time is the wall clock, and moto offers nothing to move it
+import datetime  # noqa: E402
+
+from moto.core.utils import utcnow  # noqa: E402
+from moto.moto_api._internal.urls import url_paths  # noqa: E402
+
+wall = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+seen["clock.follows_wall"] = ["ok", abs((utcnow() - wall).total_seconds()) < 1]
+seen["clock.movable"] = ["ok", any(word in path for path in url_paths for word in ("/time/", "clock", "freeze"))]
 
 json.dump(seen, sys.stdout)
