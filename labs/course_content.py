@@ -1,18 +1,23 @@
 """course/labs/<slug>/: load, validate, grade and apply the labs.
 
 A lab folder holds lab.yaml, instructions.md, starter.py, solution.py,
-grader.py and optionally inputs.yaml (see docs/labs.md). Every problem is
-reported as path:line. When the index asks for it (validate_course and
-sync_course without --skip-lab-grading), each otherwise valid lab is graded
-twice through the engine: the solution must score 1.0, the starter less.
+grader.py, optionally inputs.yaml, and the answers that keep its grader
+honest: right/*.py (other correct answers) and wrong/*.py (plausible mistakes,
+each headed by its misconception and the checkpoint it must fail; see
+docs/labs.md). Every problem is reported as path:line. When the index asks
+for it (validate_course and sync_course without --skip-lab-grading), each
+otherwise valid lab is graded through the engine: the solution and every
+right answer must score 1.0, the starter less, and every wrong answer less
+while failing the checkpoint it names.
 """
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.engine import MAX_TIME_LIMIT_S
-from grader.verdict import Status
+from grader.verdict import Status, Verdict
 from labs import engine
 from learning.content.fields import FieldReader
 from learning.content.kinds import CourseIndex
@@ -27,6 +32,9 @@ LAB_KEYS = {
 DIFFICULTIES = ("intro", "intermediate", "advanced")
 SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb"}
 REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py")
+MIN_WRONG, MIN_RIGHT = 4, 2
+# wrong/*.py line 2; a checkpoint id as graders write them (run.check's first argument)
+FAILS_LINE = re.compile(r"#\s*fails:\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*")
 
 
 @dataclass
@@ -50,6 +58,15 @@ class LabSpec:
     solution: str = ""
     grader_files: dict[str, str] = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
+    right: dict[str, str] = field(default_factory=dict)  # file name in right/ -> code
+    wrong: dict[str, "WrongAnswer"] = field(default_factory=dict)  # file name in wrong/ -> answer
+
+
+@dataclass
+class WrongAnswer:
+    code: str
+    misconception: str
+    fails: str  # the checkpoint id it must fail
 
 
 @dataclass
@@ -188,6 +205,7 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
         spec.solution = texts["solution.py"]
     if "grader.py" in texts and _check_python(texts["grader.py"], shown_folder / "grader.py", problems, needs=("grade",)):
         spec.grader_files["grader.py"] = texts["grader.py"]
+    _load_answers(folder, shown_folder, spec, problems)
     inputs = folder / "inputs.yaml"
     if inputs.exists():
         shown = shown_folder / "inputs.yaml"
@@ -205,21 +223,77 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
     return None if problems else spec
 
 
-def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
-    """The solution must score 1.0 and the starter below it."""
-    solution_path, starter_path = spec.folder / "solution.py", spec.folder / "starter.py"
-    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.solution)
-    if verdict.status != Status.PASSED:
-        if verdict.error:
-            problems.add(solution_path, 1, f"solution did not pass ({verdict.status}): {verdict.error}")
-        for checkpoint in verdict.checkpoints:
-            if not checkpoint.passed:
-                problems.add(solution_path, 1, f"solution fails checkpoint '{checkpoint.id}': {checkpoint.feedback}")
-        if not verdict.error and all(c.passed for c in verdict.checkpoints):
-            problems.add(solution_path, 1, f"solution did not pass: status {verdict.status}, score {verdict.score}")
-    verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=spec.starter)
+def _load_answers(folder: Path, shown_folder: Path, spec: LabSpec, problems: Problems) -> None:
+    """right/*.py and wrong/*.py: enough of each, valid Python, wrong ones headed
+    "# <misconception>" then "# fails: <checkpoint-id>"."""
+    for name, minimum, what in (
+        ("right", MIN_RIGHT, "correct answers written differently from solution.py, each must score 1.0"),
+        ("wrong", MIN_WRONG, "plausible wrong answers, each must score below 1.0"),
+    ):
+        paths = sorted((folder / name).glob("*.py"))
+        if len(paths) < minimum:
+            problems.add(shown_folder / name, 1, f"a lab needs at least {minimum} files in {name}/ ({what}); it has {len(paths)}")
+        for path in paths:
+            shown = shown_folder / name / path.name
+            text = _read(path, shown, problems)
+            if text is None or not _check_python(text, shown, problems):
+                continue
+            if name == "right":
+                spec.right[path.name] = text
+                continue
+            lines = text.splitlines() + ["", ""]
+            misconception = lines[0].lstrip("#").strip() if lines[0].startswith("#") else ""
+            fails = FAILS_LINE.fullmatch(lines[1].strip())
+            if not misconception:
+                problems.add(shown, 1, "a wrong answer's first line must be a comment naming its misconception, e.g. '# Misconception: ...'")
+            if not fails:
+                problems.add(shown, 2, "a wrong answer's second line must be '# fails: <checkpoint-id>', the checkpoint it must fail")
+            if misconception and fails:
+                spec.wrong[path.name] = WrongAnswer(code=text, misconception=misconception, fails=fails.group(1))
+
+
+def _grade(spec: LabSpec, code: str) -> Verdict:
+    return engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
+
+
+def _must_pass(verdict: Verdict, path: Path, what: str, problems: Problems) -> None:
+    if verdict.status == Status.PASSED:
+        return
+    if verdict.error:
+        problems.add(path, 1, f"{what} did not pass ({verdict.status}): {verdict.error}")
+    for checkpoint in verdict.checkpoints:
+        if not checkpoint.passed:
+            problems.add(path, 1, f"{what} fails checkpoint '{checkpoint.id}': {checkpoint.feedback}")
+    if not verdict.error and all(c.passed for c in verdict.checkpoints):
+        problems.add(path, 1, f"{what} did not pass: status {verdict.status}, score {verdict.score}")
+
+
+def _must_fail(verdict: Verdict, path: Path, answer: WrongAnswer, problems: Problems) -> None:
+    """Below 1.0, and failing the checkpoint the answer names."""
+    checkpoints = {c.id: c for c in verdict.checkpoints}
+    failed = [c.id for c in verdict.checkpoints if not c.passed]
     if verdict.status == Status.PASSED or verdict.score >= 1.0:
-        problems.add(starter_path, 1, "starter scores 1.0; it must score less, so the learner has something to do")
+        problems.add(path, 1, f"wrong answer scores 1.0: the grader must reject it, failing '{answer.fails}' ({answer.misconception})")
+    elif answer.fails not in checkpoints:
+        ended = f" (the run ended {verdict.status}: {verdict.error})" if verdict.error else ""
+        problems.add(path, 2, f"wrong answer names checkpoint '{answer.fails}', which the grader did not record "
+                              f"(it recorded: {', '.join(checkpoints) or 'none'}){ended}")
+    elif checkpoints[answer.fails].passed:
+        problems.add(path, 2, f"wrong answer passes checkpoint '{answer.fails}', the one it must fail "
+                              f"(it fails {', '.join(failed) or 'none'} instead)")
+
+
+def grade_lab_files(spec: LabSpec, problems: Problems) -> None:
+    """The solution and every right answer must score 1.0, the starter below it,
+    and every wrong answer below it while failing the checkpoint it names."""
+    _must_pass(_grade(spec, spec.solution), spec.folder / "solution.py", "solution", problems)
+    starter = _grade(spec, spec.starter)
+    if starter.status == Status.PASSED or starter.score >= 1.0:
+        problems.add(spec.folder / "starter.py", 1, "starter scores 1.0; it must score less, so the learner has something to do")
+    for name, code in spec.right.items():
+        _must_pass(_grade(spec, code), spec.folder / "right" / name, "right answer", problems)
+    for name, answer in spec.wrong.items():
+        _must_fail(_grade(spec, answer.code), spec.folder / "wrong" / name, answer, problems)
 
 
 def load(index: CourseIndex) -> LoadedLabs:

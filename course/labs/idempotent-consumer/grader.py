@@ -172,7 +172,7 @@ def grade(run):
             1 for inv in crash_invocations for body, n in zip(inv.bodies, inv.receive_counts) if n > 1 and body not in broken_bodies
         )
         run.check("quiet-duplicates", title, 2, True,
-                  "Every batch without the broken order returned normally"
+                  "Every batch without a broken order returned normally"
                   + (f", duplicates and {redelivered} redeliveries after the crash included." if redelivered else "."))
     else:
         first_loud = loud[0]
@@ -185,19 +185,20 @@ def grade(run):
         )
 
     # Dead letters
-    title = "Only the broken order ended in orders-dlq"
+    title = "Only the broken orders ended in orders-dlq"
     missing_broken = [m["label"] for m in broken if m["body"] not in in_dlq]
     good_in_dlq = list(dict.fromkeys(_order_id(b) or b[:30] for b in in_dlq if b not in broken_bodies))
     ok = bool(invocations) and not missing_broken and not good_in_dlq and not left
     if ok:
-        feedback = f"orders-dlq holds only the broken order, after {MAX_RECEIVES} failed receives; orders is empty."
+        feedback = f"orders-dlq holds only the {len(broken)} broken orders, each after {MAX_RECEIVES} failed receives; orders is empty."
     else:
         parts = []
         if missing_broken:
-            swallowed = any(m["body"] in inv.bodies and inv.ok for m in broken for inv in invocations)
+            swallowed = [m["label"] for m in broken if any(m["body"] in inv.bodies and inv.ok for inv in invocations)]
             parts.append(
-                f"the broken order is not in orders-dlq"
-                + ("; your handler returned normally for it, so it was deleted: raise for an order without an orderId" if swallowed else "")
+                f"the queue orders-dlq should hold the {len(broken)} broken orders; missing: {_list(missing_broken)}"
+                + (f"; your handler returned normally for {_list(swallowed)}, so {'it was' if len(swallowed) == 1 else 'they were'} deleted: raise for an order "
+                   "whose orderId is not a non-empty string" if swallowed else "")
             )
         if good_in_dlq:
             parts.append(f"good orders dead-lettered because their batch kept failing: {_list(good_in_dlq)}")

@@ -10,6 +10,33 @@ def _list(value):
     return value if isinstance(value, list) else [value]
 
 
+def principal_problem(statement):
+    """None if the statement's Principal includes SNS, else what is wrong.
+
+    SNS delivers as the service principal sns.amazonaws.com. "*" (or
+    {"AWS": "*"}) also admits it and is left to the aws:SourceArn condition
+    to narrow; an account, a role or another service (events.amazonaws.com,
+    copied from an EventBridge policy) leaves SNS out, so nothing arrives.
+    """
+    if "NotPrincipal" in statement:
+        return "its policy uses NotPrincipal; name SNS in Principal instead"
+    principal = statement.get("Principal")
+    if principal is None:
+        return "its policy statement has no Principal, so it allows no one (SNS delivers as the service sns.amazonaws.com)"
+    if principal == "*":
+        return None
+    if isinstance(principal, dict):
+        if "*" in _list(principal.get("AWS", [])):
+            return None
+        services = [str(s).lower() for s in _list(principal.get("Service", []))]
+        if "sns.amazonaws.com" in services:
+            return None
+    return (
+        f"its policy's Principal is {json.dumps(principal)}, which leaves out SNS: "
+        'SNS delivers as {"Service": "sns.amazonaws.com"}'
+    )
+
+
 def policy_problem(raw, queue_arn, topic_arn):
     """None if the policy lets only the topic send to the queue, else what is wrong."""
     if not raw:
@@ -29,6 +56,9 @@ def policy_problem(raw, queue_arn, topic_arn):
     if not allowing:
         return "its policy allows no one to call sqs:SendMessage"
     for statement in allowing:
+        problem = principal_problem(statement)
+        if problem:
+            return problem
         resources = _list(statement.get("Resource", queue_arn))
         if not any(r in (queue_arn, "*") for r in resources):
             return f"its policy's Resource is {resources}, not the queue's ARN {queue_arn}"
@@ -89,7 +119,7 @@ def grade(run):
     run.check(
         "queue-policies", "Each queue lets only order-events send", 2, not problems,
         "Each queue's policy allows sqs:SendMessage only from order-events." if not problems
-        else "Each queue needs a policy allowing sqs:SendMessage with aws:SourceArn = the topic's ARN. " + "; ".join(problems) + ".",
+        else "Each queue needs a policy allowing SNS (Principal {\"Service\": \"sns.amazonaws.com\"}) to call sqs:SendMessage, with aws:SourceArn = the topic's ARN. " + "; ".join(problems) + ".",
     )
 
     # Publish the hidden events.

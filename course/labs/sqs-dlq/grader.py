@@ -98,7 +98,7 @@ def grade(run):
         if wrong:
             parts.append("; ".join(wrong))
         if unexpected:
-            parts.append(f"unexpected confirmations: {', '.join(sorted(unexpected)[:4])}")
+            parts.append(f"confirmed but should have failed: {', '.join(_confirmed_label(poison, got) for got in sorted(unexpected)[:4])}")
         feedback = (
             f"Each of the {len(valid)} valid orders should be confirmed once as {{\"orderId\": ...}}. "
             + ". ".join(parts) + "." + no_handler
@@ -155,6 +155,21 @@ def _same_json(a, b):
         return json.loads(a) == json.loads(b)
     except (TypeError, ValueError):
         return False
+
+
+def _confirmed_label(poison, confirmation):
+    """Name the broken order a confirmation came from, or show the confirmation."""
+    try:
+        order_id = json.loads(confirmation).get("orderId")
+    except (AttributeError, TypeError, ValueError):
+        return confirmation[:60]
+    for order in poison:
+        try:
+            if json.loads(order["body"]).get("orderId") == order_id:
+                return f"{order['label']} (sent {confirmation[:60]})"
+        except (AttributeError, ValueError):
+            continue
+    return confirmation[:60]
 
 
 def _label(orders, body):

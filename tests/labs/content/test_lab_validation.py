@@ -109,25 +109,34 @@ def test_duplicate_lab_ids_are_refused(course_copy, lab_dir):
     ]
 
 
-def test_the_launch_labs_load_and_grade_through_the_loader():
-    """The bundled labs: valid files, solution 1.0 and starter below (lesson links
-    are left to validate_course on the whole course, where the lessons live)."""
+@pytest.fixture(scope="module")
+def course_labs():
+    """The bundled course's labs, loaded as validate_course loads them."""
     from django.conf import settings
 
-    from labs.course_content import grade_lab_files, load_lab
-    from labs.course_content import LoadedLabs
-    from learning.content.kinds import CourseIndex, LessonRef
+    _index, parts, problems = load_course(settings.BASE_DIR / "course", grade_labs=False)
+    assert [str(p) for p in problems] == []
+    return {spec.slug: spec for part in parts for spec in getattr(part, "labs", [])}
+
+
+COURSE_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive", "sqs-fifo-ordering", "idempotent-consumer")
+
+
+@pytest.mark.parametrize("slug", COURSE_LABS)
+def test_the_course_labs_grade_their_answers_through_the_engine(course_labs, slug):
+    """Solution and right/ at 1.0, starter below, each wrong/ answer below and
+    failing the checkpoint it names: a grader change that lets a wrong answer
+    through, or fails a right one, fails here."""
+    from labs.course_content import grade_lab_files
     from learning.content.problems import Problems
 
-    root = settings.BASE_DIR / "course"
-    index = CourseIndex(root=root, modules={"sqs": "m1", "sns": "m2", "eventbridge": "m3"})
-    for slug in ("sqs-dead-letter-queues", "sqs-lambda-consumers", "sns-filter-policies", "sns-pub-sub-fanout",
-                 "eventbridge-rules-patterns", "eventbridge-transformers-archive"):
-        index.lessons[slug] = LessonRef(slug, f"id-{slug}", "sqs", slug, root / f"{slug}.md")
-    loaded = LoadedLabs()
-    for slug in ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive"):
-        spec = load_lab(index, root / "labs" / slug, loaded)
-        assert spec is not None, [str(p) for p in loaded.problems]
-        problems = Problems()
-        grade_lab_files(spec, problems)
-        assert [str(p) for p in problems] == []
+    problems = Problems()
+    grade_lab_files(course_labs[slug], problems)
+    assert [str(p) for p in problems] == []
+
+
+def test_every_course_lab_is_graded_above():
+    from django.conf import settings
+
+    folders = {p.name for p in (settings.BASE_DIR / "course" / "labs").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders == set(COURSE_LABS)

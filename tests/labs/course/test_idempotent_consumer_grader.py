@@ -11,7 +11,7 @@ def test_the_solution_scores_full_marks(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
     assert verdict["status"] == "passed", verdict["checkpoints"]
     outcomes = [e["outcome"] for e in verdict["flow"]["events"]]
-    assert outcomes.count("ok") == 7 and outcomes.count("dropped") == 4 and outcomes.count("dlq") == 1
+    assert outcomes.count("ok") == 7 and outcomes.count("dropped") == 4 and outcomes.count("dlq") == 3
     assert "2 redeliveries after the crash" in checkpoint(verdict, "quiet-duplicates")["feedback"]
 
 
@@ -61,7 +61,8 @@ def test_swallowing_every_exception_keeps_the_broken_order_out_of_the_dlq(grade_
     )
     verdict = grade_lab_code(SLUG, code)
     dead = checkpoint(verdict, "dead-letter")
-    assert not dead["passed"] and "your handler returned normally for it, so it was deleted" in dead["feedback"]
+    assert not dead["passed"] and "missing: broken order (no orderId), broken order (orderId a number), broken order (empty orderId)" in dead["feedback"]
+    assert "so they were deleted: raise for an order whose orderId is not a non-empty string" in dead["feedback"]
     assert checkpoint(verdict, "shipped-once")["passed"]
 
 

@@ -43,7 +43,7 @@ def test_audit_without_raw_delivery_is_named(grade_lab_code):
     code = source(SLUG, "solution.py").replace('"audit": {"RawMessageDelivery": "true"}', '"audit": {}')
     verdict = grade_lab_code(SLUG, code)
     assert checkpoint(verdict, "audit-messages")["passed"]
-    assert "8 arrived wrapped in SNS's JSON envelope" in checkpoint(verdict, "audit-raw")["feedback"]
+    assert "11 arrived wrapped in SNS's JSON envelope" in checkpoint(verdict, "audit-raw")["feedback"]
 
 
 def test_policy_checker_accepts_a_list_of_actions_and_arn_like():

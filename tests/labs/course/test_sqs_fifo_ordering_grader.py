@@ -9,8 +9,8 @@ def test_the_solution_scores_full_marks(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
     assert verdict["status"] == "passed", verdict["checkpoints"]
     outcomes = [e["outcome"] for e in verdict["flow"]["events"]]
-    assert outcomes.count("ok") == 9 and outcomes.count("dropped") == 2
-    assert "6 events of the other accounts went through" in checkpoint(verdict, "groups")["feedback"]
+    assert outcomes.count("ok") == 10 and outcomes.count("dropped") == 2
+    assert "7 events of the other accounts went through" in checkpoint(verdict, "groups")["feedback"]
 
 
 def test_the_starter_runs_and_scores_below_full(grade_lab_code):

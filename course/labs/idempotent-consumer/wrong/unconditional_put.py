@@ -1,0 +1,43 @@
+# Misconception: put_item refuses an item that already exists, but without a ConditionExpression it overwrites it and every duplicate ships.
+# fails: shipped-once
+import json
+
+import boto3
+
+sqs = boto3.client("sqs")
+dynamodb = boto3.client("dynamodb")
+
+
+def setup():
+    sqs.create_queue(QueueName="orders")
+    sqs.create_queue(QueueName="shipments")
+    dynamodb.create_table(
+        TableName="processed-orders",
+        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def order_id_of(body):
+    """The order id of a well-formed order; raise ValueError for a broken one."""
+    order = json.loads(body)
+    order_id = order.get("orderId") if isinstance(order, dict) else None
+    if not isinstance(order_id, str) or not order_id:
+        raise ValueError(f"broken order: {body[:80]}")
+    return order_id
+
+
+def handler(event, context):
+    shipments = sqs.get_queue_url(QueueName="shipments")["QueueUrl"]
+    for record in event["Records"]:
+        order_id = order_id_of(record["body"])
+        try:
+            dynamodb.put_item(
+                TableName="processed-orders",
+                Item={"orderId": {"S": order_id}},
+            )
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            print(f"{order_id} already handled, skipping")
+            continue
+        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))

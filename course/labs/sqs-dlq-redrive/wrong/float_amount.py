@@ -1,0 +1,31 @@
+# Misconception: float() is as good as Decimal for checking an amount, but float("Infinity") is a positive number.
+# fails: processed
+import json
+from decimal import Decimal, InvalidOperation
+
+import boto3
+
+sqs = boto3.client("sqs")
+
+
+def parse_amount(text):
+    """A positive, finite Decimal, or ValueError."""
+    amount = float(text)
+    if amount <= 0:
+        raise ValueError(f"amount {text!r} is not positive")
+    return amount
+
+
+def handler(event, context):
+    processed = sqs.get_queue_url(QueueName="payments-processed")["QueueUrl"]
+    for record in event["Records"]:
+        payment = json.loads(record["body"])
+        parse_amount(payment["amount"])
+        sqs.send_message(QueueUrl=processed, MessageBody=json.dumps({"paymentId": payment["paymentId"]}))
+
+
+def redrive():
+    dlq_url = sqs.get_queue_url(QueueName="payments-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # No DestinationArn: each message returns to the queue it was dead-lettered from.
+    return sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]
