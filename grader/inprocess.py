@@ -11,6 +11,7 @@ Never use this for code you do not trust: it has no limits and no isolation.
 """
 
 import contextlib
+import datetime
 import io
 import json
 import linecache
@@ -124,18 +125,33 @@ class InProcessLearner:
             raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
 
 
+class _EmulatorDatetime(datetime.datetime):
+    """datetime.now() and utcnow() on the emulator clock, as the harness gives the learner."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return super().now(tz) + datetime.timedelta(seconds=clock.offset())
+
+    @classmethod
+    def utcnow(cls):
+        return super().utcnow() + datetime.timedelta(seconds=clock.offset())
+
+
 @contextlib.contextmanager
 def _learner_time():
-    """The learner's time.time() follows the emulator clock, as the harness makes it in the sandbox.
+    """While the learner's code runs, time.time() and datetime.now() follow the
+    emulator clock, as the harness makes them in the sandbox; a module that did
+    `from datetime import datetime` at import keeps the emulator's class.
     (grader.emulator.clock keeps its own reference to the wall clock.)"""
-    wall_time, wall_time_ns = time.time, time.time_ns
+    wall_time, wall_time_ns, wall_datetime = time.time, time.time_ns, datetime.datetime
     offset = clock.offset()
     time.time = lambda: wall_time() + offset
     time.time_ns = lambda: wall_time_ns() + int(offset * 1e9)
+    datetime.datetime = _EmulatorDatetime
     try:
         yield
     finally:
-        time.time, time.time_ns = wall_time, wall_time_ns
+        time.time, time.time_ns, datetime.datetime = wall_time, wall_time_ns, wall_datetime
 
 
 @contextlib.contextmanager
@@ -158,7 +174,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
     module.__file__ = "submission.py"
     # Tracebacks then quote the learner's own lines, as they would in a file.
     linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
-    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), faults.learner_calls():
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), faults.learner_calls(), _learner_time():
         try:
             exec(compile(code, "submission.py", "exec"), module.__dict__)
         except Exception as exc:

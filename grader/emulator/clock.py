@@ -23,6 +23,7 @@ import threading
 import time
 from typing import Callable
 
+_datetime = datetime.datetime  # kept too: the learner's datetime.datetime may be replaced the same way
 _wall_time = time.time  # kept: the learner's time.time() may be moved by this clock (inprocess, harness)
 _condition = threading.Condition()
 _offset = 0.0
@@ -41,7 +42,7 @@ def time_s() -> float:
 
 def utcnow() -> datetime.datetime:
     """Naive UTC datetime, as moto.core.utils.utcnow returns."""
-    return datetime.datetime.fromtimestamp(time_s(), datetime.UTC).replace(tzinfo=None)
+    return _datetime.fromtimestamp(time_s(), datetime.UTC).replace(tzinfo=None)
 
 
 def advance(seconds: float) -> None:

@@ -7,6 +7,7 @@ A grader asks through `run.faults` (a Faults):
     run.faults.fail("sqs", "SendMessage", code="KMS.DisabledException", times=1)
     run.faults.duplicate("orders", select=lambda body: "o-2" in body, delay_s=0)
     run.faults.reorder("orders")
+    run.faults.delay("dynamodb", "GetItem", seconds=0.3)
 
 Call faults (throttle, fail, fail_records) hit only the LEARNER's calls: the
 ones that reach the emulator over its socket (the child's guard marks them) or,
@@ -65,7 +66,7 @@ RECORD_ERRORS = {
 class CallFault:
     """Fail a learner's call of `action` on `service` with an AWS error, or fail some of its records."""
 
-    kind: str  # "throttle" | "fail" | "fail_records"
+    kind: str  # "throttle" | "fail" | "fail_records" | "delay"
     service: str
     action: str
     times: int
@@ -74,6 +75,7 @@ class CallFault:
     status: int = 400
     message: str = ""
     select: Callable[[int, dict], bool] | None = None
+    seconds: float = 0.0  # "delay": wall-clock seconds the answer is held back
     seen: int = 0  # matching calls so far
     fired: int = 0
 
@@ -133,6 +135,17 @@ class Faults:
             raise ValueError(f"fail_records works on {sorted(BATCH_ACTIONS)}, not {(service, action)}")
         code, message = RECORD_ERRORS[(service, action)]
         return self._add(CallFault("fail_records", service, action, times, after, code, 200, message, select))
+
+    def delay(self, service: str, action: str, *, seconds: float, times: int = 1_000_000, after: int = 0) -> CallFault:
+        """The learner's calls of `action` run at once but their answers are held back
+        `seconds` of wall-clock time, as a slow network or a busy service would. Two
+        concurrent invocations that read, then act, both read before either acts:
+        the window a check-then-act race needs, made certain. At most 2 s."""
+        if not 0 < seconds <= 2:
+            raise ValueError("a delay is between 0 and 2 seconds: it costs the run's wall clock")
+        fault = CallFault("delay", service, action, times, after)
+        fault.seconds = seconds
+        return self._add(fault)
 
     def duplicate(self, queue: str, *, select: Callable[[str], bool] | None = None, times: int = 1, delay_s: float = 0) -> DeliveryFault:
         """The next `times` messages received from `queue` (those whose body `select`

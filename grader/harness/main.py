@@ -18,6 +18,7 @@ above; that only breaks its own run. The verdict is computed outside, from
 the emulator's state and the grader's records.
 """
 
+import datetime
 import errno
 import gc
 import json
@@ -256,10 +257,25 @@ def _emulator_time_ns():
     return _wall_time_ns() + int(_clock["offset"] * 1e9)
 
 
+class _EmulatorDatetime(datetime.datetime):
+    """datetime.now() and utcnow() on the emulator's clock (replaces datetime.datetime)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return super().now(tz) + datetime.timedelta(seconds=_clock["offset"])
+
+    @classmethod
+    def utcnow(cls):
+        return super().utcnow() + datetime.timedelta(seconds=_clock["offset"])
+
+
 def set_clock(offset):
+    """Called before the learner's module loads (offset 0), so `from datetime import
+    datetime` there gets the emulator's, and before every call."""
     _clock["offset"] = float(offset or 0)
     if time.time is not _emulator_time:
         time.time, time.time_ns = _emulator_time, _emulator_time_ns
+        datetime.datetime = _EmulatorDatetime
 
 
 def call_function(module, name, raw_args, limits):
@@ -322,6 +338,7 @@ def serve(rpc, limits):
         op = request.get("op")
         try:
             if op == "load":
+                set_clock(0)
                 try:
                     module = load_module(request["code"])
                     reply = {"ok": True}

@@ -19,6 +19,7 @@ import base64
 import copy
 import json
 import random
+import time
 import warnings
 
 from moto.core.exceptions import ServiceException
@@ -142,6 +143,11 @@ def _hook_call_action(original):
             return original(self)
         if fault.kind == "fail_records":
             return _partial(self, original, fault, registry)
+        if fault.kind == "delay":
+            answer = original(self)
+            registry.record("delay", fault.service, fault.action, {"seconds": fault.seconds})
+            time.sleep(fault.seconds)
+            return answer
         request = _request(self)
         message = fault.message.format(resource=_resource(self, request), shard="")
         registry.record(fault.kind, fault.service, fault.action, {"code": fault.code, "status": fault.status})
