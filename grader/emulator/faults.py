@@ -79,6 +79,10 @@ class CallFault:
     seen: int = 0  # matching calls so far
     fired: int = 0
 
+    def stop(self) -> None:
+        """No more firing from now on."""
+        self.times = self.fired
+
     def takes(self) -> bool:
         """Count one matching call; whether this fault fires on it."""
         self.seen += 1
@@ -97,6 +101,10 @@ class DeliveryFault:
     delay_s: float = 0.0
     seed: int = 0
     fired: int = 0
+
+    def stop(self) -> None:
+        """No more firing from now on."""
+        self.times = self.fired
 
 
 @dataclass
