@@ -20,6 +20,8 @@ What is fixed (see each module's docstring):
 - dispatch_speed: moto's service list read once, not listed from disk per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
+- dynamodb_atomic: a conditional write's check and write happen together
+  (moto let two racing conditional puts both succeed).
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
 - faults: the learner's calls can be throttled or partly failed, and SQS can
@@ -30,7 +32,7 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -62,6 +64,7 @@ def apply() -> None:
         moto_clock.apply()
         sqs_move_tasks.apply()
         sqs_retention.apply()
+        dynamodb_atomic.apply()
         events_delivery.apply()
         sns_delivery.apply()
         sns_signing.apply()

@@ -110,6 +110,42 @@ with mock_aws():
     sqs.send_message(QueueUrl=url, MessageBody="new")
     observe("sqs.retention.bodies", lambda: bodies(sqs, url))
 
+    # dynamodb_atomic: two conditional puts racing on one item, the condition's
+    # evaluation slowed so both have read the item before either writes
+    import threading
+    import time as time_module
+
+    import moto.dynamodb.models.table as dynamodb_table
+
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="claims", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+    )
+    real_filter = dynamodb_table.get_filter_expression
+
+    def slow_filter(*args, **kwargs):
+        time_module.sleep(0.3)
+        return real_filter(*args, **kwargs)
+
+    dynamodb_table.get_filter_expression = slow_filter
+    winners = []
+
+    def claim(who):
+        try:
+            dynamodb.put_item(TableName="claims", Item={"pk": {"S": "order"}, "who": {"S": who}}, ConditionExpression="attribute_not_exists(pk)")
+            winners.append(who)
+        except ClientError:
+            pass
+
+    racers = [threading.Thread(target=claim, args=(who,)) for who in ("a", "b")]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    dynamodb_table.get_filter_expression = real_filter
+    seen["dynamodb.racing_claims_won"] = ["ok", len(winners)]
+
     # sns_signing: the key each subscription signs with
     from moto.sns.models import sns_backends
 
