@@ -219,7 +219,13 @@ def grade(run):
             f"(the grader failed that call with {CRASH[0]}). It should still ship once, when it comes back after the claim lapses; "
             f"it shipped {_times(shipped[crash_id]) if shipped.get(crash_id) else 'never'}."
         )
-        if any(inv.ok for inv in pair):
+        if not shipped.get(crash_id) and _status(items.get(crash_id)) == "DONE":
+            feedback += (
+                f" Its item in {TABLE} says DONE, but it was never shipped: the item was written before the send, and the send never "
+                "happened. Record first, ship second loses the order if the process dies between the two; claim (with an expiry), "
+                "ship, then mark DONE."
+            )
+        elif any(inv.ok for inv in pair):
             feedback += (
                 " The other invocation returned normally while the claim's holder had not shipped, so SQS deleted the message "
                 "and nobody was left to ship it: when another invocation holds a live claim on an order that is not DONE, raise, so the message comes back."
