@@ -59,7 +59,9 @@ class Verdict:
 
     flow is the drawing's data, {"nodes", "events", "summary"}, as the grader
     recorded it with Run.flow_node and Run.flow_event. faults lists the faults
-    the grader injected that fired (grader.emulator.faults.Faults.injected).
+    the grader injected that fired (grader.emulator.faults.Faults.injected); it
+    travels on the wire but is not yet a stored field (to_dict is the row's
+    shape): the trace that will show it decides where it is kept.
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
@@ -100,7 +102,6 @@ class Verdict:
             "duration_ms": max(0, int(self.duration_ms)),
             "error": self.error,
             "flow": self.flow or empty_flow(),
-            "faults": list(self.faults),
         }
 
     @classmethod

@@ -192,3 +192,9 @@ def test_the_harness_moves_the_learners_clocks_by_the_offset(harness):
         harness.set_clock(0)
         time.time, time.time_ns = harness._wall_time, harness._wall_time_ns
         datetime.datetime = harness._EmulatorDatetime.__mro__[1]
+
+
+def test_a_verdicts_faults_survive_the_wire(pair):
+    verdict = Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")], faults=[{"fault": "throttle", "service": "kinesis", "target": "PutRecords", "at": 1.5}])
+    protocol.send(pair[0], Result(verdict))
+    assert protocol.recv(pair[1], Result).verdict.faults == verdict.faults

@@ -12,11 +12,18 @@ def test_the_solution_scores_full_marks(grade_lab_code):
     assert "the claim had lapsed and the redelivery shipped it once" in checkpoint(verdict, "crash-recovered")["feedback"]
 
 
-def test_the_verdict_shows_the_faults_the_grader_injected(grade_lab_code):
-    verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
-    kinds = [(f["fault"], f["service"], f["target"]) for f in verdict["faults"]]
+def test_the_verdict_shows_the_faults_the_grader_injected():
+    from moto import mock_aws
+
+    from grader.inprocess import grade_in_process
+    from tests.labs.course.conftest import lab_dict
+
+    with mock_aws():
+        verdict = grade_in_process(lab_dict(SLUG), source(SLUG, "solution.py"))
+    kinds = [(f["fault"], f["service"], f["target"]) for f in verdict.faults]
     assert ("fail", "sqs", "SendMessage") in kinds
     assert kinds.count(("fail", "sqs", "SendMessage")) == 1
+    assert ("delay", "dynamodb", "GetItem") in kinds  # the loser of each race reads the claim slowly
 
 
 def test_the_starter_runs_and_scores_below_full(grade_lab_code):

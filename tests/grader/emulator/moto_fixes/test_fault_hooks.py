@@ -300,7 +300,7 @@ def test_the_verdict_carries_the_injected_faults():
         run.check("x", "x", 1, True, "ok")
 
     verdict = run_grader(run, grade)
-    assert verdict.to_dict()["faults"][0]["fault"] == "throttle"
+    assert verdict.faults[0]["fault"] == "throttle"
     faults.install(faults.Faults())
 
 
