@@ -138,7 +138,9 @@ class Faults:
         are not written and come back failed, the rest succeed: FailedRecordCount and
         ErrorCode/ErrorMessage (Kinesis), Failed with SenderFault false (SQS),
         FailedEntryCount and ErrorCode (EventBridge). `entry` is the request entry as
-        sent, with a Kinesis record's Data decoded to text."""
+        sent, with a Kinesis record's Data decoded to text. A `select` with a third
+        parameter also gets the call's whole list of entries, to choose by what else
+        the call holds (say, the first record of each partition key that has several)."""
         if (service, action) not in BATCH_ACTIONS:
             raise ValueError(f"fail_records works on {sorted(BATCH_ACTIONS)}, not {(service, action)}")
         code, message = RECORD_ERRORS[(service, action)]

@@ -17,6 +17,7 @@ call_action, so the day moto adds one this module is reviewed.
 
 import base64
 import copy
+import inspect
 import json
 import random
 import time
@@ -97,7 +98,13 @@ def _partial(self: BaseResponse, original, fault: faults.CallFault, registry: fa
     entries = request.get(key)
     if not isinstance(entries, list) or not entries:
         return original(self)  # moto answers the malformed request itself
-    failing = [i for i, entry in enumerate(entries) if isinstance(entry, dict) and fault.select(i, _readable(fault.service, entry))]
+    readable = [_readable(fault.service, entry) if isinstance(entry, dict) else entry for entry in entries]
+    # select(index, entry) or select(index, entry, entries): the whole call, to pick by what else it holds
+    wants_all = len(inspect.signature(fault.select).parameters) >= 3
+    failing = [
+        i for i, entry in enumerate(readable)
+        if isinstance(entry, dict) and (fault.select(i, entry, readable) if wants_all else fault.select(i, entry))
+    ]
     if not failing:
         return original(self)
     failed = {i: _failed_entry(self, fault, request, entries[i]) for i in failing}

@@ -310,3 +310,17 @@ def test_kinesis_data_reaches_select_as_text(world):
     world.faults.fail_records("kinesis", "PutRecords", select=lambda i, record: seen.append(record["Data"]) or False)
     world.learner("kinesis").put_records(StreamName="clicks", Records=[{"Data": json.dumps({"id": 1}).encode(), "PartitionKey": "u"}])
     assert seen == ['{"id": 1}']
+
+
+def test_select_can_see_the_whole_call_to_fail_the_first_record_of_each_repeated_key(world):
+    stream(world)
+
+    def first_of_repeated_key(i, record, records):
+        keys = [r["PartitionKey"] for r in records]
+        return keys.count(record["PartitionKey"]) > 1 and keys.index(record["PartitionKey"]) == i
+
+    world.faults.fail_records("kinesis", "PutRecords", select=first_of_repeated_key)
+    records = [{"Data": f"{user}-{seq}".encode(), "PartitionKey": user} for user, seq in (("ann", 1), ("bob", 1), ("ann", 2), ("cy", 1), ("bob", 2))]
+    response = world.learner("kinesis").put_records(StreamName="clicks", Records=records)
+    assert [("ErrorCode" in r) for r in response["Records"]] == [True, True, False, False, False]
+    assert stream_records(world, "clicks") == ["ann-2", "bob-2", "cy-1"]
