@@ -1,5 +1,5 @@
 """Turn a run's recorded flow (nodes and events) into a diagram the lab page
-draws with the lessons' renderer (learning.content.diagrams.render_svg).
+draws with the lessons' renderer (coursefiles.diagrams.render_svg).
 
 Events that share a hop are merged into one edge labelled with how many
 distinct messages (event labels) went that way, since a grader may record one
@@ -7,7 +7,7 @@ message twice (once per queue it fanned out to); an edge is red if any event on 
 message stands out among correct ones.
 """
 
-from learning.content.diagrams import KINDS, Edge, Flow, Node
+from coursefiles.diagrams import KINDS, Edge, Flow, Node
 
 DEFAULT_TITLE = "Where each message went"
 QUIET_KINDS = {"dlq", "dropped"}  # hops into these are drawn dashed

@@ -34,7 +34,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Project apps in the order of their arrows (docs/architecture.md): each imports
+# only the ones above it. accounts comes before django.contrib.admin so its
+# registration/ templates (log-in, password change) are found before the admin's.
 INSTALLED_APPS = [
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "learning",
     "flashcards",
     "labs",
+    "classes",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before CSRF: a bearer-token request carries no cookie, so CSRF does not apply to it.
-    "learning.api_auth.BearerTokenMiddleware",
+    "accounts.api_auth.BearerTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -77,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "learning.context_processors.site",
+                "redrive.context_processors.navigation",
             ],
         },
     },
@@ -89,18 +95,15 @@ DATABASE_URL = env_url(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", default=True):
-    # The review hot path's fixed queries (flashcards.selectors.rows.hot_cursor)
-    # become prepared statements after a few runs on a connection, so PostgreSQL
-    # plans them once rather than per request. Only those: Django's own queries
-    # bind parameters on the client and are never prepared. Turn off behind a
-    # pooler in transaction mode that does not track prepared statements.
-    # plan_cache_mode: a prepared statement keeps its one generic plan; left to
-    # choose, PostgreSQL re-planned the review API's GET (about 1 ms) on every run.
-    # It only concerns prepared statements, so only those queries.
+    # psycopg 3's server-side binding (Django's documented `server_side_binding`
+    # option): parameters travel apart from the SQL, and a statement run
+    # prepare_threshold times on a connection becomes a prepared statement,
+    # planned once there instead of on every request. Turn off behind a pooler
+    # in transaction mode that does not keep prepared statements per client.
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
         "prepare_threshold": 5,
-        "options": "-c plan_cache_mode=force_generic_plan",
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a verdict.
@@ -139,12 +142,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "redrive",
-    }
-}
 
 # --- Course content ---------------------------------------------------------
 COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
@@ -182,6 +179,16 @@ CELERY_BEAT_SCHEDULE = {
     "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Cache ------------------------------------------------------------------
+# Shared by every process, because bearer-token look-ups are cached in it and a
+# revoked token must be refused by all of them at once (accounts/token_cache.py):
+# Redis when there is one, else files under var/ (one machine, any number of
+# processes). Keys carry a prefix, as the Redis database is the broker's too.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "redrive"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
 
 # --- Labs -------------------------------------------------------------------
 SANDBOX_REQUIRE_ISOLATION = env_bool("SANDBOX_REQUIRE_ISOLATION", default=not DEBUG)

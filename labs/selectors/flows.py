@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from labs.flow_diagram import flow_to_diagram
 from labs.models import Submission
-from learning.content.diagrams import figure
+from coursefiles.diagrams import figure
 
 logger = logging.getLogger(__name__)
 

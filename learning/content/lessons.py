@@ -7,12 +7,13 @@ lesson front matter:    id, slug, title, summary, module, order, minutes, tags
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from learning.content.fields import FieldReader
-from learning.content.frontmatter import split_front_matter
-from learning.content.kinds import CourseIndex, LessonRef
-from learning.content.markdown import Rendered, render_markdown
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from coursefiles.fields import FieldReader
+from coursefiles.frontmatter import split_front_matter
+from coursefiles.kinds import CourseIndex, LessonRef
+from coursefiles.markdown import Rendered, render_markdown
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from learning.content.quickchecks import guessability_warnings, parse_quiz
 
 COURSE_KEYS = {"title", "summary", "modules"}
 MODULE_KEYS = {"id", "slug", "title", "summary"}
@@ -51,6 +52,7 @@ class LoadedLessons:
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    warnings: Problems = field(default_factory=Problems)
 
     @property
     def stats(self) -> dict[str, int]:
@@ -143,7 +145,7 @@ def load_lesson(root: Path, path: Path, loaded: LoadedLessons, module_slugs: set
         minutes=fields.integer("minutes", minimum=1, maximum=240),
         tags=fields.string_list("tags"),
         path=shown,
-        rendered=render_markdown(body, path=shown, problems=problems, first_line=body_line, allow_quiz=True),
+        rendered=render_markdown(body, path=shown, problems=problems, first_line=body_line, quiz=parse_quiz),
     )
     if not body.strip():
         problems.add(shown, body_line, "lesson has no text after its front matter")
@@ -177,6 +179,8 @@ def check_uniques(loaded: LoadedLessons) -> None:
     seen_checks: dict[str, Path] = {}
     for lesson in loaded.lessons:
         for check in lesson.rendered.quick_checks:
+            for message in guessability_warnings(check):
+                loaded.warnings.add(lesson.path, check.line, message)
             if check.stable_id in seen_checks:
                 loaded.problems.add(lesson.path, check.line, f"duplicate quick check id '{check.stable_id}' (also in {seen_checks[check.stable_id]})")
             else:

@@ -19,9 +19,9 @@ A true/false check has `answer: true|false` and `explain:` instead of options.
 from dataclasses import dataclass
 from pathlib import Path
 
-from learning.content.fields import FieldReader
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, parse_mapping_block
+from coursefiles.fields import FieldReader
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, parse_mapping_block
 
 KINDS = ("single", "multiple", "truefalse")
 
@@ -94,6 +94,31 @@ def parse_quiz(text: str, *, path: Path, first_line: int, problems: Problems) ->
     if len(problems) > before:
         return None
     return QuickCheckSpec(stable_id, kind, question, options, explanation, data.line)
+
+
+# A single-choice check a test-wise learner can answer without reading: too few
+# options to guess against, or the right one given away by its length.
+MIN_SINGLE_OPTIONS = 4
+LONGEST_GIVEAWAY = 1.5
+
+
+def guessability_warnings(spec: QuickCheckSpec) -> list[str]:
+    if spec.kind != "single":
+        return []
+    warnings = []
+    if len(spec.options) < MIN_SINGLE_OPTIONS:
+        warnings.append(
+            f"single-choice quick check '{spec.stable_id}' has {len(spec.options)} options; "
+            f"give it {MIN_SINGLE_OPTIONS}, with distractors drawn from real mistakes"
+        )
+    right = [len(o["text"]) for o in spec.options if o["correct"]]
+    others = [len(o["text"]) for o in spec.options if not o["correct"]]
+    if right and others and right[0] >= LONGEST_GIVEAWAY * max(others):
+        warnings.append(
+            f"quick check '{spec.stable_id}': the correct option ({right[0]} characters) is much the longest "
+            f"(the longest other has {max(others)}); a learner can pick it by its length"
+        )
+    return warnings
 
 
 def grade(options: list[dict], selected: list[int]) -> bool:

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from labs.selectors.labs import labs_for_module
 from learning.models import Course, Lesson, QuickCheck
+from learning.practice import lesson_panels_for
 from learning.selectors.course import (
     continue_lesson_for,
     course_outline_for,
@@ -16,6 +16,7 @@ from learning.selectors.course import (
 )
 from learning.selectors.search import search_lessons
 from learning.services.lessons import InvalidAnswer, lesson_complete, lesson_view_record, quick_check_answer
+from learning.selectors.quickchecks import quick_check_options_for
 
 
 def _get_lesson_for_user(slug: str, user) -> Lesson:
@@ -60,7 +61,7 @@ def lesson_detail(request, slug):
             "progress": lesson_progress_for(user=request.user, lesson=lesson),
             "previous": previous,
             "next": following,
-            "practice_labs": labs_for_module(module_id=lesson.module_id),
+            "practice": lesson_panels_for(lesson=lesson, user=request.user),
             "nav_section": "course",
         },
     )
@@ -97,7 +98,11 @@ def quick_check_answer_view(request, slug, check_id):
     if request.htmx:
         status = 200 if error is None else 422
         return render(
-            request, "learning/lesson.html#quick-check", {"lesson": lesson, "check": check, "answer": answer, "error": error, "swapped": True}, status=status
+            request,
+            "learning/lesson.html#quick-check",
+            {"lesson": lesson, "check": check, "options": quick_check_options_for(check=check, user=request.user),
+             "answer": answer, "error": error, "swapped": True},
+            status=status,
         )
     if error:
         messages.error(request, error)

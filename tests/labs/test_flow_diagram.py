@@ -1,5 +1,5 @@
 from labs.flow_diagram import flow_to_diagram
-from learning.content.diagrams import render_svg
+from coursefiles.diagrams import render_svg
 
 FLOW = {
     "nodes": [
