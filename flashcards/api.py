@@ -1,27 +1,60 @@
-"""JSON API (Authorization: Bearer <token>, checked by accounts.api_auth's
-middleware): the next card, and rating it."""
+"""The flashcards API (django-ninja router, mounted at /api/flashcards/ by
+redrive/api.py): the next card, and rating it. Authentication is the API's
+(accounts.api_auth); rules stay in the selectors and services."""
 
-import json
-
-from django.http import JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from ninja import Router, Schema
+from ninja.responses import Status
 
+from accounts.api_errors import api_error_body, errors
+from accounts.api_types import Id, INT64_MAX, Int
 from flashcards.scheduling import interval_label
 from flashcards.selectors.cards import card_for_user
 from flashcards.selectors.queue import due_counts_for, next_card_for
 from flashcards.services.reviews import InvalidReview, StaleVersion, card_review
-from accounts.api_auth import api_login_required
 
-_BODY = '{"card_id": ..., "rating": 1-4, "version": ..., "duration_ms": ...}'
+router = Router(tags=["flashcards"])
+
+# The review log's column (a PositiveIntegerField) holds this much; the service
+# counts anything over an hour as an hour, as it always has.
+DURATION_MS_MAX = 2**31 - 1
 
 
-def _bad(message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=400)
+class DueCard(Schema):
+    id: int
+    front: str
+    back: str
+    deck: str
+    state: str
+    tags: list[str]
+    version: int
 
 
-@require_GET
-@api_login_required
+class DueOut(Schema):
+    due: int
+    new: int
+    card: DueCard | None
+
+
+class ReviewIn(Schema):
+    card_id: Id
+    rating: Int(ge=1, le=4, description="1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
+    version: Int(ge=0, le=INT64_MAX, description="the card's `version` as GET /api/flashcards/due/ gave it")
+    duration_ms: Int(ge=0, le=DURATION_MS_MAX, description="time spent on the card") | None = None
+
+
+class ReviewOut(Schema):
+    card_id: int
+    rating: int
+    state: str
+    due: str
+    interval: float
+    interval_label: str
+    leech: bool
+    version: int
+
+
+@router.get("/due/", response={200: DueOut, **errors(401)}, url_name="flashcards-api-due")
 def due(request):
     """The counts and the next card, with the version of its state that a rating of it names."""
     now = timezone.now()
@@ -38,48 +71,36 @@ def due(request):
             "tags": item.card.tags,
             "version": item.state.version if item.state else 0,
         }
-    return JsonResponse({"due": counts.learning + counts.review, "new": counts.new, "card": card})
+    return {"due": counts.learning + counts.review, "new": counts.new, "card": card}
 
 
-@require_POST
-@api_login_required
-def reviews(request):
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return _bad(f"the body must be JSON: {_BODY}")
-    if not isinstance(body, dict):
-        return _bad("the body must be a JSON object")
-    card = card_for_user(user=request.user, card_id=body.get("card_id"))
+@router.post("/reviews/", response={201: ReviewOut, **errors(400, 401, 403, 409, 413)}, url_name="flashcards-api-reviews")
+def reviews(request, body: ReviewIn):
+    """Rate a card. A rating names the version of the card's state it was made
+    from: one already rated or undone since answers 409 and applies nothing."""
+    card = card_for_user(user=request.user, card_id=body.card_id)
     if card is None or not card.is_active:
-        return _bad("unknown card_id")
-    if "version" not in body:
-        return _bad(f"version is required: the card's version as GET /api/flashcards/due/ gave it ({_BODY})")
-    if not isinstance(body["version"], int):  # JSON gives numbers as numbers: "1" or 1.0 is a client's mistake
-        return _bad("version must be the card's version as it was read: a whole number, 0 or more")
+        return Status(400, api_error_body("unknown card_id", [("card_id", "no card with this id is yours to review")]))
     try:
         result = card_review(
-            user=request.user, card=card, rating=body.get("rating"), version=body["version"], duration_ms=body.get("duration_ms")
+            user=request.user, card=card, rating=body.rating, version=body.version, duration_ms=body.duration_ms
         )
     except InvalidReview as exc:
-        return _bad(str(exc))
+        return Status(400, api_error_body(str(exc)))
     except StaleVersion:
-        return JsonResponse(
-            {"error": "this card changed since that version was read (rated or undone since): nothing was applied; "
-                      "GET /api/flashcards/due/ for its state now"},
-            status=409,
-        )
+        return Status(409, api_error_body(
+            "this card changed since that version was read (rated or undone since): nothing was applied; "
+            "GET /api/flashcards/due/ for its state now",
+            [("version", "not the card's current version")],
+        ))
     interval = result.state.due - result.log.reviewed_at
-    return JsonResponse(
-        {
-            "card_id": result.log.card_id,
-            "rating": result.log.rating,
-            "state": result.state.get_state_display().lower(),
-            "due": result.state.due.isoformat(),
-            "interval": round(interval.total_seconds() / 86400, 6),
-            "interval_label": interval_label(interval),
-            "leech": result.became_leech,
-            "version": result.state.version,
-        },
-        status=201,
-    )
+    return Status(201, {
+        "card_id": result.log.card_id,
+        "rating": result.log.rating,
+        "state": result.state.get_state_display().lower(),
+        "due": result.state.due.isoformat(),
+        "interval": round(interval.total_seconds() / 86400, 6),
+        "interval_label": interval_label(interval),
+        "leech": result.became_leech,
+        "version": result.state.version,
+    })

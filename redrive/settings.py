@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "ninja",  # django-ninja: the API docs page served from its own static files (no CDN)
     "django_htmx",
     "template_partials",
     "learning",
