@@ -156,7 +156,7 @@ def assignment_create_api(request, body: AssignmentIn, class_id: int = ClassId):
 
 
 @router.get(
-    "/{int:class_id}/gradebook/", response={200: Gradebook, **errors(401, 404)}, url_name="gradebook_api", by_alias=True
+    "/{int:class_id}/gradebook/", response={200: Gradebook, **errors(400, 401, 404)}, url_name="gradebook_api", by_alias=True
 )
 def gradebook_api(request, class_id: int = ClassId):
     """Each student's results in a class you teach."""

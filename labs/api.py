@@ -73,7 +73,7 @@ def submission_create_api(
 
 
 @router.get(
-    "/submissions/{int:submission_id}/", response={200: Verdict, **errors(401, 404)}, url_name="submission"
+    "/submissions/{int:submission_id}/", response={200: Verdict, **errors(400, 401, 404)}, url_name="submission"
 )
 def submission_detail_api(request, submission_id: int = Path(..., ge=0, le=INT64_MAX)):
     """A submission's verdict: yours, or a student's in a class you teach (else 404)."""
