@@ -5,7 +5,8 @@
 
 `field` names the input at fault (a body field, a path parameter, a header
 such as "Authorization"), or is null when the fault is the request as a
-whole (a body that is not JSON, a path that names nothing). Built here, below
+whole (a body that is not JSON, a path that names nothing). There is always
+at least one item. Built here, below
 every app, because the token middleware (this app) answers 401s before any
 router runs, and the routers declare `ApiError` for each status they answer.
 """
@@ -27,7 +28,10 @@ class ApiError(Schema):
 
 
 def api_error_body(message: str, detail: Iterable[tuple[str | None, str]] = ()) -> dict:
-    return {"error": message, "detail": [{"field": field, "message": text} for field, text in detail]}
+    """`detail` is (field, message) pairs; without any, the one item is the
+    message about the request as a whole (field null), so `detail` is never empty."""
+    items = [{"field": field, "message": text} for field, text in detail] or [{"field": None, "message": message}]
+    return {"error": message, "detail": items}
 
 
 def api_error_response(message: str, *, status: int, detail: Iterable[tuple[str | None, str]] = ()) -> JsonResponse:

@@ -13,6 +13,7 @@ and a client has one status to handle for "fix your request".
 from functools import wraps
 
 import pydantic_core
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.urls import URLPattern, re_path
@@ -39,15 +40,21 @@ class StrictJsonParser(Parser):
     no lone surrogate escapes ("\\ud800" decodes to no character), and nesting
     bounded by the parser's own limit rather than Python's stack, so `[`
     repeated 100,000 times is a 400, never a RecursionError. A form post
-    (which the labs API has always taken for `code`) is read as its fields."""
+    (which the labs API has always taken for `code`) is read as its fields.
+    Every body is an object: anything else is refused here."""
 
     def parse_body(self, request):
         if request.content_type in _FORMS:
             return {key: request.POST.get(key) for key in request.POST}
         try:
-            return pydantic_core.from_json(request.body, allow_inf_nan=False)
+            body = pydantic_core.from_json(request.body, allow_inf_nan=False)
         except ValueError as exc:
             raise BodyNotJson(f"the request body must be a JSON object ({exc})") from None
+        if not isinstance(body, dict):
+            # Every body this API takes is an object; ninja would read a list as no fields at all.
+            kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(body), "a number")
+            raise BodyNotJson(f"the request body must be a JSON object, not {kind}")
+        return body
 
 
 api = NinjaAPI(
@@ -118,11 +125,19 @@ def _unauthenticated(request, exc):
     return api_error_response(NEED_TOKEN, status=401, detail=[("Authorization", "no token and no session")])
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    # Django raises it on reading request.body past DATA_UPLOAD_MAX_MEMORY_SIZE
+    # (ninja reads it before its own parser); left alone it is an HTML 400.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api_error_response(f"the request body is larger than this site accepts ({limit:,} bytes)", status=413)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     cause = exc.__cause__
     if isinstance(cause, RequestDataTooBig):
-        return api_error_response("the request body is larger than this site accepts", status=413, detail=[(None, str(cause))])
+        return _too_big(request, cause)
     if isinstance(cause, BodyNotJson):
         return api_error_response(str(cause), status=400)
     return api_error_response(str(exc), status=exc.status_code)
