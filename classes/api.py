@@ -12,6 +12,7 @@ from ninja.responses import Status
 from accounts.api_errors import api_error_body, errors
 from accounts.api_types import INT64_MAX, Int, Text
 from classes.models import Assignment
+from classes.models.classes import DECK_TARGET_COUNT_MAX
 from classes.selectors.classes import user_timezone_for
 from classes.selectors.gradebook import gradebook_for
 from classes.services.classes import NAME_MAX, ClassError, assignment_create, classroom_create, classroom_join, due_at_parse
@@ -24,8 +25,6 @@ router = Router(tags=["classes"])
 # people may type with spaces or a hyphen.
 SLUG_MAX = Assignment._meta.get_field("lab").related_model._meta.get_field("slug").max_length
 SHORT_TEXT_MAX = 64
-# deck_target_count's column (a PositiveIntegerField) holds up to this.
-TARGET_COUNT_MAX = 2**31 - 1
 
 
 class ClassIn(Schema):
@@ -57,7 +56,8 @@ class AssignmentIn(Schema):
         description="ISO 8601; without an offset it is read in your time zone, and a bare date means the end of that day",
     ) = ""
     target: Text(max_length=SHORT_TEXT_MAX, description="decks: reviewed (the default) or mastered") = ""
-    target_count: Int(ge=1, le=TARGET_COUNT_MAX, description="decks: how many cards; none means every card") | None = None
+    # The bound is the service's (deck_target_count_parse), stated here for the OpenAPI document.
+    target_count: Int(ge=1, le=DECK_TARGET_COUNT_MAX, description="decks: how many cards; none means every card") | None = None
 
 
 class AssignmentOut(Schema):
@@ -98,8 +98,8 @@ class Gradebook(Schema):
     students: list[GradebookStudent]
 
 
-def _error(exc: ClassError) -> Status:
-    return Status(getattr(exc, "http_status", 400), api_error_body(str(exc)))
+def _error(exc: ClassError, field: str | None = None) -> Status:
+    return Status(exc.http_status, api_error_body(str(exc), [(field, str(exc))]))
 
 
 ClassId = Path(..., ge=0, le=INT64_MAX)
@@ -136,6 +136,9 @@ def assignment_create_api(request, body: AssignmentIn, class_id: int = ClassId):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
     try:
         due_at = due_at_parse(value=body.due_at, tz=user_timezone_for(user=request.user))
+    except ClassError as exc:
+        return _error(exc, "due_at")
+    try:
         assignment = assignment_create(
             classroom=classroom,
             kind=body.kind,

@@ -6,6 +6,9 @@ Who may create a class is a permission (classes.teach_class), granted with
 class is a membership row, so one user can teach one class and attend another.
 """
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,6 +58,17 @@ class ClassMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.classroom} ({self.role})"
+
+
+# Due dates every layer can hold: Python's datetime stops at years 1 and 9999,
+# PostgreSQL goes far beyond both, and a date PostgreSQL stored that Python
+# cannot read (year 0 after a +14:00 offset, year 10000 after -14:00) made
+# every page that lists the assignment fail. These bounds, in UTC, leave a
+# margin of years on both sides for any time zone's conversion.
+DUE_AT_MIN = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
+DUE_AT_MAX = datetime(9000, 12, 31, 23, 59, 59, tzinfo=dt_timezone.utc)
+# A deck has at most a few thousand cards; the column holds up to 2**31 - 1.
+DECK_TARGET_COUNT_MAX = 100_000
 
 
 class Assignment(models.Model):

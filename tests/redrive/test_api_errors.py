@@ -97,6 +97,15 @@ def test_a_target_count_that_is_not_a_storable_whole_number_is_a_400(client, wor
     assert nothing_written()
 
 
+@pytest.mark.parametrize("due_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1899-12-31", "9001-01-01T00:00Z"])
+def test_a_due_date_the_database_cannot_round_trip_is_a_400(client, world, due_at):
+    body = {"kind": "lab", "slug": world["lab"].slug, "due_at": due_at}
+    response = post_raw(client, f"/api/classes/{world['classroom'].id}/assignments/", json.dumps(body), world["ivy"])
+    assert "between the years" in assert_error_shape(response, 400, "due_at")["error"]
+    assert nothing_written()
+    assert client.get(f"/api/classes/{world['classroom'].id}/gradebook/", **world["ivy"]).status_code == 200
+
+
 def test_a_lone_surrogate_in_code_is_a_400(client, world):
     response = post_raw(client, f"/api/labs/{world['lab'].slug}/submissions/", '{"code": "x\\ud800"}', world["alice"])
     assert_error_shape(response, 400, None)
