@@ -49,12 +49,21 @@ class StrictJsonParser(Parser):
         try:
             body = pydantic_core.from_json(request.body, allow_inf_nan=False)
         except ValueError as exc:
-            raise BodyNotJson(f"the request body must be a JSON object ({exc})") from None
+            raise BodyNotJson(f"the request body must be a JSON object, and this is not JSON: {_reason(str(exc))}") from None
         if not isinstance(body, dict):
             # Every body this API takes is an object; ninja would read a list as no fields at all.
             kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(body), "a number")
             raise BodyNotJson(f"the request body must be a JSON object, not {kind}")
         return body
+
+
+def _reason(parser_message: str) -> str:
+    """pydantic-core's words, with the cases a client most needs told plainly."""
+    if "recursion limit" in parser_message:
+        return "it nests arrays or objects too deeply"
+    if "surrogate" in parser_message or "hex escape" in parser_message:
+        return f"a \\u escape is not a character (a lone surrogate?) ({parser_message})"
+    return f"{parser_message} (NaN and Infinity are not JSON numbers)" if "value" in parser_message or "number" in parser_message else parser_message
 
 
 api = NinjaAPI(
