@@ -27,8 +27,21 @@ SLUG_MAX = Assignment._meta.get_field("lab").related_model._meta.get_field("slug
 SHORT_TEXT_MAX = 64
 
 
+ClassName = Text(max_length=NAME_MAX, description="the class's name, as its students see it")
+JoinCode = Text(max_length=SHORT_TEXT_MAX, description="the code your instructor gave you, in any case")
+Kind = Text(max_length=SHORT_TEXT_MAX, description="lesson, deck or lab")
+Slug = Text(max_length=SLUG_MAX, description="the lesson's, deck's or lab's slug")
+DueAt = Text(
+    max_length=SHORT_TEXT_MAX,
+    description="ISO 8601; without an offset it is read in your time zone, and a bare date means the end of that day",
+)
+Target = Text(max_length=SHORT_TEXT_MAX, description="decks: reviewed (the default) or mastered")
+# The bound is the service's (deck_target_count_parse), stated here for the OpenAPI document.
+TargetCount = Int(ge=1, le=DECK_TARGET_COUNT_MAX, description="decks: how many cards; none means every card")
+
+
 class ClassIn(Schema):
-    name: Text(max_length=NAME_MAX, description="the class's name, as its students see it")
+    name: ClassName
 
 
 class ClassCreated(Schema):
@@ -38,7 +51,7 @@ class ClassCreated(Schema):
 
 
 class JoinIn(Schema):
-    join_code: Text(max_length=SHORT_TEXT_MAX, description="the code your instructor gave you, in any case")
+    join_code: JoinCode
 
 
 class Joined(Schema):
@@ -49,15 +62,11 @@ class Joined(Schema):
 
 class AssignmentIn(Schema):
     # Defaults of "" leave the sentence for a missing value to the service, as the class page shows it.
-    kind: Text(max_length=SHORT_TEXT_MAX, description="lesson, deck or lab") = ""
-    slug: Text(max_length=SLUG_MAX, description="the lesson's, deck's or lab's slug") = ""
-    due_at: Text(
-        max_length=SHORT_TEXT_MAX,
-        description="ISO 8601; without an offset it is read in your time zone, and a bare date means the end of that day",
-    ) = ""
-    target: Text(max_length=SHORT_TEXT_MAX, description="decks: reviewed (the default) or mastered") = ""
-    # The bound is the service's (deck_target_count_parse), stated here for the OpenAPI document.
-    target_count: Int(ge=1, le=DECK_TARGET_COUNT_MAX, description="decks: how many cards; none means every card") | None = None
+    kind: Kind = ""
+    slug: Slug = ""
+    due_at: DueAt = ""
+    target: Target = ""
+    target_count: TargetCount | None = None
 
 
 class AssignmentOut(Schema):

@@ -36,11 +36,16 @@ class DueOut(Schema):
     card: DueCard | None
 
 
+Rating = Int(ge=1, le=4, description="1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
+Version = Int(ge=0, le=INT64_MAX, description="the card's `version` as GET /api/flashcards/due/ gave it")
+DurationMs = Int(ge=0, le=DURATION_MS_MAX, description="time spent on the card")
+
+
 class ReviewIn(Schema):
     card_id: Id
-    rating: Int(ge=1, le=4, description="1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
-    version: Int(ge=0, le=INT64_MAX, description="the card's `version` as GET /api/flashcards/due/ gave it")
-    duration_ms: Int(ge=0, le=DURATION_MS_MAX, description="time spent on the card") | None = None
+    rating: Rating
+    version: Version
+    duration_ms: DurationMs | None = None
 
 
 class ReviewOut(Schema):

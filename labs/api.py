@@ -20,10 +20,13 @@ router = Router(tags=["labs"])
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"  # what the URL's slug converter matches
 
 
+# Characters, bounded by the byte limit: no string longer than this can be
+# under it, and submission_create measures the bytes.
+Code = Text(max_length=MAX_CODE_BYTES, description=f"the learner's module, at most {MAX_CODE_BYTES // 1024} KiB as UTF-8")
+
+
 class SubmissionIn(Schema):
-    # Characters, bounded by the byte limit: no string longer than this can be
-    # under it, and submission_create measures the bytes.
-    code: Text(max_length=MAX_CODE_BYTES, description=f"the learner's module, at most {MAX_CODE_BYTES // 1024} KiB as UTF-8")
+    code: Code
 
 
 class SubmissionCreated(Schema):
