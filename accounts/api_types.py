@@ -7,26 +7,23 @@ bounded, so nothing the database cannot hold (an id past 64 bits, a name past
 its column) reaches a query: it is refused with a 400 that names the field.
 """
 
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr
 
-INT64_MAX = 2**63 - 1  # a BigAutoField id; SQLite and PostgreSQL refuse anything larger
+from coursefiles.text import bad_character
 
-# Stored text cannot hold NUL (PostgreSQL refuses it), and a lone surrogate
-# cannot be written as UTF-8. The JSON parser already refuses escaped lone
-# surrogates; this covers NUL, and text that reached a schema another way.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+INT64_MAX = 2**63 - 1  # a BigAutoField id; SQLite and PostgreSQL refuse anything larger
 
 
 def _storable(value: str) -> str:
-    found = _UNSTORABLE.search(value)
-    if found is None:
-        return value
-    if found.group() == "\x00":
-        raise ValueError("contains a NUL character (U+0000), which text cannot hold")
-    raise ValueError(f"contains a lone surrogate (U+{ord(found.group()):04X}), which is not a character")
+    # The one rule for text no column can hold (NUL, lone surrogates); the
+    # request guard applies it to every request first, this to what a schema
+    # reads, so the answer names the field.
+    problem = bad_character(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 def Int(*, ge: int = 0, le: int = INT64_MAX, description: str = ""):

@@ -109,6 +109,8 @@ class Assignment(models.Model):
                 | Q(kind="deck", deck__isnull=False, lesson__isnull=True, lab__isnull=True),
                 name="assignment_item_matches_kind",
             ),
+            # The database itself refuses a date no reader could load, whichever path writes it.
+            models.CheckConstraint(condition=Q(due_at__gte=DUE_AT_MIN, due_at__lte=DUE_AT_MAX), name="assignment_due_at_in_range"),
         ]
 
     def __str__(self) -> str:
