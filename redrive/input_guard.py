@@ -137,6 +137,12 @@ class InputGuardMiddleware:
             return
         is_api = request.path.startswith("/api/")
         try:
+            if is_api:
+                # Read the body whole before any form is parsed from the stream:
+                # the API's parser reads request.body afterwards, which Django
+                # refuses once request.POST has consumed the stream (a form post
+                # to the labs API was a 500). API bodies are small (no uploads).
+                request.body
             form = request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
             if _is_json(request) or (is_api and not form):
                 _check_body_json(request.body)

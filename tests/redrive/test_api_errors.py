@@ -237,3 +237,12 @@ def test_a_session_post_needs_the_csrf_token(world, alice):
     assert_error_shape(response, 403, None)
     assert browser.get("/api/flashcards/due/").status_code == 200  # reading needs no token
     assert not ReviewLog.objects.exists()
+
+
+def test_a_form_post_of_code_is_still_taken(client, world, monkeypatch, django_capture_on_commit_callbacks):
+    """The labs API has always taken a form's `code`; the request guard parses forms first."""
+    sent = []
+    monkeypatch.setattr("labs.services.submissions.submission_dispatch", lambda *, submission_id: sent.append(submission_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/labs/{world['lab'].slug}/submissions/", {"code": "x = 1"}, **world["alice"])
+    assert response.status_code == 202 and sent == [response.json()["id"]]
