@@ -11,7 +11,7 @@ One layer for the whole site, so no form, query or JSON field can forget it:
 - on /api/, a body over DATA_UPLOAD_MAX_MEMORY_SIZE answers a JSON 413
   instead of Django's HTML 400 page.
 
-API clients get the API's error shape, {"error": ..., "detail": [...]}; pages
+API clients get the API's error shape (accounts/api_errors.py); pages
 get the sentence as plain text (a page template would echo the bad input
 back through the navigation's search box).
 """
@@ -21,8 +21,9 @@ import math
 import re
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 
+from accounts.api_errors import api_error_response
 from coursefiles.text import bad_character
 
 # Every JSON body the site takes is an object of scalars or short lists; 32
@@ -136,6 +137,12 @@ class InputGuardMiddleware:
             return
         is_api = request.path.startswith("/api/")
         try:
+            if is_api:
+                # Read the body whole before any form is parsed from the stream:
+                # the API's parser reads request.body afterwards, which Django
+                # refuses once request.POST has consumed the stream (a form post
+                # to the labs API was a 500). API bodies are small (no uploads).
+                request.body
             form = request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
             if _is_json(request) or (is_api and not form):
                 _check_body_json(request.body)
@@ -149,8 +156,10 @@ class InputGuardMiddleware:
     @staticmethod
     def _refuse(request, refused: Refused):
         if request.path.startswith("/api/"):
-            detail = [{"loc": refused.loc, "msg": refused.message}]
-            return JsonResponse({"error": refused.message, "detail": detail}, status=refused.status)
+            # The API's one error shape; the field is the location after its
+            # source ("body", "query", "form", "path"), or null for the whole.
+            field = ".".join(str(part) for part in refused.loc[1:]) or None
+            return api_error_response(refused.message, status=refused.status, detail=[(field, refused.message)])
         return HttpResponse(
             f"Bad request: {refused.message}.\n", status=refused.status, content_type="text/plain; charset=utf-8"
         )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "axes",
     "csp",
+    "ninja",  # django-ninja: the API docs page served from its own static files (no CDN)
     "django_htmx",
     "template_partials",
     "learning",

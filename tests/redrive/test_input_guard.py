@@ -70,7 +70,7 @@ def test_a_lone_surrogate_in_json_is_a_400_in_the_api_error_shape(client, lab, b
     assert response.status_code == 400
     body = response.json()
     assert "lone surrogate (U+D800)" in body["error"]
-    assert body["detail"] == [{"loc": ["body", "code"], "msg": body["error"]}]
+    assert body["detail"] == [{"field": "code", "message": body["error"]}]
     assert broker.sent == []
 
 
@@ -106,7 +106,7 @@ def test_a_body_over_the_upload_limit_is_a_json_413(client, bearer, settings, ur
     response = _post_json(client, url, json.dumps({"code": "x" * 2000}), **bearer)
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert response.json()["detail"][0]["loc"] == ["body"]
+    assert response.json()["detail"][0]["field"] is None
 
 
 def test_not_json_at_all_is_left_to_the_view_to_explain(client, bearer):
