@@ -154,3 +154,8 @@ def test_the_nav_shows_classes_to_logged_in_users(client, sam):
     client.force_login(sam)
     page = client.get("/").content.decode()
     assert 'href="/classes/"' in page
+
+
+def test_classes_you_teach_shows_the_number_of_students(client, ivy, messaging):
+    client.force_login(ivy)
+    assert "2 students · 0 assignments" in client.get("/classes/").content.decode()
