@@ -1,5 +1,8 @@
 """The class pages a learner and an instructor click through."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -159,3 +162,17 @@ def test_the_nav_shows_classes_to_logged_in_users(client, sam):
 def test_classes_you_teach_shows_the_number_of_students(client, ivy, messaging):
     client.force_login(ivy)
     assert "2 students · 0 assignments" in client.get("/classes/").content.decode()
+
+
+def test_a_new_student_signs_up_from_a_join_link_and_lands_in_that_class_join(client, messaging):
+    join_url = reverse("classes:join-link", args=[messaging.join_code])
+    login_page = client.get(client.get(join_url)["Location"]).content.decode()
+    signup_href = re.search(r'href="(/accounts/signup/[^"]*)"', login_page).group(1)
+    form = client.get(html.unescape(signup_href)).content.decode()
+    # The last: the nav's theme toggle has a `next` of its own, before the form.
+    next_value = html.unescape(re.findall(r'name="next" value="([^"]*)"', form)[-1])
+    response = client.post(
+        "/accounts/signup/", {"username": "wendy", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42", "next": next_value}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == join_url
+    assert "Join “Messaging 101”" in response.content.decode()
