@@ -38,8 +38,6 @@ def api_tokens_revoke_all(*, user) -> int:
         return 0
     tokens.update(revoked_at=timezone.now())
     token_cache_forget(digests)
-    for digest in digests:
-        _seen_forget(digest)
     return len(digests)
 
 

@@ -115,6 +115,10 @@ def assignments_of(*, classroom: Classroom) -> list[Assignment]:
     return list(Assignment.objects.filter(classroom=classroom).select_related("lesson", "lab", "deck").order_by("due_at", "id"))
 
 
+def assignment_of(*, classroom: Classroom, assignment_id: int) -> Assignment | None:
+    return Assignment.objects.select_related("lesson", "lab", "deck").filter(classroom=classroom, id=assignment_id).first()
+
+
 def lab_assignment_for(*, classroom: Classroom, slug: str) -> Assignment | None:
     return (
         Assignment.objects.select_related("lab")
