@@ -129,3 +129,23 @@ def test_only_a_swapped_in_result_asks_for_focus(alice_client, synced_course):
     assert "data-focus-after-swap" not in alice_client.get("/lessons/events/").content.decode()
     swapped = alice_client.post("/lessons/events/complete/", {"completed": "0"}, headers={"HX-Request": "true"}).content.decode()
     assert "data-focus-after-swap" in swapped and "Finished reading?" in swapped
+
+
+def test_options_are_shown_in_the_learners_order_and_graded_by_their_written_index(alice_client, alice, synced_course):
+    import re
+
+    from learning.models import QuickCheck
+    from learning.selectors.quickchecks import quick_check_options_for
+
+    check = QuickCheck.objects.filter(kind="multiple").first()
+    page = alice_client.get(check.lesson.get_absolute_url()).content.decode()
+    form = page[page.index(f'id="qc-{check.stable_id}"'):]
+    form = form[: form.index("</form>")]
+    shown = [int(v) for v in re.findall(r'name="option" value="(\d+)"', form)]
+    assert shown == [o["index"] for o in quick_check_options_for(check=check, user=alice)]
+
+    right = [i for i, o in enumerate(check.options) if o["correct"]]
+    response = alice_client.post(
+        f"/lessons/{check.lesson.slug}/checks/{check.stable_id}/", {"option": right}, HTTP_HX_REQUEST="true"
+    )
+    assert "Right." in response.content.decode()
