@@ -1,14 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.views import accounts
-from accounts.views import password_reset
+from accounts.views import accounts, password_reset, passwords
 
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(success_url="/accounts/password/done/"), name="password_change"),
+    path("password/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     # Reset by e-mail. The names are the ones Django's views and e-mail template reverse.
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

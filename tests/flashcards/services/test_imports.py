@@ -88,3 +88,15 @@ def test_an_oversized_cell_gets_a_message_a_learner_understands_with_its_row(ali
     result = _import(alice, f"front,back\nfine,row\n{huge},back\n")
     assert result.errors == ["row 3: a cell is far longer than a card side may be (5000 characters)"]
     assert "131072" not in " ".join(result.errors)
+
+
+def test_a_header_naming_a_column_twice_is_refused(alice, decks):
+    result = _import(alice, "front,back,Front\nfirst,answer,second\n")
+    assert result.errors == ["row 1: the header names front more than once; name each column once"]
+    assert not Card.objects.filter(owner=alice).exists()
+
+
+def test_a_nul_anywhere_in_the_file_is_refused_with_its_row(alice, decks):
+    result = _import(alice, "front,back\nok,fine\nbad\x00cell,x\n")
+    assert result.errors == ["row 3: contains a NUL character (U+0000), which text cannot hold"]
+    assert not Card.objects.filter(owner=alice).exists()

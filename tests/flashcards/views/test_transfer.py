@@ -86,3 +86,16 @@ def test_an_oversized_cell_is_explained_on_the_import_page(alice_client, alice, 
     deck_id = Card.objects.get(stable_id="card-event-tense").deck_id
     page = alice_client.post("/flashcards/import/", {"deck": deck_id, "file": upload}).content.decode()
     assert "row 2: a cell is far longer than a card side may be" in page and "131072" not in page
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run(alice_client, alice, decks):
+    from flashcards.models import Card, Deck
+    from flashcards.services.cards import own_card_build
+
+    deck = Deck.objects.get(slug="basics")
+    for front, back in [("=cmd|' /C calc'!A0", "@SUM(A1:A2)"), ("+1", "-1"), ("plain", "text")]:
+        own_card_build(user=alice, deck=deck, front=front, back=back, tags="").save()
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
+    mine = {row["front"]: row["back"] for row in rows if row["mine"] == "yes"}
+    assert mine == {"'=cmd|' /C calc'!A0": "'@SUM(A1:A2)", "'+1": "'-1", "plain": "text"}
+    assert Card.objects.filter(owner=alice, front="=cmd|' /C calc'!A0").exists(), "stored as typed; quoted only in the file"
