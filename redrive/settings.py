@@ -161,6 +161,23 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 
+# --- E-mail (password reset) -----------------------------------------------
+# Without EMAIL_HOST, mail is printed to the web process's console, so reset
+# links work in development without a mail server. With it, mail goes over SMTP.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10  # seconds: a stuck mail server must not hold a web worker forever
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redrive <noreply@localhost>")
+# A reset link works for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24, minimum=300)
+
+
 # --- Course content ---------------------------------------------------------
 COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
 

@@ -231,12 +231,16 @@ def gradebook_for(
 def gradebook_table(book: Gradebook) -> list[list]:
     """The CSV/JSON form: a header row, then one row per student, username and
     display name first; per lab, the best score (0-100), attempts and a late
-    mark; per lesson or deck, its status."""
+    mark; per lesson, its status and a late mark; per deck, its status, the
+    number of its cards the student reviewed and the progress toward the
+    target ("12 / 20 mastered")."""
     header = ["username", "display name"]
     for column in book.columns:
         a = column.assignment
         if a.kind == Assignment.Kind.LAB:
             header += [f"{a.title} (lab) score", f"{a.title} (lab) attempts", f"{a.title} (lab) late"]
+        elif a.kind == Assignment.Kind.DECK:
+            header += [f"{a.title} (deck) status", f"{a.title} (deck) cards reviewed", f"{a.title} (deck) progress"]
         else:
             header += [f"{a.title} ({a.kind}) status", f"{a.title} ({a.kind}) late"]
     header += ["done", "overdue", "progress %"]
@@ -246,6 +250,9 @@ def gradebook_table(book: Gradebook) -> list[list]:
         for cell in row.cells:
             if cell.assignment.kind == Assignment.Kind.LAB:
                 line += ["" if cell.percent is None else cell.percent, cell.attempts, "late" if cell.late else ""]
+            elif cell.assignment.kind == Assignment.Kind.DECK:
+                # A deck cell's attempts are the cards reviewed (_deck_cells).
+                line += [cell.label.lower(), cell.attempts, cell.progress]
             else:
                 line += [cell.label.lower(), "late" if cell.late else ""]
         line += [row.done, row.overdue, row.percent]

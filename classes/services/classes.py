@@ -230,6 +230,17 @@ def assignment_create(
         raise ClassError(f"“{item.title}” is already assigned in this class.") from None
 
 
+def assignment_due_set(*, classroom: Classroom, assignment_id: int, due_at: datetime) -> Assignment | None:
+    """Move an assignment's due date; None if the class has no such assignment.
+    Lateness is computed from the due date on every read, so nothing else changes."""
+    assignment = Assignment.objects.select_related("lesson", "lab", "deck").filter(classroom=classroom, id=assignment_id).first()
+    if assignment is None:
+        return None
+    assignment.due_at = due_at
+    assignment.save(update_fields=["due_at"])
+    return assignment
+
+
 def assignment_delete(*, classroom: Classroom, assignment_id: int) -> bool:
     deleted, _ = Assignment.objects.filter(classroom=classroom, id=assignment_id).delete()
     return deleted > 0
