@@ -12,7 +12,7 @@ import {
   EditorView, keymap, lineNumbers, highlightActiveLineGutter, highlightSpecialChars, drawSelection, dropCursor,
   rectangularSelection, crosshairCursor, highlightActiveLine,
 } from "@codemirror/view";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { history, defaultKeymap, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { foldGutter, foldKeymap, indentOnInput, indentUnit, bracketMatching, syntaxHighlighting } from "@codemirror/language";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
@@ -43,6 +43,30 @@ const setup = [
   keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...completionKeymap]),
 ];
 
+// Surfaces take the site's custom properties (static/css/editor.css defines
+// the --cm-* ones for each theme). CodeMirror's own light/dark switch
+// (`darkTheme`) is set from the page as well, for the parts it draws itself:
+// search panel, buttons, tooltips.
+const siteTheme = EditorView.theme({
+  "&": { color: "var(--text)", backgroundColor: "var(--cm-bg)", fontSize: "14px" },
+  "&.cm-focused": { outline: "none" }, // the wrapper draws the site's focus ring
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
+  ".cm-content": { caretColor: "var(--text)", padding: "0.6rem 0" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--text)", borderLeftWidth: "2px" },
+  ".cm-gutters": { backgroundColor: "var(--cm-bg)", color: "var(--muted)", borderRight: "1px solid var(--border)" },
+  ".cm-activeLine": { backgroundColor: "var(--cm-active-line)" },
+  ".cm-activeLineGutter": { backgroundColor: "var(--cm-active-line)", color: "var(--text)" },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection":
+    { backgroundColor: "var(--cm-selection)" },
+  ".cm-matchingBracket, &.cm-focused .cm-matchingBracket": { backgroundColor: "var(--cm-bracket)", outline: "1px solid var(--muted)" },
+  ".cm-nonmatchingBracket, &.cm-focused .cm-nonmatchingBracket": { backgroundColor: "var(--bad-soft)", color: "var(--bad)" },
+  ".cm-searchMatch": { backgroundColor: "var(--cm-search)", outline: "1px solid var(--warn)" },
+  ".cm-panels": { backgroundColor: "var(--surface)", color: "var(--text)" },
+  ".cm-panels.cm-panels-bottom": { borderTop: "1px solid var(--border)" },
+  ".cm-tooltip": { backgroundColor: "var(--surface)", color: "var(--text)", border: "1px solid var(--border)" },
+  ".cm-foldPlaceholder": { backgroundColor: "var(--surface)", color: "var(--muted)", border: "1px solid var(--border)" },
+});
+
 // Python is indented with four spaces, never tabs (PEP 8), and so is every starter.
 const INDENT = "    ";
 
@@ -55,12 +79,14 @@ const INDENT = "    ";
  * options.onChange(text)  after every change to the text
  * options.onBlur()     when focus leaves the editor
  * options.onRun()      Ctrl/Cmd+Enter; return false to let the key through
+ * options.dark         whether the page is dark now; later, call setDark(bool)
  */
 function createEditor(parent, options) {
   const attributes = { "aria-multiline": "true" };
   if (options.labelledBy) attributes["aria-labelledby"] = options.labelledBy;
   if (options.describedBy) attributes["aria-describedby"] = options.describedBy;
   const run = options.onRun || (() => false);
+  const darkness = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -76,6 +102,8 @@ function createEditor(parent, options) {
         EditorState.tabSize.of(4),
         python(),
         syntaxHighlighting(classHighlighter),
+        siteTheme,
+        darkness.of(EditorView.darkTheme.of(Boolean(options.dark))),
         EditorView.contentAttributes.of(attributes),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && options.onChange) options.onChange(update.state.doc.toString());
@@ -88,6 +116,7 @@ function createEditor(parent, options) {
     view,
     getText: () => view.state.doc.toString(),
     focus: () => view.focus(),
+    setDark: (dark) => view.dispatch({ effects: darkness.reconfigure(EditorView.darkTheme.of(Boolean(dark))) }),
   };
 }
 
