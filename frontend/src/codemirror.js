@@ -48,7 +48,7 @@ const setup = [
 // (`darkTheme`) is set from the page as well, for the parts it draws itself:
 // search panel, buttons, tooltips.
 const siteTheme = EditorView.theme({
-  "&": { color: "var(--text)", backgroundColor: "var(--cm-bg)", fontSize: "14px" },
+  "&": { color: "var(--code-text, var(--text))", backgroundColor: "var(--cm-bg)", fontSize: "14px" },
   "&.cm-focused": { outline: "none" }, // the wrapper draws the site's focus ring
   ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
   ".cm-content": { caretColor: "var(--text)", padding: "0.6rem 0" },
