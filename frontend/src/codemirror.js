@@ -82,7 +82,9 @@ const INDENT = "    ";
  * options.dark         whether the page is dark now; later, call setDark(bool)
  */
 function createEditor(parent, options) {
-  const attributes = { "aria-multiline": "true" };
+  // tabindex: contenteditable is focusable already, but axe's
+  // scrollable-region-focusable rule only counts focus it can see declared.
+  const attributes = { "aria-multiline": "true", tabindex: "0" };
   if (options.labelledBy) attributes["aria-labelledby"] = options.labelledBy;
   if (options.describedBy) attributes["aria-describedby"] = options.describedBy;
   const run = options.onRun || (() => false);
