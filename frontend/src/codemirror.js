@@ -80,6 +80,7 @@ const INDENT = "    ";
  * options.onBlur()     when focus leaves the editor
  * options.onRun()      Ctrl/Cmd+Enter; return false to let the key through
  * options.dark         whether the page is dark now; later, call setDark(bool)
+ * options.nonce        the page's CSP nonce for CodeMirror's <style> element
  */
 function createEditor(parent, options) {
   // tabindex: contenteditable is focusable already, but axe's
@@ -106,6 +107,9 @@ function createEditor(parent, options) {
         syntaxHighlighting(classHighlighter),
         siteTheme,
         darkness.of(EditorView.darkTheme.of(Boolean(options.dark))),
+        // CodeMirror styles itself through a <style> element; under a CSP without
+        // 'unsafe-inline' it must carry the response's nonce.
+        options.nonce ? EditorView.cspNonce.of(options.nonce) : [],
         EditorView.contentAttributes.of(attributes),
         EditorView.updateListener.of((update) => {
           if (update.docChanged && options.onChange) options.onChange(update.state.doc.toString());

@@ -30,6 +30,7 @@
     const editor = window.RedriveCodeMirror.createEditor(wrapper, {
       doc: textarea.value,
       dark: isDark(),
+      nonce: wrapper.dataset.styleNonce,
       labelledBy: label.id,
       describedBy: "editor-keys",
       onChange(text) {

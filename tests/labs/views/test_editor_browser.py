@@ -229,7 +229,7 @@ def _shoot(page, live_server, alice, lab, width):
     for theme in ("light", "dark"):
         page.context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
         page.goto(f"{live_server.url}/labs/{lab.slug}/")
-        _replace_code(page, PASSING + long_line + "    print(f'sent {url!r}', 42, True, None)\n")
+        _replace_code(page, f"# {theme}\n" + PASSING + long_line + "    print(f'sent {url!r}', 42, True, None)\n")
         expect(page.locator("#draft-status")).to_have_text("Saved")
         page.keyboard.press("ControlOrMeta+f")  # the search panel, to see it themed
         page.keyboard.type("orders")
@@ -251,6 +251,7 @@ CONTRAST_JS = """() => {
   const bg = rgb(getComputedStyle(document.querySelector('.cm-editor')).backgroundColor);
   let worst = { ratio: 99 };
   for (const el of document.querySelectorAll('.cm-line, .cm-line span, .cm-gutterElement')) {
+    if (getComputedStyle(el).visibility === 'hidden' || !el.textContent.trim()) continue;  // the gutter's width probe
     const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
     const ratio = (a + 0.05) / (b + 0.05);
     if (ratio < worst.ratio) worst = { ratio, cls: el.className, text: el.textContent.slice(0, 30) };
