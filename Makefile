@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/redrive
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run worker web migrate sync validate test test-sqlite test-postgres bench clean
+.PHONY: install run worker web migrate sync validate test test-sqlite test-postgres bench clean editor-bundle
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Redrive needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -73,6 +73,12 @@ bench: install
 	$(PY) bench/grading.py --json; \
 	g=$$?; $(PY) bench/review.py --json; r=$$?; $(PY) bench/gradebook.py --json; b=$$?; \
 	exit $$((g || r || b))
+
+# The lab editor (CodeMirror 6) is bundled from frontend/ with esbuild, at the
+# exact versions in frontend/package-lock.json, into static/vendor/, and the
+# result is committed: only someone changing the editor needs Node and npm.
+editor-bundle:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 clean:
 	rm -rf $(VENV) var

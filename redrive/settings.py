@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from redrive.env import env_bool, env_int, env_list, env_str, env_url
@@ -296,7 +297,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "style-src-elem": ["'self'"],
+        # NONCE: the lab editor (CodeMirror) writes its own <style> element,
+        # stamped with this response's nonce (labs/templates/labs/lab_detail.html
+        # hands it over); django-csp adds the nonce only where a page used it.
+        "style-src-elem": ["'self'", NONCE],
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
