@@ -19,7 +19,8 @@ import time
 import types
 from typing import Any
 
-from grader.emulator import moto_fixes
+from grader import trace
+from grader.emulator import trace_hooks
 from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import OUTPUT_CAP, Verdict, cap_output
 
@@ -71,7 +72,7 @@ class InProcessLearner:
             raise LearnerError("missing", f"Your code does not define a function called {name}().")
         function = getattr(self.module, name)
         wire_args = [arg if isinstance(arg, LambdaContext) else _json_roundtrip(arg) for arg in args]
-        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
+        with _as_learner(), contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
             try:
                 result = function(*wire_args)
             except Exception as exc:
@@ -82,6 +83,15 @@ class InProcessLearner:
             return _json_roundtrip(result)
         except (TypeError, ValueError) as exc:
             raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
+
+
+def _as_learner():
+    """In this process the learner's calls reach moto on the grader's own thread:
+    mark them the learner's, inside the invocation the Run is in (if any)."""
+    recorder = trace.active()
+    if recorder is None:
+        return contextlib.nullcontext()
+    return recorder.acting(trace.LEARNER, recorder.current_invocation_id())
 
 
 @contextlib.contextmanager
@@ -104,7 +114,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
     module.__file__ = "submission.py"
     # Tracebacks then quote the learner's own lines, as they would in a file.
     linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
-    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    with _as_learner(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
         try:
             exec(compile(code, "submission.py", "exec"), module.__dict__)
         except Exception as exc:
@@ -120,7 +130,9 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
     Precondition: moto's mock_aws() is active in this thread.
     """
     started = time.monotonic()
-    moto_fixes.apply()
+    trace_hooks.apply()
+    recorder = trace.Recorder()
+    trace.activate(recorder)
     output = _Output(cap=OUTPUT_CAP)
     grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
     with _learner_environment():
@@ -131,6 +143,7 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
             inputs=inputs,
             setup_error=call_setup(learner, setup_error) if module is not None else setup_error,
             time_limit_s=lab_dict.get("time_limit_s") or 20,
+            trace=recorder,
         )
         verdict = run_grader(run, grade, started=started)
     verdict.output = cap_output(output.getvalue())

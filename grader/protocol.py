@@ -15,8 +15,9 @@ The harness (grader/harness/main.py) runs inside the sandbox, where this
 repository is not visible: it repeats the framing and writes these shapes as
 plain dicts. tests/grader/test_protocol.py checks that both sides agree.
 
-Decoding ignores keys it does not know, so a field can be added (a verdict's
-`trace`, say) without breaking a peer that does not send it yet.
+Decoding ignores keys it does not know, so a field can be added without
+breaking a peer that does not send it yet. A verdict's `trace` is typed like
+the rest (grader.trace.TraceEntry and Hop).
 """
 
 import json
@@ -26,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from grader.run import LambdaContext
-from grader.verdict import Checkpoint, Status, Verdict, empty_flow
+from grader.trace import Hop, TraceEntry
+from grader.verdict import Checkpoint, Status, Verdict
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a verdict or a call's arguments never come close
 LAMBDA_CONTEXT_KEY = "__lambda_context__"
@@ -166,7 +168,7 @@ def verdict_to_wire(verdict: Verdict) -> dict:
     """A verdict's own fields, not its derived status and score: the receiver derives them the same way."""
     return {
         "checkpoints": [c.to_dict() for c in verdict.checkpoints],
-        "flow": verdict.flow,
+        "trace": [entry.to_dict() for entry in verdict.trace],
         "output": verdict.output,
         "duration_ms": verdict.duration_ms,
         "error": verdict.error,
@@ -193,12 +195,46 @@ def verdict_from_wire(data: Any) -> Verdict:
         raise ProtocolError(f"verdict: a run cannot end as {ended!r}")
     return Verdict(
         checkpoints=checkpoints,
-        flow=_field(data, "flow", dict, "verdict", None) or empty_flow(),
+        trace=[_trace_entry(raw) for raw in _field(data, "trace", list, "verdict", [])],
         output=_field(data, "output", str, "verdict", ""),
         duration_ms=_field(data, "duration_ms", int, "verdict", 0),
         error=_field(data, "error", str, "verdict", ""),
         ended=Status(ended) if ended else None,
     )
+
+
+_HOP_TEXT = ("kind", "source", "detail", "by", "clause", "seen")
+
+
+def _hop(data: Any) -> Hop:
+    data = _object(data, "trace hop")
+    count = _field(data, "count", (int, type(None)), "trace hop", None)
+    return Hop(
+        action=_field(data, "action", str, "trace hop"),
+        resource=_field(data, "resource", str, "trace hop"),
+        **{key: _field(data, key, str, "trace hop", "") for key in _HOP_TEXT},
+        count=count,
+    )
+
+
+def _trace_entry(data: Any) -> TraceEntry:
+    data = _object(data, "trace entry")
+    texts = lambda key: [_text(item, f"trace entry {key}") for item in _field(data, key, list, "trace entry", [])]  # noqa: E731
+    return TraceEntry(
+        label=_field(data, "label", str, "trace entry"),
+        body=_field(data, "body", str, "trace entry"),
+        hops=[_hop(raw) for raw in _field(data, "hops", list, "trace entry")],
+        expect_reach=texts("expect_reach"),
+        expect_avoid=texts("expect_avoid"),
+        outcome=_field(data, "outcome", str, "trace entry", ""),
+        problems=texts("problems"),
+    )
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError(f"{what}: expected a string, got {type(value).__name__}")
+    return value
 
 
 @dataclass
@@ -276,13 +312,22 @@ def encode_arg(value: Any) -> Any:
 
 @dataclass
 class Call:
-    """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}."""
+    """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}.
+
+    invocation: the trace's id of the Lambda invocation this call is
+    (grader.trace.Recorder.invocation); the harness sends it on every AWS
+    request the learner's code makes meanwhile, as the INVOCATION_HEADER.
+    """
 
     name: str
     args: list = field(default_factory=list)
+    invocation: str | None = None
 
     def to_wire(self) -> dict:
-        return {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+        wire = {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+        if self.invocation:
+            wire["invocation"] = self.invocation
+        return wire
 
 
 @dataclass

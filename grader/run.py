@@ -2,7 +2,8 @@
 
 A grader module defines `grade(run)`. The Run gives it trusted boto3 clients on
 the run's private emulator, the learner's functions (through a Transport), the
-hidden inputs, and a place to record checkpoints and the message-flow drawing.
+hidden inputs, and a place to record checkpoints and name the messages the
+emulator's trace follows (grader/trace.py).
 
 The Run does not know HOW learner functions are called (in this process, or in
 the sandbox over rpc.sock: grader.emulator.child.SandboxLearner) nor how clients
@@ -23,6 +24,7 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
+from grader import trace as trace_module
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
 REGION = "us-east-1"
@@ -30,7 +32,6 @@ EMULATOR_FULL = (
     "Your code filled the emulator's memory (too many or too large messages or resources), "
     "so grading could not go on."
 )
-FLOW_OUTCOMES = ("ok", "bad", "dropped", "dlq")
 
 
 class LearnerError(Exception):
@@ -215,6 +216,7 @@ class Run:
         setup_error: LearnerError | None = None,
         time_limit_s: float = 20,
         region: str = REGION,
+        trace: "trace_module.Recorder | None" = None,
     ):
         self.learner = learner
         self.inputs = inputs or {}
@@ -222,7 +224,10 @@ class Run:
         self.region = region
         self.deadline = time.monotonic() + time_limit_s
         self.checkpoints: list[Checkpoint] = []
-        self.flow = {"nodes": [], "events": [], "summary": ""}
+        # What the emulator saw happen to each message. The engine makes and
+        # activates it before the learner's module loads, so setup() is in it too.
+        self.trace = trace if trace is not None else trace_module.Recorder()
+        trace_module.activate(self.trace)
         self._client_factory = client_factory
         self._clients: dict[str, Any] = {}
 
@@ -293,16 +298,18 @@ class Run:
         """
         sqs = self.client("sqs")
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        queue_name = queue_arn.rsplit(":", 1)[-1]
         function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
         invocations: list[Invocation] = []
         for _ in range(max_batches):
-            messages = sqs.receive_message(
-                QueueUrl=queue_url,
-                MaxNumberOfMessages=max(1, min(10, batch_size)),
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-                WaitTimeSeconds=0,
-            ).get("Messages", [])
+            with self.trace.acting(trace_module.LAMBDA):
+                messages = sqs.receive_message(
+                    QueueUrl=queue_url,
+                    MaxNumberOfMessages=max(1, min(10, batch_size)),
+                    MessageSystemAttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                    WaitTimeSeconds=0,
+                ).get("Messages", [])
             if not messages:
                 break
             records = [sqs_record(m, queue_arn=queue_arn, region=self.region) for m in messages]
@@ -321,28 +328,34 @@ class Run:
                 receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
                 ok=True,
             )
-            try:
-                invocation.result = self.learner.call(function, {"Records": records}, context)
-            except LearnerError as error:
-                invocation.ok, invocation.error, invocation.failed_ids = False, error, list(ids)
-            else:
-                if report_batch_item_failures:
-                    failed = _batch_failures(invocation.result, ids)
-                    invocation.failed_ids = list(ids) if failed is None else failed
-                    invocation.ok = not invocation.failed_ids
+            with self.trace.invocation(function=function, queue=queue_name, message_ids=ids, bodies=invocation.bodies):
+                try:
+                    invocation.result = self.learner.call(function, {"Records": records}, context)
+                except LearnerError as error:
+                    invocation.ok, invocation.error, invocation.failed_ids = False, error, list(ids)
+                else:
+                    if report_batch_item_failures:
+                        failed = _batch_failures(invocation.result, ids)
+                        invocation.failed_ids = list(ids) if failed is None else failed
+                        invocation.ok = not invocation.failed_ids
+            self.trace.invocation_ended(
+                ids, function=function, failed_ids=invocation.failed_ids,
+                error=invocation.error.describe() if invocation.error is not None else "",
+            )
             invocations.append(invocation)
             failed_set = set(invocation.failed_ids)
             done = [m for m in messages if m["MessageId"] not in failed_set]
             again = [m for m in messages if m["MessageId"] in failed_set]
-            if done:
-                sqs.delete_message_batch(
-                    QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
-                )
-            if again:
-                sqs.change_message_visibility_batch(
-                    QueueUrl=queue_url,
-                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
-                )
+            with self.trace.acting(trace_module.LAMBDA):
+                if done:
+                    sqs.delete_message_batch(
+                        QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+                    )
+                if again:
+                    sqs.change_message_visibility_batch(
+                        QueueUrl=queue_url,
+                        Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
+                    )
             if invocation.error is not None and invocation.error.kind != "exception":
                 break
         return invocations
@@ -357,23 +370,18 @@ class Run:
         self.checkpoints.append(Checkpoint(id=id, title=title, points=points, passed=bool(passed), feedback=str(feedback)))
         return bool(passed)
 
-    def flow_node(self, id: str, label: str, kind: str = "service") -> None:
-        """Declare a box in the flow drawing (once per id; later calls are ignored)."""
-        if not any(n["id"] == id for n in self.flow["nodes"]):
-            self.flow["nodes"].append({"id": id, "label": label, "kind": kind})
+    def label(self, message: str, label: str, *, reach=(), avoid=()) -> bool:
+        """Name a message the scenario injected, for the trace and the lab page.
 
-    def flow_event(self, label: str, path: list[str], outcome: str = "ok", note: str = "") -> None:
-        """One message or event and where it went. Path steps must be declared nodes."""
-        if outcome not in FLOW_OUTCOMES:
-            raise ValueError(f"flow outcome must be one of {FLOW_OUTCOMES}, not {outcome!r}")
-        known = {n["id"] for n in self.flow["nodes"]}
-        unknown = [step for step in path if step not in known]
-        if unknown:
-            raise ValueError(f"flow event {label!r} goes through undeclared node(s) {unknown}")
-        self.flow["events"].append({"label": label, "path": list(path), "outcome": outcome, "note": note})
-
-    def flow_summary(self, text: str) -> None:
-        self.flow["summary"] = text
+        `message` is its MessageId (or EventId), or its body: then the first
+        message with that body not named yet (so calling twice with one body
+        names a message and then its resend). `reach` and `avoid` are the
+        resources (queue, topic, rule, function, stream names; "queue:name"
+        where a rule has the same name) it should and should not get to; the
+        page marks the message wrong where the trace differs. Returns False
+        when no message matches.
+        """
+        return self.trace.label(str(message), str(label), reach=tuple(reach), avoid=tuple(avoid))
 
 
 # --- loading and running a grader ------------------------------------------------
@@ -406,7 +414,7 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     import logging
 
     started = time.monotonic() if started is None else started
-    verdict = Verdict(flow=run.flow)
+    verdict = Verdict()
     try:
         grade(run)
     except LearnerError as error:
@@ -426,5 +434,6 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
         if not run.checkpoints:
             verdict.end(Status.ERROR, ENGINE_FAILED)
     verdict.checkpoints = list(run.checkpoints)
+    verdict.trace = run.trace.export()
     verdict.duration_ms = int((time.monotonic() - started) * 1000)
     return verdict

@@ -9,6 +9,8 @@ and is stored on the row by labs (labs.services.grading).
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from grader.trace import TraceEntry
+
 OUTPUT_CAP = 64 * 1024
 TRUNCATED_MARKER = "\n[output truncated]\n"
 ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
@@ -37,10 +39,6 @@ def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
     return text[: cap - len(TRUNCATED_MARKER)] + TRUNCATED_MARKER
 
 
-def empty_flow() -> dict:
-    return {"nodes": [], "events": [], "summary": ""}
-
-
 @dataclass
 class Checkpoint:
     id: str
@@ -57,12 +55,12 @@ class Checkpoint:
 class Verdict:
     """A run that ended early (`end()`) keeps the checkpoints it recorded.
 
-    flow is the drawing's data, {"nodes", "events", "summary"}, as the grader
-    recorded it with Run.flow_node and Run.flow_event.
+    trace is what the emulator saw happen to each message the scenario
+    injected (grader/trace.py), named by the grader (Run.label).
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
-    flow: dict = field(default_factory=empty_flow)
+    trace: list[TraceEntry] = field(default_factory=list)
     output: str = ""
     duration_ms: int = 0
     error: str = ""
@@ -97,7 +95,7 @@ class Verdict:
             "output": cap_output(self.output),
             "duration_ms": max(0, int(self.duration_ms)),
             "error": self.error,
-            "flow": self.flow or empty_flow(),
+            "trace": [entry.to_dict() for entry in self.trace],
         }
 
     @classmethod

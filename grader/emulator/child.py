@@ -21,7 +21,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from grader import protocol
+from grader import protocol, trace
 from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
 from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import ENGINE_FAILED, Status, Verdict
@@ -87,7 +87,14 @@ def guard(app):
         target = backend_app(environ)
         if target is None:
             return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
-        return target(environ, start_response)
+        recorder = trace.active()
+        if recorder is None:
+            return target(environ, start_response)
+        # Every request on this socket is the learner's code (the grader's
+        # clients are in-process); the harness names the invocation it runs in.
+        invocation = environ.get("HTTP_" + trace.INVOCATION_HEADER.upper().replace("-", "_")) or None
+        with recorder.acting(trace.LEARNER, invocation):
+            return target(environ, start_response)
 
     return guarded
 
@@ -154,7 +161,9 @@ class SandboxLearner:
             return False
 
     def call(self, name: str, *args: Any) -> Any:
-        return self._request(Call(name, list(args)))
+        recorder = trace.active()
+        invocation = recorder.current_invocation_id() if recorder is not None else None
+        return self._request(Call(name, list(args), invocation=invocation))
 
     def ending(self) -> tuple[Status, str] | None:
         """How the learner's process ended the run, if it did: this outranks what the grader made of it."""
@@ -249,6 +258,8 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     deadline = time.monotonic() + job.time_limit_s
     protocol.send(rpc, HarnessLimits(job.limits))
     learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
+    recorder = trace.Recorder()
+    trace.activate(recorder)  # before the module loads: what its top level and setup() send is traced too
     setup_error = None
     try:
         learner.load(job.code)
@@ -259,6 +270,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
         inputs=inputs,
         setup_error=call_setup(learner, setup_error),
         time_limit_s=max(0.0, deadline - time.monotonic()),
+        trace=recorder,
     )
     verdict = run_grader(run, grade_function, started=started)
     ending = learner.ending()

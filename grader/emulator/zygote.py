@@ -113,9 +113,9 @@ def warm():
 
     # Imported here rather than at the top: main() sets the parent-death signal
     # first, so a worker that dies during these slow imports takes this process with it.
-    from grader.emulator import child, moto_fixes
+    from grader.emulator import child, trace_hooks
 
-    moto_fixes.apply()
+    trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     mock = mock_aws()
     mock.start()
     _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))

@@ -40,6 +40,9 @@ EMULATOR_SOCKET = RUN_DIR + "/emulator.sock"
 RPC_SOCKET = RUN_DIR + "/rpc.sock"
 FORWARD_PORT = int(os.environ.get("REDRIVE_FORWARD_PORT", "4566"))
 WARM_SERVICES = ("sqs", "sns", "events")
+# grader.trace.INVOCATION_HEADER: names the Lambda invocation a learner request is part of.
+INVOCATION_HEADER = "X-Redrive-Invocation"
+_invocation = None  # the trace's id of the invocation being run, while one is
 EXIT_LIMIT = 71  # the harness ended the run because a limit was hit (already reported)
 HARNESS_PID = os.getpid()
 MIB = 1024 * 1024
@@ -118,11 +121,32 @@ def warm_boto3():
     import boto3
 
     boto3.setup_default_session()
+    _name_invocations()
     for service in WARM_SERVICES:
         boto3.client(service)  # loads and caches the service model on the default session
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+def _name_invocations():
+    """Send the invocation in progress with every AWS request, so the emulator's
+    trace can attribute what the learner's code sends to the message it handles.
+
+    At the endpoint, below every session and client the learner could build,
+    and seen by threads it starts. The learner can remove or forge the header:
+    that only muddles its own run's drawing, never the grading.
+    """
+    from botocore.endpoint import Endpoint
+
+    original = Endpoint.create_request
+
+    def create_request(self, params, operation_model=None):
+        if _invocation is not None and isinstance(params.get("headers"), dict):
+            params["headers"][INVOCATION_HEADER] = _invocation
+        return original(self, params, operation_model)
+
+    Endpoint.create_request = create_request
 
 
 # --- 4. running the learner's code -----------------------------------------------
@@ -242,6 +266,7 @@ def load_module(code):
 
 
 def serve(rpc, limits):
+    global _invocation
     module = None
     while True:
         try:
@@ -267,8 +292,10 @@ def serve(rpc, limits):
                     reply = {"error": {"kind": "missing", "message": f"Your code does not define a function called {request['name']}()."}}
                 else:
                     args = [decode_arg(arg) for arg in request.get("args", [])]
+                    _invocation = request.get("invocation") if isinstance(request.get("invocation"), str) else None
                     try:
                         result = function(*args)
+                        _invocation = None
                         after_learner_code()
                         try:
                             json.dumps(result)
@@ -276,6 +303,7 @@ def serve(rpc, limits):
                         except (TypeError, ValueError) as exc:
                             reply = {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{request['name']}() returned a value that is not JSON: {exc}"}}
                     except BaseException as exc:
+                        _invocation = None
                         after_learner_code()
                         reply = {"error": describe_error(exc, limits, skip_frames=1)}
             else:

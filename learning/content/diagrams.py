@@ -56,6 +56,7 @@ class Node:
     kind: str = "service"
     col: int | None = None
     note: str = ""
+    state: str = ""  # "unreached": drawn muted and dashed (graded flows: nothing arrived there)
 
 
 @dataclass
@@ -110,6 +111,11 @@ def _columns(flow: Flow) -> dict[str, int]:
         if node.col is not None:
             rank[node.id] = node.col
     return rank
+
+
+def columns(flow: Flow) -> dict[str, int]:
+    """Each node's column, as render_svg places it (for callers that pin some nodes with `col`)."""
+    return _columns(flow)
 
 
 def _wrap(text: str, width: int = 22) -> list[str]:
@@ -187,7 +193,8 @@ def render_svg(flow: Flow) -> str:
     for node in flow.nodes:
         x, y = pos[node.id]
         kind = node.kind if node.kind in KINDS else "service"
-        out.append(f'<g class="node node-{kind}">')
+        state = f" node-{node.state}" if node.state else ""
+        out.append(f'<g class="node node-{kind}{state}">')
         out.append(f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>')
         out.append(f'<rect class="node-strip" x="{x}" y="{y}" width="6" height="{NODE_H}" rx="3"/>')
         out.append(f'<text class="node-kind" x="{x + 16}" y="{y + 15}">{escape(KINDS[kind])}</text>')
@@ -195,7 +202,8 @@ def render_svg(flow: Flow) -> str:
         for i, line in enumerate(lines):
             out.append(f'<text class="node-label" x="{x + 16}" y="{y + 32 + i * 15}">{escape(line)}</text>')
         if node.note:
-            out.append(f'<text class="node-note" x="{x + NODE_W - 8}" y="{y + 15}" text-anchor="end">{escape(node.note)}</text>')
+            # Under the box, not on its kind line: a note and a long kind would overlap inside it.
+            out.append(f'<text class="node-note" x="{x + NODE_W / 2}" y="{y + NODE_H + 13}" text-anchor="middle">{escape(node.note)}</text>')
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)

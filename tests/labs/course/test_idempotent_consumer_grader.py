@@ -10,8 +10,11 @@ CATCH = '''        except dynamodb.exceptions.ConditionalCheckFailedException:
 def test_the_solution_scores_full_marks(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
     assert verdict["status"] == "passed", verdict["checkpoints"]
-    outcomes = [e["outcome"] for e in verdict["flow"]["events"]]
-    assert outcomes.count("ok") == 7 and outcomes.count("dropped") == 4 and outcomes.count("dlq") == 3
+    trace = {e["label"]: e for e in verdict["trace"]}
+    assert len(trace) == 12 and {e["outcome"] for e in trace.values()} == {"ok"}
+    shipped = lambda label: [h for h in trace[label]["hops"] if h["action"] == "sent" and h["resource"] == "shipments"]  # noqa: E731
+    assert len(shipped("ord-5502")) == 1 and shipped("ord-5502 (sent again)") == []
+    assert [h["resource"] for h in trace["broken order (no orderId)"]["hops"] if h["action"] == "dead-lettered"] == ["orders-dlq"]
     assert "2 redeliveries after the crash" in checkpoint(verdict, "quiet-duplicates")["feedback"]
 
 
