@@ -16,6 +16,7 @@ from grader.protocol import (
 )
 from grader.run import LambdaContext
 from grader.sandbox.limits import Limits
+from grader.trace import Hop, TraceEntry
 from grader.verdict import Checkpoint, Status, Verdict
 
 HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness" / "main.py"
@@ -60,7 +61,16 @@ def test_each_message_arrives_as_it_was_sent(pair, message):
 def test_a_result_carries_the_verdict_and_its_status_is_derived_the_same_way(pair):
     verdict = Verdict(
         checkpoints=[Checkpoint("a", "A", 2, True, "ok"), Checkpoint("b", "B", 1, False, "missing")],
-        flow={"nodes": [{"id": "q", "label": "q", "kind": "queue"}], "events": [], "summary": "s"},
+        trace=[
+            TraceEntry(
+                label="order #3", body='{"amount": 99.99}', expect_reach=["payments"], outcome="bad", problems=["should have reached payments"],
+                hops=[
+                    Hop("published", "order-events", kind="topic", source="grader:grader", by="grader"),
+                    Hop("filtered-out", "payments", kind="queue", source="topic:order-events", clause="amount >= 100", seen="99.99"),
+                    Hop("received", "audit", kind="queue", count=1),
+                ],
+            )
+        ],
         duration_ms=12,
     )
     verdict.end(Status.TIMEOUT, "Your code ran past the 5-second time limit.")
@@ -74,9 +84,9 @@ def test_a_result_carries_the_verdict_and_its_status_is_derived_the_same_way(pai
 
 
 def test_keys_a_peer_does_not_know_yet_are_ignored(pair):
-    """So a field (a verdict's trace, say) can be added one side at a time."""
+    """So a field can be added one side at a time."""
     wire = Result(Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")])).to_wire()
-    wire["verdict"]["trace"] = [{"at_ms": 1, "what": "sent"}]
+    wire["verdict"]["timeline"] = [{"at_ms": 1, "what": "sent"}]
     protocol.send_frame(pair[0], wire)
     assert protocol.recv(pair[1], Result).verdict.status == Status.PASSED
 
@@ -86,6 +96,8 @@ def test_keys_a_peer_does_not_know_yet_are_ignored(pair):
     [
         ([1, 2], Result),
         ({"verdict": {"checkpoints": "all of them"}}, Result),
+        ({"verdict": {"checkpoints": [], "trace": [{"label": "m", "body": "b", "hops": [{"action": "sent"}]}]}}, Result),
+        ({"verdict": {"checkpoints": [], "trace": [{"label": "m", "body": "b", "hops": [], "problems": [3]}]}}, Result),
         ({"verdict": {"checkpoints": [], "ended": "passed"}}, Result),
         ({"verdict": {"checkpoints": [{"id": "a", "title": "A", "points": 1, "passed": "yes", "feedback": ""}]}}, Result),
         ({"dir": 7}, Prepare),
@@ -149,3 +161,13 @@ def test_the_harness_replies_decode_as_ok_and_failure(pair, harness):
     assert "KeyError" in failure.traceback
     assert protocol.recv_reply(pair[1]) == Failure(kind="crashed", message="Your code used more than 512 MiB of memory.", limit="memory")
     assert json.loads(json.dumps(Failure("missing", "no handler").to_wire())) == {"error": {"kind": "missing", "message": "no handler", "exc_type": "", "traceback": ""}}
+
+
+def test_a_call_names_the_invocation_whose_requests_the_harness_marks(pair, harness):
+    from grader import trace
+
+    protocol.send(pair[1], Call("handler", [{"Records": []}], invocation="inv-7"))
+    assert harness.recv(pair[0])["invocation"] == "inv-7"
+    protocol.send(pair[1], Call("setup"))
+    assert "invocation" not in harness.recv(pair[0])
+    assert harness.INVOCATION_HEADER == trace.INVOCATION_HEADER

@@ -32,6 +32,7 @@ def wrap(owner, attribute: str, make) -> None:
         return
     wrapped = make(original)
     wrapped._redrive_trace = True
+    wrapped.__wrapped__ = original  # the canaries look through to moto's own signature
     setattr(owner, attribute, wrapped)
 
 
