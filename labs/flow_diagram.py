@@ -45,7 +45,8 @@ def _bad_targets(entry: dict) -> set[str]:
         target = node_id(hop.get("kind", ""), hop.get("resource", ""))
         if hop.get("resource") in avoid or target in avoid:
             bad.add(target)
-    missed = [r for r in reach if not any(r in (h.get("resource"), node_id(h.get("kind", ""), h.get("resource", ""))) for h in entry.get("hops") or [])]
+    arrivals = [h for h in entry.get("hops") or [] if h.get("action") not in REFUSALS]
+    missed = [r for r in reach if not any(r in (h.get("resource"), node_id(h.get("kind", ""), h.get("resource", ""))) for h in arrivals)]
     if missed:
         bad |= {drop for drop, _ in DROPS.values()}
         bad |= {node_id(h.get("kind", ""), h["resource"]) for h in entry.get("hops") or [] if h.get("action") == DEAD_LETTERED}
