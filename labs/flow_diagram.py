@@ -22,10 +22,12 @@ from learning.content.diagrams import KINDS, Edge, Flow, Node, columns
 DEFAULT_TITLE = "Where each message went"
 QUIET_KINDS = {"dlq", "dropped"}  # hops into these are drawn dashed
 PRODUCERS = {"grader": ("the lab's producer", "service"), "learner": ("your code", "client")}
+# Where a refusal is drawn: one box per resource that refused, so the red edge
+# into it is that resource's own ("filtered out of payments").
 DROPS = {
-    FILTERED_OUT: ("dropped:filtered", "filtered out"),
-    MATCHED_NO_RULE: ("dropped:no-rule", "matched no rule"),
-    DEDUPLICATED: ("dropped:duplicate", "dropped as a duplicate"),
+    FILTERED_OUT: ("dropped:filtered:{}", "filtered out of {}"),
+    MATCHED_NO_RULE: ("dropped:no-rule:{}", "matched no rule on {}"),
+    DEDUPLICATED: ("dropped:duplicate:{}", "duplicate dropped by {}"),
 }
 QUEUE_RANK = {"queue": 0, "fifo": 1, "dlq": 2}
 UNREACHED_NOTE = "nothing arrived"
@@ -33,6 +35,13 @@ UNREACHED_NOTE = "nothing arrived"
 
 def _count_label(n: int) -> str:
     return f"{n} message" if n == 1 else f"{n} messages"
+
+
+def _edge_label(n: int, wrong: int) -> str:
+    """How many messages took an edge, and how many of them should not have."""
+    if not wrong:
+        return _count_label(n)
+    return f"{_count_label(n)}, wrong" if wrong == n else f"{_count_label(n)}, {wrong} wrong"
 
 
 def _bad_targets(entry: dict) -> set[str]:
@@ -48,7 +57,17 @@ def _bad_targets(entry: dict) -> set[str]:
     arrivals = [h for h in entry.get("hops") or [] if h.get("action") not in REFUSALS]
     missed = [r for r in reach if not any(r in (h.get("resource"), node_id(h.get("kind", ""), h.get("resource", ""))) for h in arrivals)]
     if missed:
-        bad |= {drop for drop, _ in DROPS.values()}
+        flagged = len(bad)
+        for hop in entry.get("hops") or []:
+            if hop.get("action") in DROPS:
+                drop = DROPS[hop["action"]][0].format(hop.get("resource", ""))
+                # Filtered out of the very queue it should have reached, or turned away by a bus or queue on its way.
+                if hop["action"] != FILTERED_OUT or any(r in (hop.get("resource"), node_id(hop.get("kind", ""), hop.get("resource", ""))) for r in missed):
+                    bad.add(drop)
+        steps = [h for h in arrivals if h.get("source")]
+        if len(bad) == flagged and steps:
+            # Nothing turned it away: it simply stopped short, so the last step it took is the wrong one.
+            bad.add(node_id(steps[-1].get("kind", ""), steps[-1].get("resource", "")))
         bad |= {node_id(h.get("kind", ""), h["resource"]) for h in entry.get("hops") or [] if h.get("action") == DEAD_LETTERED}
     return bad
 
@@ -75,9 +94,10 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
         return node(node_id(kind, name), name, kind) if name else None
 
     def edge(source: str, target: str, entry_index: int, bad: bool, producer: bool) -> None:
-        hop = hops.setdefault((source, target), {"entries": set(), "bad": False})
+        hop = hops.setdefault((source, target), {"entries": set(), "bad": set()})
         hop["entries"].add(entry_index)
-        hop["bad"] |= bad and not producer
+        if bad and not producer:
+            hop["bad"].add(entry_index)
 
     for index, entry in enumerate(trace):
         bad_targets = _bad_targets(entry)
@@ -88,7 +108,7 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
             target = node(node_id(kind, resource), resource, kind)
             source = source_node(raw.get("source", "")) if raw.get("source") else None
             if action in DROPS:
-                drop_id, drop_label = DROPS[action]
+                drop_id, drop_label = (text.format(resource) for text in DROPS[action])
                 node(drop_id, drop_label, "dropped")
                 origin = source or target  # a duplicate is dropped by the queue itself
                 if action == FILTERED_OUT and source:
@@ -103,6 +123,18 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
                 continue
             edge(source, target, index, target in bad_targets, source in PRODUCERS)
 
+    # A resource a message should have reached but nothing ever touched is drawn
+    # too, unreached, just after where those messages stopped.
+    for entry in trace:
+        if entry.get("outcome") != "bad":
+            continue
+        last = [h for h in entry.get("hops") or [] if h.get("action") not in REFUSALS and h.get("source")]
+        for wanted in entry.get("expect_reach") or []:
+            kind, _, name = wanted.rpartition(":")
+            known = [n for n in nodes.values() if n.label == name and (not kind or n.id.startswith(kind + ":"))]
+            if not known and last:
+                nid = node(node_id(kind or "queue", name), name, kind or "queue")
+                upstream.setdefault(nid, node_id(last[-1].get("kind", ""), last[-1]["resource"]))
     reached = {target for _, target in hops} | {source for source, _ in hops}
     for nid, item in nodes.items():
         if nid not in reached and nid in upstream:
@@ -111,7 +143,8 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
         title=title,
         nodes=list(nodes.values()),
         edges=[
-            Edge(source, target, _count_label(len(hop["entries"])), dashed=nodes[target].kind in QUIET_KINDS, tone="bad" if hop["bad"] else "ok")
+            Edge(source, target, _edge_label(len(hop["entries"]), len(hop["bad"])), dashed=nodes[target].kind in QUIET_KINDS,
+                 tone="bad" if hop["bad"] else "ok")
             for (source, target), hop in hops.items()
         ],
     )

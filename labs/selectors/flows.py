@@ -37,7 +37,8 @@ def flow_view_for(submission: Submission) -> FlowView | None:
         messages = [story(entry) for entry in trace]
         wrong = sum(1 for m in messages if m.outcome == "bad")
         summary = f"{len(messages)} message{'s' if len(messages) != 1 else ''} traced" + (f", {wrong} went wrong" if wrong else "")
-        return FlowView(figure_html=_draw(trace_to_diagram, trace, submission.id), summary=summary, messages=messages)
+        drawing = _draw(lambda data: trace_to_diagram(data, title=summary), trace, submission.id)
+        return FlowView(figure_html=drawing, summary=summary, messages=messages)
     flow = submission.flow or {}
     if not flow.get("nodes"):
         return None

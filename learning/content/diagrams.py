@@ -46,6 +46,7 @@ KINDS = {
 
 NODE_W, NODE_H = 168, 56
 COL_PITCH, ROW_PITCH = 300, 84
+BACK_LANE = 20  # between the lanes of edges that curve back underneath: more than a label's height
 PAD = 24
 
 
@@ -113,19 +114,33 @@ def _columns(flow: Flow) -> dict[str, int]:
     return rank
 
 
+def _label_width(label: str) -> int:
+    return 7 * len(label[:40]) + 10 if label else 0
+
+
 def columns(flow: Flow) -> dict[str, int]:
     """Each node's column, as render_svg places it (for callers that pin some nodes with `col`)."""
     return _columns(flow)
 
 
-def _wrap(text: str, width: int = 22) -> list[str]:
-    words, lines, line = text.split(), [], ""
+def _wrap(text: str, width: int = 17) -> list[str]:
+    """Two lines at most that fit inside a box (13px bold: about 17 characters);
+    a long name breaks after a hyphen, dot or underscore, as AWS names do."""
+    words, lines, line = [], [], ""
+    for word in text.split():
+        while len(word) > width:
+            cut = max((word.rfind(mark, 0, width) for mark in "-._"), default=-1)
+            cut = cut + 1 if cut > 0 else width
+            words.append(word[:cut])
+            word = word[cut:]
+        words.append(word)
     for word in words:
-        if line and len(line) + 1 + len(word) > width:
+        glue = "" if line.endswith(("-", ".", "_")) else " "
+        if line and len(line) + len(glue) + len(word) > width:
             lines.append(line)
             line = word
         else:
-            line = f"{line} {word}".strip()
+            line = f"{line}{glue}{word}" if line else word
     if line:
         lines.append(line)
     if len(lines) > 2:
@@ -140,14 +155,18 @@ def render_svg(flow: Flow) -> str:
         columns.setdefault(rank[node.id], []).append(node)
     max_rows = max((len(v) for v in columns.values()), default=1)
     n_cols = max(columns, default=0) + 1
-    has_back = any(rank[e.target] <= rank[e.source] for e in flow.edges)
-    width = PAD * 2 + (n_cols - 1) * COL_PITCH + NODE_W
-    height = PAD * 2 + (max_rows - 1) * ROW_PITCH + NODE_H + (56 if has_back else 0) + 14
+    backs = sum(1 for e in flow.edges if rank[e.target] <= rank[e.source])
+    # Columns far enough apart that the longest edge label fits between two boxes.
+    pitch = max(COL_PITCH, NODE_W + max((_label_width(e.label) for e in flow.edges), default=0) + 24)
+    width = PAD * 2 + (n_cols - 1) * pitch + NODE_W
+    height = PAD * 2 + (max_rows - 1) * ROW_PITCH + NODE_H + (36 + BACK_LANE * backs if backs else 0) + 14
+    if any(node.note for node in flow.nodes):
+        height += 14  # notes are written under their box
     pos: dict[str, tuple[float, float]] = {}
     for col, nodes in columns.items():
         offset = (max_rows - len(nodes)) * ROW_PITCH / 2
         for row, node in enumerate(nodes):
-            pos[node.id] = (PAD + col * COL_PITCH, PAD + 14 + offset + row * ROW_PITCH)
+            pos[node.id] = (PAD + col * pitch, PAD + 14 + offset + row * ROW_PITCH)
 
     uid = hashlib.sha1(repr(flow).encode()).hexdigest()[:8]
     out = [
@@ -164,6 +183,7 @@ def render_svg(flow: Flow) -> str:
     out.append("</defs>")
 
     back_lane = 0
+    lowest = max((y for _, y in pos.values()), default=0) + NODE_H + (14 if any(node.note for node in flow.nodes) else 0)
     for edge in flow.edges:
         sx, sy = pos[edge.source]
         tx, ty = pos[edge.target]
@@ -171,20 +191,34 @@ def render_svg(flow: Flow) -> str:
         if rank[edge.target] > rank[edge.source]:
             x1, y1 = sx + NODE_W, sy + NODE_H / 2
             x2, y2 = tx - 2, ty + NODE_H / 2
-            mid = (x1 + x2) / 2
-            d = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-            lx, ly = mid, (y1 + y2) / 2 - 7
+            if rank[edge.target] - rank[edge.source] == 1:
+                mid = (x1 + x2) / 2
+                d = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+                lx, ly = mid, (y1 + y2) / 2 - 7
+            else:
+                # Across columns: bend in the first gap, run level into the target, and
+                # label the level part in the last gap, clear of the boxes in between.
+                bend = x1 + (pitch - NODE_W) / 2
+                d = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {bend + 40},{y2} L{x2},{y2}"
+                lx, ly = x2 - (pitch - NODE_W) / 2, y2 - 7
         else:
+            # Backwards (a redrive, a reply): leave the source on its left, go down
+            # in the gap beside its column to a lane under every box, along it, and
+            # up the gap right of the target into its side. Never through a box,
+            # which a box below the source or the target would be in a straight drop.
             back_lane += 1
-            x1, y1 = sx + NODE_W / 2, sy + NODE_H
-            x2, y2 = tx + NODE_W / 2 + 10, ty + NODE_H + 2
-            low = max(y1, y2) + 30 + 10 * (back_lane - 1)
-            d = f"M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"
-            lx, ly = (x1 + x2) / 2, low - 2
+            gap = (pitch - NODE_W) / 2
+            x1, y1 = sx, sy + NODE_H * 0.75
+            x2, y2 = tx + NODE_W + 2, ty + NODE_H * 0.75
+            low = lowest + 22 + BACK_LANE * (back_lane - 1)
+            left, right = sx - min(gap, 24), tx + NODE_W + min(gap, 24)
+            d = (f"M{x1},{y1} L{left + 8},{y1} Q{left},{y1} {left},{y1 + 8} L{left},{low - 8} Q{left},{low} {left - 8},{low} "
+                 f"L{right + 8},{low} Q{right},{low} {right},{low - 8} L{right},{y2 + 8} Q{right},{y2} {right - 8},{y2} L{x2},{y2}")
+            lx, ly = (left + right) / 2, low - 4
         out.append(f'<path class="{classes}" d="{d}" marker-end="url(#arrow-{uid}{edge.tone})"/>')
         if edge.label:
             label = escape(edge.label[:40])
-            w = 7 * len(edge.label[:40]) + 10
+            w = _label_width(edge.label)
             out.append(
                 f'<rect class="edge-label-bg" x="{lx - w / 2}" y="{ly - 12}" width="{w}" height="16" rx="4"/>'
                 f'<text class="edge-label {edge.tone}" x="{lx}" y="{ly}" text-anchor="middle">{label}</text>'

@@ -86,13 +86,14 @@ def test_the_trace_becomes_counted_edges_between_resources():
     assert edges[("grader", "topic:order-events")].label == "2 messages"
     assert edges[("topic:order-events", "queue:audit")].label == "2 messages"
     assert edges[("topic:order-events", "queue:payments")].label == "1 message"
-    assert edges[("topic:order-events", "dropped:filtered")].dashed
+    assert edges[("topic:order-events", "dropped:filtered:shipping")].dashed
     assert {n.id: n.label for n in diagram.nodes}["grader"] == "the lab's producer"
 
 
 def test_only_where_a_message_went_wrong_is_red_and_the_producer_never_is():
     edges = edges_of(trace_to_diagram(SNS_TRACE))
-    assert edges[("topic:order-events", "dropped:filtered")].tone == "bad"  # it should have reached shipping
+    into_filter = edges[("topic:order-events", "dropped:filtered:shipping")]
+    assert (into_filter.tone, into_filter.label) == ("bad", "1 message, wrong")  # it should have reached shipping
     assert edges[("grader", "topic:order-events")].tone == "ok"
     assert edges[("topic:order-events", "queue:audit")].tone == "ok"
 
@@ -129,7 +130,7 @@ def test_dead_lettering_as_expected_is_dashed_not_red_and_a_queue_seen_as_a_dlq_
     ]
     diagram = trace_to_diagram(trace)
     into_dlq = edges_of(diagram)[("queue:orders", "queue:orders-dlq")]
-    assert into_dlq.dashed and into_dlq.label == "2 messages" and into_dlq.tone == "bad"  # the good one should not be there
+    assert into_dlq.dashed and into_dlq.label == "2 messages, 1 wrong" and into_dlq.tone == "bad"  # the good one should not be there
     assert [n.kind for n in diagram.nodes if n.id == "queue:orders-dlq"] == ["dlq"]
     only_poison = edges_of(trace_to_diagram(trace[:1]))[("queue:orders", "queue:orders-dlq")]
     assert only_poison.tone == "ok"
@@ -150,4 +151,23 @@ def test_what_a_handler_sent_is_an_edge_from_the_function_and_a_rule_and_queue_o
     ]
     edges = edges_of(trace_to_diagram(trace))
     assert ("rule:eu-orders", "queue:eu-orders") in edges and ("function:handler", "queue:confirmations") in edges
-    assert edges[("bus:orders-bus", "dropped:no-rule")].label == "1 message"
+    assert edges[("bus:orders-bus", "dropped:no-rule:orders-bus")].label == "1 message"
+
+
+def test_a_message_that_stopped_short_reddens_its_last_step_and_its_missing_destination_is_drawn_unreached():
+    trace = [
+        {
+            "label": "broken order", "body": "{}", "outcome": "bad", "expect_reach": ["orders-dlq"], "problems": ["should have reached orders-dlq"],
+            "hops": [
+                hop("sent", "orders", "queue", "grader:grader"),
+                hop("invoked", "handler", "function", "queue:orders"),
+                hop("deleted", "orders", "queue", by="lambda"),
+            ],
+        },
+        {"label": "good order", "body": "{}", "outcome": "ok", "hops": [hop("sent", "orders", "queue", "grader:grader"), hop("invoked", "handler", "function", "queue:orders")]},
+    ]
+    diagram = trace_to_diagram(trace)
+    into_handler = edges_of(diagram)[("queue:orders", "function:handler")]
+    assert (into_handler.tone, into_handler.label) == ("bad", "2 messages, 1 wrong")
+    dlq = {n.id: n for n in diagram.nodes}["queue:orders-dlq"]
+    assert dlq.state == "unreached" and columns(diagram)["queue:orders-dlq"] == columns(diagram)["function:handler"] + 1

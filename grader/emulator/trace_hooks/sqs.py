@@ -35,8 +35,10 @@ def _sent(backend: SQSBackend, queue_name: str, message) -> None:
     kind = queue_kind(backend, queue)
     rec.arrived(message.id, action=SENT, resource=queue.name, kind=kind, body=message.body)
     if message not in queue._messages:
+        shown = message.deduplication_id or ""
+        shown = shown if len(shown) <= 24 else shown[:12] + "\u2026 (a hash of the body: content-based deduplication)"
         rec.step(message.id, Hop(DEDUPLICATED, queue.name, kind=kind, by=trace.AWS,
-                                 detail=f"a message with deduplication id {message.deduplication_id} was sent less than 5 minutes before"))
+                                 detail=f"a message with deduplication id {shown} was sent less than 5 minutes before"))
 
 
 def _send_message(original):
