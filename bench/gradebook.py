@@ -97,8 +97,9 @@ class Bench:
         from django.utils import timezone
 
         from labs.models import Lab, Submission
-        from learning.models import Assignment, ClassMembership, Lesson, LessonProgress, Module
-        from learning.services.classes import classroom_create, instructor_grant
+        from classes.models import Assignment, ClassMembership
+        from learning.models import Lesson, LessonProgress, Module
+        from classes.services.classes import classroom_create, instructor_grant
 
         rng = random.Random(self.args.seed)
         User = get_user_model()
@@ -174,7 +175,7 @@ class Bench:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
-        from learning.selectors.gradebook import gradebook_for
+        from classes.selectors.gradebook import gradebook_for
 
         client = Client()
         client.force_login(instructor)

@@ -150,7 +150,7 @@ class Bench:
         from django.db import connection
 
         from flashcards.models import Card, Deck, ReviewLog, StudyPreferences
-        from learning.services.tokens import api_token_create
+        from accounts.services.tokens import api_token_create
 
         User = get_user_model()
         learners = User.objects.bulk_create(

@@ -5,3 +5,5 @@ class LabsConfig(AppConfig):
     name = "labs"
     default_auto_field = "django.db.models.BigAutoField"
     course_content = "labs.course_content"
+    # Its part of a lesson page (see learning/practice.py).
+    lesson_practice = "labs.lesson_practice.lesson_panel"

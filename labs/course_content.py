@@ -19,11 +19,11 @@ from pathlib import Path
 from grader.engine import MAX_TIME_LIMIT_S
 from grader.verdict import Status, Verdict
 from labs import engine
-from learning.content.fields import FieldReader
-from learning.content.kinds import CourseIndex
-from learning.content.markdown import render_markdown
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from coursefiles.fields import FieldReader
+from coursefiles.kinds import CourseIndex
+from coursefiles.markdown import render_markdown
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, YamlError, load_yaml_file
 
 LAB_KEYS = {
     "id", "slug", "title", "summary", "module", "services", "difficulty", "minutes", "time_limit_s",

@@ -1,5 +1,5 @@
 """Draw a graded run's message flow with the lessons' renderer
-(learning.content.diagrams.render_svg).
+(coursefiles.diagrams.render_svg).
 
 `trace_to_diagram` draws the emulator's trace (grader.trace): one box per
 resource a message reached, one edge per step between two of them, labelled
@@ -14,10 +14,10 @@ messages away, marked "nothing arrived", not as a source.
 (submissions stored then keep their drawing).
 """
 
+from coursefiles.diagrams import KINDS, Edge, Flow, Node, columns
 from grader.trace import (
     DEAD_LETTERED, DEDUPLICATED, FILTERED_OUT, MATCHED_NO_RULE, NO_MATCH, QUEUE_KINDS, REFUSALS, node_id,
 )
-from learning.content.diagrams import KINDS, Edge, Flow, Node, columns
 
 DEFAULT_TITLE = "Where each message went"
 QUIET_KINDS = {"dlq", "dropped"}  # hops into these are drawn dashed

@@ -11,5 +11,4 @@ urlpatterns = [
     path("lessons/<slug:slug>/checks/<slug:check_id>/", course.quick_check_answer_view, name="quick-check"),
     path("search/", course.search, name="search"),
     path("theme/", site.theme, name="theme"),
-    path("healthz", site.healthz, name="healthz"),
 ]

@@ -34,7 +34,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Project apps in the order of their arrows (docs/architecture.md): each imports
+# only the ones above it. accounts comes before django.contrib.admin so its
+# registration/ templates (log-in, password change) are found before the admin's.
 INSTALLED_APPS = [
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
     "learning",
     "flashcards",
     "labs",
+    "classes",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before CSRF: a bearer-token request carries no cookie, so CSRF does not apply to it.
-    "learning.api_auth.BearerTokenMiddleware",
+    "accounts.api_auth.BearerTokenMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -77,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "learning.context_processors.site",
+                "redrive.context_processors.navigation",
             ],
         },
     },
@@ -139,12 +145,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "redrive",
-    }
-}
 
 # --- Course content ---------------------------------------------------------
 COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
@@ -182,6 +182,16 @@ CELERY_BEAT_SCHEDULE = {
     "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Cache ------------------------------------------------------------------
+# Shared by every process, because bearer-token look-ups are cached in it and a
+# revoked token must be refused by all of them at once (accounts/token_cache.py):
+# Redis when there is one, else files under var/ (one machine, any number of
+# processes). Keys carry a prefix, as the Redis database is the broker's too.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "redrive"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}}
 
 # --- Labs -------------------------------------------------------------------
 SANDBOX_REQUIRE_ISOLATION = env_bool("SANDBOX_REQUIRE_ISOLATION", default=not DEBUG)

@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from redrive.health import healthz
+
 # The API first: its clients make the most requests, and each tries the patterns in order.
 urlpatterns = [
     path("api/", include("redrive.urls_api")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("learning.urls_accounts")),
+    path("accounts/", include("accounts.urls")),
     path("flashcards/", include("flashcards.urls")),
     path("labs/", include("labs.urls")),
-    path("classes/", include("learning.urls_classes")),
+    path("classes/", include("classes.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("learning.urls")),
 ]
 

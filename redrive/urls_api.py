@@ -2,6 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("flashcards/", include("flashcards.urls_api")),
-    path("classes/", include("learning.urls_api_classes")),
+    path("classes/", include("classes.urls_api")),
     path("", include("labs.urls_api")),
 ]

@@ -9,8 +9,8 @@ the gaps are put in afterwards from sanitized pieces.
 import re
 from html import escape
 
-from learning.content.markdown import render_markdown
-from learning.content.problems import Problems
+from coursefiles.markdown import render_markdown
+from coursefiles.problems import Problems
 
 CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _MARKER = "\u2063CZ{}\u2063"

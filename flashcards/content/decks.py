@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flashcards.content.cloze import cloze_numbers, render_cloze
-from learning.content.fields import FieldReader
-from learning.content.kinds import CourseIndex
-from learning.content.markdown import render_markdown
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from coursefiles.fields import FieldReader
+from coursefiles.kinds import CourseIndex
+from coursefiles.markdown import render_markdown
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, YamlError, load_yaml_file
 
 DECK_KEYS = {"id", "slug", "title", "module", "cards"}
 CARD_KEYS = {"id", "front", "back", "cloze", "tags", "lesson"}

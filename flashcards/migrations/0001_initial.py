@@ -11,8 +11,10 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # Was learning 0003_classes, the leaf when this was generated; decks need
+    # only modules and lessons, and classes (moved to classes/) now come after decks.
     dependencies = [
-        ('learning', '0003_classes'),
+        ('learning', '0002_course'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -53,8 +53,8 @@ def card_and_state_for(*, user, card_id, token_digest: str | None = None):
     StudyPreferences or None), in one query once the card is started: what
     services.reviews.card_review needs, read for the review API's hot path.
     With `token_digest`, the API caller's bearer token is checked in the same
-    statement (learning.selectors.tokens.with_live_token): TokenNotLive if it is not."""
-    from learning.selectors.tokens import live_row, with_live_token
+    statement (accounts.selectors.tokens.with_live_token): TokenNotLive if it is not."""
+    from accounts.selectors.tokens import live_row, with_live_token
 
     try:
         card_id = None if isinstance(card_id, bool) else int(card_id)

@@ -15,7 +15,7 @@ from flashcards.selectors import rows
 from flashcards.selectors.cards import review_read_columns
 from flashcards.selectors.fetched import Fetched
 from learning.models import LessonProgress
-from learning.selectors.tokens import live_row, with_live_token
+from accounts.selectors.tokens import live_row, with_live_token
 
 S, C, D, P, LP, PR, T, RD = (
     m._meta.db_table for m in (CardState, Card, Deck, DeckPause, LessonProgress, StudyPreferences, StudyTally, ReviewDay)

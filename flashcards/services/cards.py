@@ -9,8 +9,8 @@ from django.utils import timezone
 from flashcards.models import Card, CardState, Deck
 from flashcards.selectors.queue import day_start
 from flashcards.services.states import state_for_update, states_studied_refresh
-from learning.content.markdown import render_markdown
-from learning.content.problems import Problems
+from coursefiles.markdown import render_markdown
+from coursefiles.problems import Problems
 
 MAX_TEXT = 5000
 MAX_TAGS = 20

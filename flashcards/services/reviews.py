@@ -17,7 +17,7 @@ from flashcards.selectors import rows
 from flashcards.scheduling import apply_fsrs, scheduler_for, to_fsrs
 from flashcards.selectors.preferences import study_preferences_for
 from flashcards.services.states import state_for_update, studied_for
-from learning.selectors.tokens import live_token_sql
+from accounts.selectors.tokens import live_token_sql
 
 MAX_DURATION_MS = 60 * 60 * 1000
 

@@ -13,8 +13,8 @@ from flashcards.selectors.cards import card_and_state_for, review_read_models
 from flashcards.selectors.fetched import fetched_for, remember_fetched
 from flashcards.selectors.queue import DEFAULT_NEW, DEFAULT_REVIEWS, LEARN_AHEAD, day_start
 from flashcards.services.reviews import InvalidReview, ReadVersions, StaleRead, card_review
-from learning.api_auth import api_login_required, bearer_token_dead, token_checked_in_query
-from learning.selectors.tokens import TokenNotLive
+from accounts.api_auth import api_login_required, bearer_token_dead, token_checked_in_query
+from accounts.selectors.tokens import TokenNotLive
 
 
 def _bad(message: str) -> JsonResponse:

@@ -8,7 +8,7 @@ from flashcards.exports import deck_apkg, deck_csv
 from flashcards.forms import ImportForm
 from flashcards.services.imports import cards_import_csv
 from flashcards.views.access import get_deck_for_user
-from learning.api_auth import accepts_bearer_token
+from accounts.api_auth import accepts_bearer_token
 
 
 def _download(content, *, filename: str, content_type: str) -> HttpResponse:

@@ -5,10 +5,10 @@ lessons' diagram renderer, plus each message's journey in words
 import logging
 from dataclasses import dataclass, field
 
+from coursefiles.diagrams import figure
 from labs.flow_diagram import flow_to_diagram, trace_to_diagram
 from labs.models import Submission
 from labs.trace_words import MessageStory, story
-from learning.content.diagrams import figure
 
 logger = logging.getLogger(__name__)
 

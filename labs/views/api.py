@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from labs.selectors.submissions import submission_verdict
 from labs.services.submissions import RateLimited, SubmissionRejected, submission_create
 from labs.views.access import _get_lab_for_user, _get_submission_for_user
-from learning.api_auth import api_login_required
+from accounts.api_auth import api_login_required
 
 
 def _code_from(request) -> str | None:

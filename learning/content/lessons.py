@@ -7,12 +7,13 @@ lesson front matter:    id, slug, title, summary, module, order, minutes, tags
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from learning.content.fields import FieldReader
-from learning.content.frontmatter import split_front_matter
-from learning.content.kinds import CourseIndex, LessonRef
-from learning.content.markdown import Rendered, render_markdown
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from coursefiles.fields import FieldReader
+from coursefiles.frontmatter import split_front_matter
+from coursefiles.kinds import CourseIndex, LessonRef
+from coursefiles.markdown import Rendered, render_markdown
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, YamlError, load_yaml_file
+from learning.content.quickchecks import parse_quiz
 
 COURSE_KEYS = {"title", "summary", "modules"}
 MODULE_KEYS = {"id", "slug", "title", "summary"}
@@ -143,7 +144,7 @@ def load_lesson(root: Path, path: Path, loaded: LoadedLessons, module_slugs: set
         minutes=fields.integer("minutes", minimum=1, maximum=240),
         tags=fields.string_list("tags"),
         path=shown,
-        rendered=render_markdown(body, path=shown, problems=problems, first_line=body_line, allow_quiz=True),
+        rendered=render_markdown(body, path=shown, problems=problems, first_line=body_line, quiz=parse_quiz),
     )
     if not body.strip():
         problems.add(shown, body_line, "lesson has no text after its front matter")

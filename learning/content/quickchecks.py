@@ -19,9 +19,9 @@ A true/false check has `answer: true|false` and `explain:` instead of options.
 from dataclasses import dataclass
 from pathlib import Path
 
-from learning.content.fields import FieldReader
-from learning.content.problems import Problems
-from learning.content.yamlfile import LineDict, LineList, parse_mapping_block
+from coursefiles.fields import FieldReader
+from coursefiles.problems import Problems
+from coursefiles.yamlfile import LineDict, LineList, parse_mapping_block
 
 KINDS = ("single", "multiple", "truefalse")
 

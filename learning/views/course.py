@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from labs.selectors.labs import labs_for_module
 from learning.models import Course, Lesson, QuickCheck
+from learning.practice import lesson_panels_for
 from learning.selectors.course import (
     continue_lesson_for,
     course_outline_for,
@@ -60,7 +60,7 @@ def lesson_detail(request, slug):
             "progress": lesson_progress_for(user=request.user, lesson=lesson),
             "previous": previous,
             "next": following,
-            "practice_labs": labs_for_module(module_id=lesson.module_id),
+            "practice": lesson_panels_for(lesson=lesson, user=request.user),
             "nav_section": "course",
         },
     )

@@ -1,9 +1,6 @@
-from django.conf import settings
-from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from learning.context_processors import THEMES
 
@@ -18,38 +15,3 @@ def theme(request):
     response = HttpResponseRedirect(target)
     response.set_cookie("theme", choice if choice in THEMES else "auto", max_age=365 * 24 * 3600, samesite="Lax")
     return response
-
-
-def _database_ok() -> tuple[bool, str]:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True, connection.vendor
-    except Exception as exc:  # any failure means "not healthy"; say what it was
-        return False, f"{connection.vendor}: {exc.__class__.__name__}: {exc}"
-
-
-def _broker_ok() -> tuple[bool, str]:
-    from redrive.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            return True, conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
-    except Exception as exc:
-        return False, f"{exc.__class__.__name__}: {exc}"
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    db_ok, db_detail = _database_ok()
-    broker_ok, broker_detail = _broker_ok()
-    healthy = db_ok and broker_ok
-    body = {
-        "status": "ok" if healthy else "unhealthy",
-        "database": {"ok": db_ok, "detail": db_detail},
-        "broker": {"ok": broker_ok, "detail": broker_detail},
-        "course_dir": str(settings.COURSE_DIR) if settings.DEBUG else None,
-    }
-    return JsonResponse(body, status=200 if healthy else 503)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from labs.models import Lab, Submission
-from learning.services.classes import (
+from classes.services.classes import (
     assignment_create,
     classroom_create,
     classroom_join,

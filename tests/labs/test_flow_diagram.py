@@ -1,5 +1,5 @@
+from coursefiles.diagrams import columns, render_svg
 from labs.flow_diagram import flow_to_diagram, trace_to_diagram
-from learning.content.diagrams import columns, render_svg
 
 FLOW = {
     "nodes": [

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from learning.content.frontmatter import split_front_matter
-from learning.content.kinds import course_stats
-from learning.content.markdown import fenced_blocks, render_markdown
-from learning.content.problems import Problems
+from coursefiles.frontmatter import split_front_matter
+from coursefiles.kinds import course_stats
+from coursefiles.markdown import fenced_blocks, render_markdown
+from coursefiles.problems import Problems
+from learning.content.quickchecks import parse_quiz
 
 COURSE = Path(settings.COURSE_DIR)
 LESSONS = sorted((COURSE / "lessons").rglob("*.md"))
@@ -69,6 +70,6 @@ def test_every_lesson_has_a_diagram_a_quick_check_and_common_mistakes(path):
 def test_every_lesson_is_a_real_lesson_in_length(path):
     _data, body, first_line = _body(path)
     problems = Problems()
-    words = render_markdown(body, path=path, problems=problems, first_line=first_line, allow_quiz=True).words
+    words = render_markdown(body, path=path, problems=problems, first_line=first_line, quiz=parse_quiz).words
     assert not problems, problems
     assert 550 <= words <= 1800, f"{words} words of prose (the course aims at 600 to 1,500)"

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from grader.sandbox.launcher import IsolationUnavailable
 from grader.verdict import Status, Verdict
 from labs import engine
-from learning.content.kinds import load_course
+from coursefiles.kinds import load_course
 
 MARKS = {True: "PASS", False: "MISS"}
 

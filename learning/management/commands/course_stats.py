@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.content.kinds import CourseInvalid, course_stats
+from coursefiles.kinds import CourseInvalid, course_stats
 
 KEYS = ("modules", "lessons", "cards", "quick_checks", "labs", "words")
 

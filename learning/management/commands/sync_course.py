@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from learning.content.kinds import CourseInvalid, sync_course
+from coursefiles.kinds import CourseInvalid, sync_course
 from learning.management.course_command import CourseCommand
 
 

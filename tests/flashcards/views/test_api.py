@@ -5,7 +5,7 @@ import json
 import pytest
 
 from flashcards.models import Card, ReviewLog
-from learning.services.tokens import api_token_create
+from accounts.services.tokens import api_token_create
 
 
 @pytest.fixture
@@ -99,14 +99,14 @@ def test_a_started_card_is_reviewed_with_the_learners_settings(client, alice, ca
 
 
 def _bearer_digest(token):
-    from learning.models import ApiToken
+    from accounts.models import ApiToken
 
     return ApiToken.digest_for(token.split(" ", 1)[1])
 
 
 @pytest.mark.parametrize("how", ["revoked elsewhere", "deleted", "account deactivated"])
 def test_a_token_that_dies_after_use_is_refused_at_once_and_nothing_is_written(client, alice, card, alice_token, how):
-    from learning.models import ApiToken
+    from accounts.models import ApiToken
 
     assert client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token).status_code == 200  # this process now knows it
     tokens = ApiToken.objects.filter(digest=_bearer_digest(alice_token))
@@ -141,8 +141,8 @@ def test_a_known_token_costs_no_query_of_its_own(client, alice, card, alice_toke
 
 
 def test_a_revoked_token_is_refused_even_before_this_process_forgets_it(client, alice, decks, alice_token):
-    from learning.models import ApiToken
-    from learning.services.tokens import api_token_revoke
+    from accounts.models import ApiToken
+    from accounts.services.tokens import api_token_revoke
 
     client.get("/api/flashcards/due/", HTTP_AUTHORIZATION=alice_token)
     token = ApiToken.objects.get(digest=_bearer_digest(alice_token))

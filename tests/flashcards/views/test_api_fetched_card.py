@@ -14,8 +14,8 @@ from django.utils import timezone
 from flashcards.models import Card, CardState, ReviewLog, StudyPreferences
 from flashcards.services.cards import card_suspend
 from flashcards.services.reviews import card_review
-from learning.models import ApiToken
-from learning.services.tokens import api_token_create
+from accounts.models import ApiToken
+from accounts.services.tokens import api_token_create
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the fetched state is used on PostgreSQL: `make test` runs this in its PostgreSQL pass"

@@ -3,7 +3,7 @@ them all, and names each one the grader misjudges as path:line."""
 
 import shutil
 
-from learning.content.kinds import load_course
+from coursefiles.kinds import load_course
 
 LAB = "course/labs/jobs-queue"
 

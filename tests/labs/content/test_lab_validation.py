@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from learning.content.kinds import load_course
+from coursefiles.kinds import load_course
 
 LAB = "course/labs/jobs-queue"
 
@@ -128,7 +128,7 @@ def test_the_course_labs_grade_their_answers_through_the_engine(course_labs, slu
     failing the checkpoint it names: a grader change that lets a wrong answer
     through, or fails a right one, fails here."""
     from labs.course_content import grade_lab_files
-    from learning.content.problems import Problems
+    from coursefiles.problems import Problems
 
     problems = Problems()
     grade_lab_files(course_labs[slug], problems)

@@ -1,7 +1,7 @@
 import json
 
 from labs.models import Submission
-from learning.services.tokens import api_token_create
+from accounts.services.tokens import api_token_create
 from tests.labs.conftest import verdict
 
 

@@ -1,0 +1,20 @@
+"""Context for the navigation, which shows what several apps hold: it lives
+here, above the apps, so that no app imports another to draw the menu."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from flashcards.selectors.queue import due_badge_for
+
+
+def navigation(request):
+    badges = {}
+    classes_url = None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        badges["flashcards"] = due_badge_for(user=user, now=timezone.now())
+        try:
+            classes_url = reverse("classes:mine")
+        except NoReverseMatch:
+            classes_url = None
+    return {"nav_badges": badges, "nav_classes_url": classes_url}
