@@ -15,10 +15,11 @@ from moto.events.models import EventsBackend, Rule
 from moto.utilities.arns import parse_arn
 
 from grader import trace
+from grader.emulator.moto_fixes import events_delivery
 from grader.emulator.moto_fixes.events_delivery import target_payload
 from grader.emulator.trace_hooks._util import recorder, recording, wrap
 from grader.emulator.trace_hooks.clauses import explain_pattern
-from grader.trace import DELIVERED, MATCHED, MATCHED_NO_RULE, NO_MATCH, PUT, TRANSFORMED, Hop
+from grader.trace import DEAD_LETTERED, DELIVERED, MATCHED, MATCHED_NO_RULE, NO_MATCH, PUT, TRANSFORMED, UNDELIVERABLE, Hop
 
 
 def _bus_name(name_or_arn: str | None) -> str:
@@ -97,6 +98,31 @@ def _put_events(original):
     return put_events
 
 
+def _dead_letter(original):
+    """A target that could not receive (moto_fixes.events_delivery): say so, and
+    trace the copy that goes to the target's dead-letter queue as dead-lettered."""
+
+    def dead_letter(rule: Rule, target: dict, event: dict, error: Exception):
+        rec = recorder()
+        if rec is None:
+            return original(rule, target, event, error)
+        _failed_target(rec, rule, target, event, error)
+        with rec.caused_by(event.get("id"), DEAD_LETTERED, f"rule:{rule.name}"):
+            return original(rule, target, event, error)
+
+    return dead_letter
+
+
+@recording("events undeliverable")
+def _failed_target(rec, rule: Rule, target: dict, event: dict, error: Exception) -> None:
+    arn = parse_arn(target["Arn"])
+    name = arn.resource_id.rsplit(":", 1)[-1]
+    kind = {"sqs": "queue", "sns": "topic", "lambda": "function", "kinesis": "stream"}.get(arn.service, "service")
+    reason = getattr(error, "message", None) or str(error) or type(error).__name__
+    rec.step(event.get("id"), Hop(UNDELIVERABLE, name, kind=kind, source=f"rule:{rule.name}", by=trace.AWS, detail=str(reason)[:200]))
+
+
 def apply() -> None:
+    wrap(events_delivery, "_dead_letter", _dead_letter)
     wrap(Rule, "send_to_targets", _send_to_targets)
     wrap(EventsBackend, "put_events", _put_events)

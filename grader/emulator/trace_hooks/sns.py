@@ -14,7 +14,7 @@ from moto.sns.models import Subscription, Topic
 from grader import trace
 from grader.emulator.trace_hooks._util import recorder, recording, wrap
 from grader.emulator.trace_hooks.clauses import explain_sns
-from grader.trace import DELIVERED, FILTERED_OUT, PUBLISHED, Hop
+from grader.trace import DELIVERED, FILTERED_OUT, PUBLISHED, UNDELIVERABLE, Hop
 
 
 def _attributes_text(message_attributes: dict | None) -> str:
@@ -68,6 +68,19 @@ def _filtered_out(rec, subscription: Subscription, cause, message: str, message_
     return True
 
 
+@recording("sns undeliverable")
+def _undeliverable(rec, subscription: Subscription, cause) -> None:
+    """A queue that is gone cannot take the message (AWS retries, then drops it; the publisher never knows)."""
+    if subscription.protocol != "sqs":
+        return
+    from moto.sqs import sqs_backends
+
+    parts = subscription.endpoint.split(":")
+    if len(parts) == 6 and parts[5] not in sqs_backends[parts[4]][parts[3]].queues:
+        rec.hop_on(cause.entry, Hop(UNDELIVERABLE, parts[5], kind="queue", source=f"topic:{subscription.topic.name}",
+                                    by=trace.AWS, detail="the subscribed queue does not exist"))
+
+
 def _subscription_publish(original):
     def publish(self: Subscription, message: str, message_id: str, *args, **kwargs):
         rec = recorder()
@@ -75,7 +88,9 @@ def _subscription_publish(original):
         if cause is None:
             return original(self, message, message_id, *args, **kwargs)
         message_attributes = kwargs.get("message_attributes", args[1] if len(args) > 1 else None)
-        _filtered_out(rec, self, cause, message, message_attributes)
+        if _filtered_out(rec, self, cause, message, message_attributes):
+            return original(self, message, message_id, *args, **kwargs)
+        _undeliverable(rec, self, cause)
         raw = str(self.attributes.get("RawMessageDelivery", "")).lower() == "true"
         with rec.caused_by(None, DELIVERED, cause.source, entry=cause.entry,
                            detail="the raw message" if raw or self.protocol != "sqs" else "wrapped in SNS's JSON envelope"):

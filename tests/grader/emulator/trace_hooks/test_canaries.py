@@ -44,6 +44,9 @@ def test_sqs_hook_internals():
     assert params(SQSBackend.delete_message) == ["self", "queue_name", "receipt_handle"], "trace_hooks/sqs.py: delete_message"
     assert params(SQSBackend.change_message_visibility) == ["self", "queue_name", "receipt_handle", "visibility_timeout"]
     assert params(sqs_move_tasks._move_one) == ["task", "dlq", "message", "fallback_arn"], "trace_hooks/sqs.py: _move_one"
+    from grader.emulator.moto_fixes import events_delivery
+
+    assert params(events_delivery._dead_letter) == ["rule", "target", "event", "error"], "trace_hooks/events.py: _dead_letter"
     message = Message("m-1", "body")
     assert message.id == "m-1" and message.approximate_receive_count == 0 and callable(message.had_receipt_handle)
     queue = Queue("canary", "us-east-1", "123456789012")

@@ -59,3 +59,15 @@ def test_a_disabled_rule_says_so(aws, recorder):
     put(events, {"tier": "gold"})
     hop = entries(recorder)[0]["hops"][1]
     assert (hop["action"], hop["detail"]) == ("no-match", "the rule is disabled")
+
+
+def test_a_target_that_cannot_receive_is_undeliverable_and_its_dead_letter_copy_is_followed(aws, recorder):
+    events, sqs = aws("events"), aws("sqs")
+    dlq = sqs.create_queue(QueueName="rule-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="to-nowhere", EventPattern=json.dumps({"source": ["com.shop.orders"]}))
+    events.put_targets(Rule="to-nowhere", Targets=[{"Id": "1", "Arn": dlq_arn.replace("rule-dlq", "missing"), "DeadLetterConfig": {"Arn": dlq_arn}}])
+    put(events, {"a": 1}, bus="default")
+    [entry] = entries(recorder)
+    assert actions(entry) == [("put", "default"), ("matched", "to-nowhere"), ("undeliverable", "missing"), ("dead-lettered", "rule-dlq")]
+    assert entry["hops"][3]["source"] == "rule:to-nowhere"

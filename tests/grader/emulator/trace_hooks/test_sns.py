@@ -65,3 +65,14 @@ def test_delivery_says_whether_it_was_raw_or_wrapped(aws, recorder):
     sns.publish(TopicArn=topic, Message="hello")
     hop = entries(recorder)[0]["hops"][1]
     assert (hop["action"], hop["detail"]) == ("delivered", "wrapped in SNS's JSON envelope")
+
+
+def test_a_subscription_whose_queue_is_gone_is_undeliverable_and_the_others_still_deliver(aws, recorder):
+    sns, topic = subscribed(aws, {})
+    sqs = aws("sqs")
+    gone = sqs.create_queue(QueueName="gone")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=gone, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sqs.delete_queue(QueueUrl=gone)
+    sns.publish(TopicArn=topic, Message="m")
+    assert actions(entries(recorder)[0]) == [("published", "order-events"), ("delivered", "payments"), ("undeliverable", "gone")]
