@@ -42,7 +42,6 @@ def grade(run):
                 policy_feedback = f"maxReceiveCount should be {MAX_RECEIVES}; it is {count}."
     run.check("redrive-policy", "orders has a redrive policy to orders-dlq after 3 receives", 2, policy_ok, policy_feedback)
 
-    invocations = []
     if urls["orders"]:
         for order in orders:
             sent = sqs.send_message(QueueUrl=urls["orders"], MessageBody=order["body"])
@@ -51,7 +50,7 @@ def grade(run):
             else:
                 run.label(sent["MessageId"], order["label"], reach=["orders-dlq"], avoid=["order-confirmations"])
         if run.learner.has("handler"):
-            invocations = run.deliver_sqs(urls["orders"], function="handler", batch_size=1)
+            run.deliver_sqs(urls["orders"], function="handler", batch_size=1)
     no_handler = "" if run.learner.has("handler") else " Your module has no handler(event, context) function."
 
     confirmed = {}

@@ -15,7 +15,7 @@ from moto import mock_aws
 from grader.inprocess import grade_in_process
 from labs.models import Lab
 from tests.labs.course.conftest import LABS_DIR, lab_dict
-from tests.labs.views.test_pages_browser import _log_in, in_browser  # noqa: F401 (fixture)
+from tests.labs.views.test_pages_browser import _log_in, in_browser  # noqa: F401 (in_browser: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
