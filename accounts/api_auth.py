@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.http import JsonResponse
 
-from accounts.services.tokens import api_token_authenticate, api_token_caller, api_token_refused
+from accounts.services.tokens import api_token_authenticate
 
 
 def _bearer(request) -> str | None:
@@ -27,7 +27,6 @@ class BearerTokenMiddleware:
 
     def __call__(self, request):
         request.token_auth = False
-        request.bearer_digest = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -36,11 +35,7 @@ class BearerTokenMiddleware:
             return None
         if not (request.path.startswith("/api/") or getattr(view_func, "accepts_bearer_token", False)):
             return None
-        if getattr(view_func, "token_checked_in_query", False):
-            caller = api_token_caller(secret=secret)
-            user, request.bearer_digest = caller if caller else (None, None)
-        else:
-            user = api_token_authenticate(secret=secret)
+        user = api_token_authenticate(secret=secret)
         if user is None:
             return token_refused()
         request.user = user
@@ -51,23 +46,6 @@ class BearerTokenMiddleware:
 
 def token_refused() -> JsonResponse:
     return JsonResponse({"error": "invalid or revoked API token"}, status=401)
-
-
-def token_checked_in_query(view):
-    """Marks an API view that checks the bearer token inside its own statement
-    instead of a query of its own: on the review API, one round trip to the
-    database fewer per request. The middleware then gives the view the user this
-    process last saw the token belong to, and request.bearer_digest; the view
-    runs its statement through accounts.selectors.tokens.with_live_token and,
-    if the token is not live, answers bearer_token_dead(request)."""
-    view.token_checked_in_query = True
-    return view
-
-
-def bearer_token_dead(request) -> JsonResponse:
-    """The view's statement found the bearer token revoked or its account gone."""
-    api_token_refused(digest=request.bearer_digest)
-    return token_refused()
 
 
 def accepts_bearer_token(view):

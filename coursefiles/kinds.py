@@ -49,6 +49,9 @@ class CourseIndex:
 
 class LoadedContent(Protocol):
     problems: Problems
+    # Optional: things worth an author's look that do not stop a sync (a kind
+    # without any leaves it out).
+    warnings: Problems
     stats: dict[str, int]
 
     def apply(self) -> dict[str, int]:
@@ -75,6 +78,11 @@ def load_course(root: Path, *, grade_labs: bool = True) -> tuple[CourseIndex, li
     parts = [module.load(index) for module in _content_modules()]
     problems = sorted({p for part in parts for p in part.problems})
     return index, parts, problems
+
+
+def course_warnings(parts: list[LoadedContent]) -> list[Problem]:
+    """What validate_course prints as warnings: never a reason to refuse a sync."""
+    return sorted({w for part in parts for w in getattr(part, "warnings", ())})
 
 
 def course_stats(root: Path) -> dict[str, int]:

@@ -199,13 +199,6 @@ def _merge_html(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
-def render_inline_text(text: str) -> str:
-    """Markdown for short trusted-shape fields (quiz options, card faces): sanitized HTML."""
-    problems = Problems()
-    rendered = render_markdown(text, path=Path("<inline>"), problems=problems)
-    return rendered.html
-
-
 def fenced_blocks(text: str, *, first_line: int = 1) -> list[tuple[str, str, int]]:
     """Every fenced block as (language, code, line of its first code line), including
     fences inside admonitions. Tests use it to compile the course's Python samples."""

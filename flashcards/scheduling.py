@@ -8,7 +8,6 @@ import fsrs
 
 from flashcards.models.study import State
 
-DEFAULT_RETENTION = 0.90
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
 
 

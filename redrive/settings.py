@@ -95,18 +95,15 @@ DATABASE_URL = env_url(
 )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", default=True):
-    # The review hot path's fixed queries (flashcards.selectors.rows.hot_cursor)
-    # become prepared statements after a few runs on a connection, so PostgreSQL
-    # plans them once rather than per request. Only those: Django's own queries
-    # bind parameters on the client and are never prepared. Turn off behind a
-    # pooler in transaction mode that does not track prepared statements.
-    # plan_cache_mode: a prepared statement keeps its one generic plan; left to
-    # choose, PostgreSQL re-planned the review API's GET (about 1 ms) on every run.
-    # It only concerns prepared statements, so only those queries.
+    # psycopg 3's server-side binding (Django's documented `server_side_binding`
+    # option): parameters travel apart from the SQL, and a statement run
+    # prepare_threshold times on a connection becomes a prepared statement,
+    # planned once there instead of on every request. Turn off behind a pooler
+    # in transaction mode that does not keep prepared statements per client.
     DATABASES["default"]["OPTIONS"] = {
         **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
         "prepare_threshold": 5,
-        "options": "-c plan_cache_mode=force_generic_plan",
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a verdict.

@@ -50,6 +50,10 @@ class CardState(models.Model):
     # active and the deck is not paused. Kept here (by deck_pause, the course
     # sync and card edits) so that "what is due" reads one table through one index.
     studied = models.BooleanField(default=True)
+    # Counts the reviews and undos applied to this row. A rating names the
+    # version it was made from (services.reviews.card_review), so a rating from
+    # a tab or client that read an older state is refused rather than applied twice.
+    version = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
@@ -97,6 +101,9 @@ class ReviewLog(models.Model):
         indexes = [
             models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time"),
             models.Index(fields=["user", "card", "reviewed_at"], name="reviewlog_user_card_time"),
+            # Undo takes the learner's latest review by id (the order reviews were
+            # applied in), not by time: this finds it without reading their history.
+            models.Index(fields=["user", "id"], name="reviewlog_user_seq"),
         ]
 
     def __str__(self) -> str:

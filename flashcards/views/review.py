@@ -16,10 +16,11 @@ from flashcards.selectors.preferences import key_bindings_for, study_preferences
 from flashcards.selectors.queue import QueueItem, due_counts_for, next_card_for, next_learning_due
 from flashcards.selectors.sessions import last_review_for, session_summary_for
 from flashcards.services.cards import card_bury, card_suspend
-from flashcards.services.reviews import InvalidReview, card_review, review_undo
+from flashcards.services.reviews import InvalidReview, StaleVersion, card_review, review_undo
 from flashcards.views.access import get_card_for_user
 
 TEMPLATE = "flashcards/review.html"
+STALE = "This card changed since this tab showed it (it was rated or undone elsewhere), so that rating was not applied. Here is what comes next."
 
 
 def _shown_ms(value) -> int | None:
@@ -85,7 +86,15 @@ def rate(request):
     shown = _shown_ms(request.POST.get("shown"))
     duration = max(0, int(time.time() * 1000) - shown) if shown else None
     try:
-        result = card_review(user=request.user, card=card, rating=request.POST.get("rating"), duration_ms=duration)
+        result = card_review(
+            user=request.user, card=card, rating=request.POST.get("rating"), version=request.POST.get("version"), duration_ms=duration
+        )
+    except StaleVersion:
+        # A second tab, or the same rating sent twice: applied once, then refused.
+        if request.htmx:
+            return _render_session(request, notice=STALE)
+        messages.warning(request, STALE)
+        return redirect("flashcards:review")
     except InvalidReview as exc:
         if request.htmx:
             item = _requested_item(request.user, card.id)

@@ -13,7 +13,7 @@ from coursefiles.kinds import CourseIndex, LessonRef
 from coursefiles.markdown import Rendered, render_markdown
 from coursefiles.problems import Problems
 from coursefiles.yamlfile import LineDict, LineList, YamlError, load_yaml_file
-from learning.content.quickchecks import parse_quiz
+from learning.content.quickchecks import guessability_warnings, parse_quiz
 
 COURSE_KEYS = {"title", "summary", "modules"}
 MODULE_KEYS = {"id", "slug", "title", "summary"}
@@ -52,6 +52,7 @@ class LoadedLessons:
     modules: list[ModuleSpec] = field(default_factory=list)
     lessons: list[LessonSpec] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    warnings: Problems = field(default_factory=Problems)
 
     @property
     def stats(self) -> dict[str, int]:
@@ -178,6 +179,8 @@ def check_uniques(loaded: LoadedLessons) -> None:
     seen_checks: dict[str, Path] = {}
     for lesson in loaded.lessons:
         for check in lesson.rendered.quick_checks:
+            for message in guessability_warnings(check):
+                loaded.warnings.add(lesson.path, check.line, message)
             if check.stable_id in seen_checks:
                 loaded.problems.add(lesson.path, check.line, f"duplicate quick check id '{check.stable_id}' (also in {seen_checks[check.stable_id]})")
             else:

@@ -96,6 +96,31 @@ def parse_quiz(text: str, *, path: Path, first_line: int, problems: Problems) ->
     return QuickCheckSpec(stable_id, kind, question, options, explanation, data.line)
 
 
+# A single-choice check a test-wise learner can answer without reading: too few
+# options to guess against, or the right one given away by its length.
+MIN_SINGLE_OPTIONS = 4
+LONGEST_GIVEAWAY = 1.5
+
+
+def guessability_warnings(spec: QuickCheckSpec) -> list[str]:
+    if spec.kind != "single":
+        return []
+    warnings = []
+    if len(spec.options) < MIN_SINGLE_OPTIONS:
+        warnings.append(
+            f"single-choice quick check '{spec.stable_id}' has {len(spec.options)} options; "
+            f"give it {MIN_SINGLE_OPTIONS}, with distractors drawn from real mistakes"
+        )
+    right = [len(o["text"]) for o in spec.options if o["correct"]]
+    others = [len(o["text"]) for o in spec.options if not o["correct"]]
+    if right and others and right[0] >= LONGEST_GIVEAWAY * max(others):
+        warnings.append(
+            f"quick check '{spec.stable_id}': the correct option ({right[0]} characters) is much the longest "
+            f"(the longest other has {max(others)}); a learner can pick it by its length"
+        )
+    return warnings
+
+
 def grade(options: list[dict], selected: list[int]) -> bool:
     """A choice is right when it picks exactly the correct options."""
     correct = {i for i, option in enumerate(options) if option["correct"]}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from learning.models import Lesson, LessonProgress, Module, QuickCheck, QuickCheckAnswer
+from learning.selectors.quickchecks import quick_check_options_for
 
 
 @dataclass
@@ -84,7 +85,8 @@ def lesson_segments_for(*, lesson: Lesson, user) -> list[dict]:
         if segment["kind"] == "quiz":
             check = checks.get(segment["id"])
             if check:
-                out.append({"kind": "quiz", "check": check, "answer": answers.get(check.id)})
+                options = quick_check_options_for(check=check, user=user)
+                out.append({"kind": "quiz", "check": check, "options": options, "answer": answers.get(check.id)})
         else:
             out.append(segment)
     return out

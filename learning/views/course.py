@@ -16,6 +16,7 @@ from learning.selectors.course import (
 )
 from learning.selectors.search import search_lessons
 from learning.services.lessons import InvalidAnswer, lesson_complete, lesson_view_record, quick_check_answer
+from learning.selectors.quickchecks import quick_check_options_for
 
 
 def _get_lesson_for_user(slug: str, user) -> Lesson:
@@ -97,7 +98,11 @@ def quick_check_answer_view(request, slug, check_id):
     if request.htmx:
         status = 200 if error is None else 422
         return render(
-            request, "learning/lesson.html#quick-check", {"lesson": lesson, "check": check, "answer": answer, "error": error, "swapped": True}, status=status
+            request,
+            "learning/lesson.html#quick-check",
+            {"lesson": lesson, "check": check, "options": quick_check_options_for(check=check, user=request.user),
+             "answer": answer, "error": error, "swapped": True},
+            status=status,
         )
     if error:
         messages.error(request, error)

@@ -16,3 +16,37 @@ document.addEventListener("htmx:afterSwap", (event) => {
   button.setAttribute("aria-label", "Switch to light theme");
   button.querySelector("span").textContent = "\u2600";
 })();
+
+// Wide code, tables and diagrams scroll inside their own box. Where one overflows,
+// make it reachable by keyboard (Tab to it, then the arrow keys scroll it) and
+// mark it, which shows a diagram's "Scroll sideways" hint. Boxes that fit get
+// neither, so they add no extra stop to the tab order.
+(function () {
+  const SELECTOR = "pre:not(.editor-highlight), [data-scroll-x], .prose table, .table-scroll, .fc-scroll";
+  function mark(root) {
+    root.querySelectorAll(SELECTOR).forEach((box) => {
+      const overflows = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("is-scrollable", overflows);
+      if (overflows && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "";
+      } else if (!overflows && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  mark(document);
+  document.addEventListener("htmx:afterSwap", (event) => mark(event.detail.target));
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => mark(document));
+  });
+})();
+
+// A lesson's contents list starts folded on a narrow screen (open without JavaScript).
+(function () {
+  const toc = document.querySelector("details[data-toc]");
+  if (toc && window.matchMedia("(max-width: 900px)").matches) toc.open = false;
+})();

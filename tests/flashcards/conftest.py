@@ -15,16 +15,6 @@ def now():
     return NOW
 
 
-@pytest.fixture(autouse=True)
-def _nothing_fetched():
-    """The review API's memory of the card each learner was given is this process's: one test's is not another's."""
-    from flashcards.selectors.fetched import forget_fetched
-
-    forget_fetched()
-    yield
-    forget_fetched()
-
-
 @pytest.fixture
 def decks(synced_course):
     return synced_course

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from coursefiles.kinds import load_course
+from coursefiles.kinds import course_warnings, load_course
 from learning.management.course_command import CourseCommand
 
 
@@ -12,6 +12,8 @@ class Command(CourseCommand):
         _index, parts, problems = load_course(root, grade_labs=not skip_lab_grading)
         for problem in problems:
             self.stdout.write(str(problem))
+        for warning in course_warnings(parts):
+            self.stdout.write(self.style.WARNING(f"{warning.path}:{warning.line}: warning: {warning.message}"))
         if problems:
             raise CommandError(f"{len(problems)} problem(s) in {root}")
         counts = {}

@@ -29,9 +29,9 @@ def cell(classroom, user, assignment):
 
 def test_a_deck_is_done_once_the_target_number_of_cards_is_reviewed(messaging, sam, tess, deck):
     assignment = assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(2), deck_target_count=2)
-    card_review(user=sam, card=deck.cards.order_by("id")[0], rating=3)
+    card_review(user=sam, card=deck.cards.order_by("id")[0], rating=3, version=0)
     assert (cell(messaging, sam, assignment).progress, cell(messaging, sam, assignment).done) == ("1 / 2 reviewed", False)
-    card_review(user=sam, card=deck.cards.order_by("id")[1], rating=3)
+    card_review(user=sam, card=deck.cards.order_by("id")[1], rating=3, version=0)
     c = cell(messaging, sam, assignment)
     assert (c.progress, c.done, c.score) == ("2 / 2 reviewed", True, 1.0)
     assert cell(messaging, tess, assignment).progress == "0 / 2 reviewed"
@@ -39,13 +39,13 @@ def test_a_deck_is_done_once_the_target_number_of_cards_is_reviewed(messaging, s
 
 def test_without_a_count_every_card_of_the_deck_is_the_target(messaging, sam, deck):
     assignment = assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(2))
-    card_review(user=sam, card=deck.cards.first(), rating=3)
+    card_review(user=sam, card=deck.cards.first(), rating=3, version=0)
     assert cell(messaging, sam, assignment).progress == "1 / 4 reviewed"
 
 
 def test_a_mastered_target_does_not_count_a_card_seen_once(messaging, sam, deck):
     assignment = assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(2), deck_target="mastered", deck_target_count=1)
-    card_review(user=sam, card=deck.cards.first(), rating=3)
+    card_review(user=sam, card=deck.cards.first(), rating=3, version=0)
     assert (cell(messaging, sam, assignment).progress, cell(messaging, sam, assignment).done) == ("0 / 1 mastered", False)
 
 

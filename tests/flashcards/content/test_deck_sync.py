@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from flashcards.models import Card, CardState, Deck, ReviewLog
-from flashcards.services.reviews import card_review
+from tests.flashcards.reviewing import rate
 
 
 def _sync(path):
@@ -36,7 +36,7 @@ def test_a_card_links_to_its_lesson_section(db, course_copy):
 def test_a_renamed_deck_file_keeps_history(db, course_copy, alice):
     _sync(course_copy)
     card = Card.objects.get(stable_id="card-visibility-default")
-    card_review(user=alice, card=card, rating=3)
+    rate(user=alice, card=card, rating=3)
     old = course_copy / "decks/queues.yaml"
     (course_copy / "decks/sqs-queues.yaml").write_text(old.read_text().replace("slug: queues", "slug: sqs-queues"))
     old.unlink()
@@ -52,7 +52,7 @@ def test_a_renamed_deck_file_keeps_history(db, course_copy, alice):
 def test_an_edited_card_keeps_history(db, course_copy, alice):
     _sync(course_copy)
     card = Card.objects.get(stable_id="card-visibility-default")
-    card_review(user=alice, card=card, rating=3)
+    rate(user=alice, card=card, rating=3)
     path = course_copy / "decks/queues.yaml"
     path.write_text(path.read_text().replace("back: 30 seconds.", "back: 30 seconds by default; 0 s to 12 h."))
     _sync(course_copy)
@@ -64,7 +64,7 @@ def test_an_edited_card_keeps_history(db, course_copy, alice):
 def test_a_card_moved_to_another_deck_keeps_history(db, course_copy, alice):
     _sync(course_copy)
     card = Card.objects.get(stable_id="card-visibility-default")
-    card_review(user=alice, card=card, rating=3)
+    rate(user=alice, card=card, rating=3)
     queues, basics = course_copy / "decks/queues.yaml", course_copy / "decks/basics.yaml"
     block = "  - id: card-visibility-default\n    front: What is the default visibility timeout of an SQS queue?\n    back: 30 seconds.\n    tags: [sqs, visibility]\n"
     queues.write_text(queues.read_text().replace(block, ""))
@@ -78,7 +78,7 @@ def test_a_card_moved_to_another_deck_keeps_history(db, course_copy, alice):
 def test_removed_cards_and_decks_are_retired_not_deleted(db, course_copy, alice):
     _sync(course_copy)
     card = Card.objects.get(stable_id="card-visibility-default")
-    card_review(user=alice, card=card, rating=3)
+    rate(user=alice, card=card, rating=3)
     (course_copy / "decks/queues.yaml").unlink()
     _sync(course_copy)
     card.refresh_from_db()

@@ -10,7 +10,8 @@ from flashcards.models import Card, CardState, Deck, ReviewDay, ReviewLog, Study
 from flashcards.models.study import State
 from flashcards.services.cards import card_bury, card_create, card_delete, card_suspend
 from flashcards.services.decks import deck_pause
-from flashcards.services.reviews import card_review, review_undo
+from flashcards.services.reviews import review_undo
+from tests.flashcards.reviewing import rate
 
 
 def _started(user) -> int:
@@ -41,8 +42,8 @@ def assert_tallies_true(user):
 def test_tallies_follow_reviews_undo_suspension_pauses_and_deletions(alice, decks, now):
     cards = list(Card.objects.filter(owner__isnull=True).order_by("id"))
     for card in cards[:4]:
-        card_review(user=alice, card=card, rating=3, now=now)
-    card_review(user=alice, card=cards[0], rating=3, now=now + timedelta(days=1))
+        rate(user=alice, card=card, rating=3, now=now)
+    rate(user=alice, card=cards[0], rating=3, now=now + timedelta(days=1))
     assert _started(alice) == 4
     assert_tallies_true(alice)
 
@@ -62,7 +63,7 @@ def test_tallies_follow_reviews_undo_suspension_pauses_and_deletions(alice, deck
     assert _started(alice) == 3
 
     own = card_create(user=alice, deck=deck, front="What does a DLQ hold?", back="Messages that failed too often.")
-    card_review(user=alice, card=own, rating=1, now=now)
+    rate(user=alice, card=own, rating=1, now=now)
     assert _started(alice) == 4
     card_delete(user=alice, card=own)  # its state and its log go with it
     assert _started(alice) == 3
@@ -73,7 +74,7 @@ def test_a_course_deck_removed_at_sync_stops_counting_its_started_cards(alice, d
     from flashcards.services.states import states_studied_refresh
 
     card = Card.objects.filter(owner__isnull=True).first()
-    card_review(user=alice, card=card, rating=3, now=now)
+    rate(user=alice, card=card, rating=3, now=now)
     Deck.objects.filter(pk=card.deck_id).update(is_active=False)
     states_studied_refresh()
     assert _started(alice) == 0
@@ -82,7 +83,7 @@ def test_a_course_deck_removed_at_sync_stops_counting_its_started_cards(alice, d
 
 def test_each_learner_has_their_own_tallies(alice, bob, decks, now):
     card = Card.objects.filter(owner__isnull=True).first()
-    card_review(user=alice, card=card, rating=3, now=now)
+    rate(user=alice, card=card, rating=3, now=now)
     assert (_started(alice), _started(bob)) == (1, 0)
     assert ReviewDay.objects.filter(user=bob).count() == 0
 
@@ -90,13 +91,13 @@ def test_each_learner_has_their_own_tallies(alice, bob, decks, now):
 def test_reviews_count_on_the_utc_day_they_were_made(alice, decks, now):
     cards = list(Card.objects.filter(owner__isnull=True).order_by("id")[:2])
     midnight = now.replace(hour=0, minute=0)
-    card_review(user=alice, card=cards[0], rating=3, now=midnight - timedelta(seconds=1))
-    card_review(user=alice, card=cards[1], rating=3, now=midnight)
+    rate(user=alice, card=cards[0], rating=3, now=midnight - timedelta(seconds=1))
+    rate(user=alice, card=cards[1], rating=3, now=midnight)
     assert _days(alice) == {(midnight - timedelta(days=1)).date(): (1, 1, 0), midnight.date(): (1, 1, 0)}
 
 
 def test_deleting_a_learner_with_history_deletes_their_tallies(alice, decks, now):
     for card in Card.objects.filter(owner__isnull=True)[:3]:
-        card_review(user=alice, card=card, rating=3, now=now)
+        rate(user=alice, card=card, rating=3, now=now)
     get_user_model().objects.filter(pk=alice.pk).delete()
     assert not StudyTally.objects.exists() and not ReviewDay.objects.exists()

@@ -86,3 +86,50 @@ def test_a_diagram_edge_to_an_unknown_node_is_reported(db, course_copy, capsys):
 def test_a_missing_course_folder_is_a_problem_not_a_crash(db, tmp_path, capsys):
     out, _ = _validate(tmp_path / "nowhere", capsys)
     assert "course folder does not exist" in out
+
+
+GUESSABLE = """
+```quiz
+id: qc-visibility-guessable
+type: single
+question: What does a consumer do after processing a message?
+options:
+  - text: It calls DeleteMessage with the receipt handle it was given, so the message is gone for good.
+    correct: true
+    why: Deleting is how a consumer says it is done.
+  - text: Nothing.
+    why: The message comes back when its timeout ends.
+  - text: Waits.
+    why: Waiting changes nothing.
+```
+"""
+
+
+def test_a_guessable_single_choice_check_is_a_warning_that_names_its_line_and_still_validates(db, course_copy, capsys):
+    lesson = course_copy / "lessons/queues/01-visibility.md"
+    lesson.write_text(lesson.read_text() + GUESSABLE)
+    line = lesson.read_text().splitlines().index("id: qc-visibility-guessable") + 1  # its first line
+
+    call_command("validate_course", str(course_copy), "--skip-lab-grading")
+
+    out = capsys.readouterr().out
+    assert ": OK" in out
+    warnings = [l for l in out.splitlines() if "qc-visibility-guessable" in l]
+    assert len(warnings) == 2, out
+    assert all(w.startswith(f"course/lessons/queues/01-visibility.md:{line}: warning: ") for w in warnings), (line, warnings)
+    assert "has 3 options; give it 4" in warnings[0] + warnings[1]
+    assert "much the longest" in warnings[0] + warnings[1]
+
+
+def test_a_four_option_check_whose_answer_is_not_the_giveaway_gets_no_warning(db, course_copy, capsys):
+    lesson = course_copy / "lessons/queues/01-visibility.md"
+    balanced = GUESSABLE.replace("  - text: Waits.\n    why: Waiting changes nothing.\n", (
+        "  - text: Waits.\n    why: Waiting changes nothing.\n"
+        "  - text: It calls ChangeMessageVisibility with a timeout of zero so other consumers see it.\n"
+        "    why: That hands the message back for another try.\n"
+    ))
+    lesson.write_text(lesson.read_text() + balanced)
+
+    call_command("validate_course", str(course_copy), "--skip-lab-grading")
+
+    assert "qc-visibility-guessable" not in capsys.readouterr().out

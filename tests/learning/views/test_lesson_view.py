@@ -108,3 +108,23 @@ def test_a_learner_can_make_a_flashcard_from_the_lesson(alice_client, synced_cou
 
     assert 'href="/flashcards/cards/new/?lesson=visibility"' in alice_client.get("/lessons/visibility/").content.decode()
     assert "/flashcards/cards/new/" not in Client().get("/lessons/visibility/").content.decode()
+
+
+def test_options_are_shown_in_the_learners_order_and_graded_by_their_written_index(alice_client, alice, synced_course):
+    import re
+
+    from learning.models import QuickCheck
+    from learning.selectors.quickchecks import quick_check_options_for
+
+    check = QuickCheck.objects.filter(kind="multiple").first()
+    page = alice_client.get(check.lesson.get_absolute_url()).content.decode()
+    form = page[page.index(f'id="qc-{check.stable_id}"'):]
+    form = form[: form.index("</form>")]
+    shown = [int(v) for v in re.findall(r'name="option" value="(\d+)"', form)]
+    assert shown == [o["index"] for o in quick_check_options_for(check=check, user=alice)]
+
+    right = [i for i, o in enumerate(check.options) if o["correct"]]
+    response = alice_client.post(
+        f"/lessons/{check.lesson.slug}/checks/{check.stable_id}/", {"option": right}, HTTP_HX_REQUEST="true"
+    )
+    assert "Right." in response.content.decode()

@@ -5,17 +5,17 @@ from datetime import timedelta
 from django.utils import timezone
 
 from flashcards.models import Card, CardState
-from flashcards.services.reviews import card_review
+from tests.flashcards.reviewing import rate
 
 
 def test_it_draws_the_heatmap_forecast_retention_and_states(alice_client, alice, decks):
     now = timezone.now()
     cards = list(Card.objects.all())
     for card in cards[:3]:
-        card_review(user=alice, card=card, rating=4, now=now - timedelta(days=3))
+        rate(user=alice, card=card, rating=4, now=now - timedelta(days=3))
     CardState.objects.filter(user=alice).update(due=now - timedelta(hours=1))
-    card_review(user=alice, card=cards[0], rating=3, now=now)
-    card_review(user=alice, card=cards[1], rating=1, now=now)
+    rate(user=alice, card=cards[0], rating=3, now=now)
+    rate(user=alice, card=cards[1], rating=1, now=now)
     html = alice_client.get("/flashcards/stats/").content.decode()
     assert 'class="chart heatmap"' in html and "5 reviews on 2 days" in html
     assert 'class="chart forecast"' in html
@@ -31,8 +31,8 @@ def test_it_works_with_no_reviews_at_all(alice_client, decks):
 
 def test_a_cards_history_is_drawn_on_its_page(alice_client, alice, card):
     now = timezone.now()
-    card_review(user=alice, card=card, rating=3, now=now - timedelta(days=2))
-    card_review(user=alice, card=card, rating=3, now=now - timedelta(days=1))
+    rate(user=alice, card=card, rating=3, now=now - timedelta(days=2))
+    rate(user=alice, card=card, rating=3, now=now - timedelta(days=1))
     html = alice_client.get(f"/flashcards/cards/{card.id}/").content.decode()
     assert 'class="chart history"' in html
     assert html.count('class="dot rating-3"') == 2

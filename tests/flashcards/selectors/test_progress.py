@@ -4,15 +4,15 @@ from datetime import timedelta
 
 from flashcards.models import Card, CardState, Deck
 from flashcards.selectors.progress import deck_progress_for
-from flashcards.services.reviews import card_review
+from tests.flashcards.reviewing import rate
 
 
 def test_it_counts_total_reviewed_and_mastered_cards(alice, bob, decks, now):
     basics, queues = Deck.objects.get(slug="basics"), Deck.objects.get(slug="queues")
     first, second = list(basics.cards.order_by("position")[:2])
-    card_review(user=alice, card=first, rating=3, now=now)
-    card_review(user=alice, card=first, rating=3, now=now + timedelta(minutes=1))  # twice: one card
-    card_review(user=alice, card=second, rating=4, now=now)
+    rate(user=alice, card=first, rating=3, now=now)
+    rate(user=alice, card=first, rating=3, now=now + timedelta(minutes=1))  # twice: one card
+    rate(user=alice, card=second, rating=4, now=now)
     CardState.objects.filter(user=alice, card=second).update(stability=30)
     Card.objects.create(deck=basics, owner=alice, front="f", back="b", front_html="f", back_html="b")  # own cards do not count
 

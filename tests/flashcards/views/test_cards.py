@@ -1,7 +1,7 @@
 """Own cards: add (also from a lesson), edit, delete; suspend and resume any card."""
 
 from flashcards.models import Card, CardState, ReviewLog
-from flashcards.services.reviews import card_review
+from tests.flashcards.reviewing import rate
 
 
 def test_a_new_own_card_from_a_lesson_links_back_and_picks_its_deck(alice_client, alice, decks):
@@ -25,7 +25,7 @@ def test_an_empty_side_is_refused(alice_client, alice, decks):
 
 def test_editing_an_own_card_keeps_its_history(alice_client, alice, card):
     own = Card.objects.create(deck=card.deck, owner=alice, front="old", back="b", front_html="old", back_html="b")
-    card_review(user=alice, card=own, rating=3)
+    rate(user=alice, card=own, rating=3)
     response = alice_client.post(f"/flashcards/cards/{own.id}/edit/", {"deck": card.deck_id, "front": "new **front**", "back": "b"})
     assert response.status_code == 302
     own.refresh_from_db()
