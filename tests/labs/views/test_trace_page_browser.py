@@ -67,7 +67,7 @@ def test_the_trace_drawn_flow_after_a_wrong_answer_fits_a_phone(in_browser, live
                 page.add_style_tag(content="body > header, .site-header { position: static !important; }")
                 page.locator("section.flow-view").screenshot(path=str(SHOTS / f"{slug}-{width}-{theme}.png"))
             if width == 390:
-                figure = page.locator("section.flow-view figure.diagram")
-                assert figure.evaluate("f => f.scrollWidth > f.clientWidth"), "the drawing should scroll inside its figure"
+                scroller = page.locator("section.flow-view figure.diagram [data-scroll-x]")
+                assert scroller.evaluate("f => f.scrollWidth > f.clientWidth"), "the drawing should scroll inside its figure"
 
     in_browser(body)
