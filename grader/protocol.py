@@ -10,6 +10,7 @@ Worker <-> emulator child (the control connection, grader/emulator/pool.py):
 Emulator child <-> harness (rpc.sock, grader/emulator/child.py):
     harness -> HarnessReady    child -> HarnessLimits
     child -> Load | Has | Call     harness -> Ok | Failure   (repeated)
+    child -> CallMany              harness -> Ok([Ok | Failure as wire dicts, ...])
 
 The harness (grader/harness/main.py) runs inside the sandbox, where this
 repository is not visible: it repeats the framing and writes these shapes as
@@ -87,39 +88,61 @@ def _field(data: dict, key: str, kind: type | tuple, what: str, default: Any = .
 # --- worker <-> emulator child ---------------------------------------------------
 @dataclass
 class Prepare:
-    """Serve one run from run_dir; memory_mib caps the child's address space."""
+    """Serve one run from run_dir; memory_mib caps the child's address space.
+
+    The child seals itself (grader.emulator.seal) as `uid`, with a private /tmp
+    of disk_mib MiB and disk_files files for what moto spools.
+    """
 
     dir: str
     memory_mib: int | None = None
+    uid: int = 65533
+    disk_mib: int = 256
+    disk_files: int = 4096
 
     def to_wire(self) -> dict:
-        return {"op": "prepare", "dir": self.dir, "memory_mib": self.memory_mib}
+        return {
+            "op": "prepare", "dir": self.dir, "memory_mib": self.memory_mib,
+            "uid": self.uid, "disk_mib": self.disk_mib, "disk_files": self.disk_files,
+        }
 
     @classmethod
     def from_wire(cls, data: Any) -> "Prepare":
         data = _object(data, "prepare")
-        return cls(dir=_field(data, "dir", str, "prepare"), memory_mib=_field(data, "memory_mib", (int, type(None)), "prepare", None))
+        return cls(
+            dir=_field(data, "dir", str, "prepare"),
+            memory_mib=_field(data, "memory_mib", (int, type(None)), "prepare", None),
+            uid=_field(data, "uid", int, "prepare", 65533),
+            disk_mib=_field(data, "disk_mib", int, "prepare", 256),
+            disk_files=_field(data, "disk_files", int, "prepare", 4096),
+        )
 
 
 @dataclass
 class Ready:
-    """The child's emulator.sock and rpc.sock listen; offline: it has a network namespace of its own."""
+    """The child's emulator.sock and rpc.sock listen; offline: it has a network
+    namespace of its own; sealed: also its own root, uid and capped /tmp."""
 
     pid: int
     offline: bool = False
+    sealed: bool = False
 
     def to_wire(self) -> dict:
-        return {"ready": True, "pid": self.pid, "offline": self.offline}
+        return {"ready": True, "pid": self.pid, "offline": self.offline, "sealed": self.sealed}
 
     @classmethod
     def from_wire(cls, data: Any) -> "Ready":
         data = _object(data, "ready")
-        return cls(pid=_field(data, "pid", int, "ready"), offline=bool(data.get("offline")))
+        return cls(pid=_field(data, "pid", int, "ready"), offline=bool(data.get("offline")), sealed=bool(data.get("sealed")))
 
 
 @dataclass
 class Job:
-    """Grade `code` with the lab's grader; limits are what the harness applies (Limits.for_harness())."""
+    """Grade `code` with the lab's grader; limits are what the harness applies (Limits.for_harness()).
+
+    services: the lab's declared services (lab.yaml), the only ones the
+    emulator serves besides IAM and STS; None: every service a lab may declare.
+    """
 
     slug: str
     time_limit_s: float
@@ -127,11 +150,13 @@ class Job:
     code: str
     limits: dict
     time_limit_message: str
+    services: list[str] | None = None
 
     def to_wire(self) -> dict:
         return {
             "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
             "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
+            "services": self.services,
         }
 
     @classmethod
@@ -144,6 +169,7 @@ class Job:
             code=_field(data, "code", str, "job"),
             limits=_field(data, "limits", dict, "job"),
             time_limit_message=_field(data, "time_limit_message", str, "job"),
+            services=_field(data, "services", (list, type(None)), "job", None),
         )
 
 
@@ -173,6 +199,7 @@ def verdict_to_wire(verdict: Verdict) -> dict:
         "duration_ms": verdict.duration_ms,
         "error": verdict.error,
         "ended": verdict.ended.value if verdict.ended else None,
+        "faults": verdict.faults,
     }
 
 
@@ -200,6 +227,7 @@ def verdict_from_wire(data: Any) -> Verdict:
         duration_ms=_field(data, "duration_ms", int, "verdict", 0),
         error=_field(data, "error", str, "verdict", ""),
         ended=Status(ended) if ended else None,
+        faults=_field(data, "faults", list, "verdict", None) or [],
     )
 
 
@@ -317,16 +345,44 @@ class Call:
     invocation: the trace's id of the Lambda invocation this call is
     (grader.trace.Recorder.invocation); the harness sends it on every AWS
     request the learner's code makes meanwhile, as the INVOCATION_HEADER.
+    clock_offset: seconds the emulator clock is ahead of the wall clock
+    (grader.emulator.clock); the harness moves the learner's time.time() by it.
     """
 
     name: str
     args: list = field(default_factory=list)
     invocation: str | None = None
+    clock_offset: float = 0.0
 
     def to_wire(self) -> dict:
         wire = {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
         if self.invocation:
             wire["invocation"] = self.invocation
+        if self.clock_offset:
+            wire["clock_offset"] = self.clock_offset
+        return wire
+
+
+@dataclass
+class CallMany:
+    """Call the learner's function once per argument list, all at the same time
+    (one thread each in the learner's process, started together), as Lambda runs
+    concurrent invocations. The reply is Ok with one reply object per call, in order.
+
+    invocations: the trace's id of each call's invocation, in the same order;
+    each thread sends its own on the AWS requests it makes (Call.invocation)."""
+
+    name: str
+    calls: list[list] = field(default_factory=list)
+    clock_offset: float = 0.0
+    invocations: list[str | None] = field(default_factory=list)
+
+    def to_wire(self) -> dict:
+        wire = {"op": "call_many", "name": self.name, "calls": [[encode_arg(arg) for arg in args] for args in self.calls]}
+        if self.clock_offset:
+            wire["clock_offset"] = self.clock_offset
+        if any(self.invocations):
+            wire["invocations"] = list(self.invocations)
         return wire
 
 

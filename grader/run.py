@@ -14,6 +14,7 @@ object with the same attributes on the learner's side.
 """
 
 import base64
+import contextlib
 import hashlib
 import time
 import traceback as traceback_module
@@ -25,6 +26,8 @@ from typing import Any, Callable, Protocol
 import yaml
 
 from grader import trace as trace_module
+from grader.emulator import clock
+from grader.emulator import faults as faults_module
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
 REGION = "us-east-1"
@@ -38,11 +41,13 @@ class LearnerError(Exception):
     """Something the learner's code did: raised, ran too long, died, or a function is missing.
 
     kind: "exception" | "timeout" | "crashed" | "missing".
+    phase: "import" when the module's own top level failed (then nothing of it
+    can be called), "setup" when its setup() did, else "".
     """
 
     KINDS = ("exception", "timeout", "crashed", "missing")
 
-    def __init__(self, kind: str, message: str, *, exc_type: str = "", traceback: str = ""):
+    def __init__(self, kind: str, message: str, *, exc_type: str = "", traceback: str = "", phase: str = ""):
         if kind not in self.KINDS:
             raise ValueError(f"unknown LearnerError kind {kind!r}")
         super().__init__(message)
@@ -50,10 +55,18 @@ class LearnerError(Exception):
         self.exc_type = exc_type
         self.message = message
         self.traceback = traceback
+        self.phase = phase
 
     @classmethod
     def from_exception(cls, exc: BaseException, *, skip_frames: int = 0) -> "LearnerError":
-        """skip_frames drops the caller's own frames from the top of the traceback."""
+        """skip_frames drops the caller's own frames from the top of the traceback.
+        A SyntaxError is told at its line, without any frame: the code never ran
+        (grader/harness/main.py does the same on the sandbox's side)."""
+        if isinstance(exc, SyntaxError):
+            return cls(
+                "exception", syntax_error_message(exc), exc_type=type(exc).__name__,
+                traceback="".join(traceback_module.format_exception_only(type(exc), exc)),
+            )
         tb = exc.__traceback__
         for _ in range(skip_frames):
             if tb is not None and tb.tb_next is not None:
@@ -75,10 +88,38 @@ class LearnerError(Exception):
         return f"LearnerError({self.kind!r}, {self.describe()!r})"
 
 
+def syntax_error_message(exc: SyntaxError) -> str:
+    """ "line 35: invalid syntax", the learner's line rather than Python's "(submission.py, line 35)"."""
+    return f"line {exc.lineno}: {exc.msg}" if exc.lineno else str(exc.msg)
+
+
+def not_checked_reason(setup_error: "LearnerError | None") -> str:
+    """Why checkpoints that failed say nothing of the learner's code: its module
+    did not load, or its process stopped during setup(). '' when they do."""
+    if setup_error is None:
+        return ""
+    if setup_error.phase == "import":
+        return "Not checked: your module did not load (the error above says why)."
+    if setup_error.kind in ("timeout", "crashed"):
+        return "Not checked: your code stopped during setup() (the error above says why)."
+    return ""
+
+
+def load_failed_message(error: "LearnerError") -> str:
+    return f"Your module did not load: {error.describe()}"
+
+
 class Transport(Protocol):
     def has(self, name: str) -> bool: ...
 
     def call(self, name: str, *args: Any) -> Any: ...
+
+    def call_many(self, name: str, calls: list[tuple], invocations: list[str | None] | None = None) -> list[Any]:
+        """Call at the same time, once per argument tuple; each result is the
+        return value or a LearnerError. Call i's AWS requests are part of the
+        trace's invocations[i]. Raises LearnerError if the learner's process is
+        gone (a timeout, a limit, a crash)."""
+        ...
 
 
 @dataclass
@@ -120,6 +161,7 @@ class Invocation:
     error: LearnerError | None = None
     failed_ids: list[str] = field(default_factory=list)
     result: Any = None
+    round: int = 0  # invocations that ran at the same time (deliver_sqs's concurrency) share one
 
 
 def sqs_record(message: dict, *, queue_arn: str, region: str = REGION) -> dict:
@@ -200,6 +242,7 @@ def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "Learn
         try:
             learner.call("setup")
         except LearnerError as error:
+            error.phase = "setup"
             return error
     return setup_error
 
@@ -230,6 +273,23 @@ class Run:
         trace_module.activate(self.trace)
         self._client_factory = client_factory
         self._clients: dict[str, Any] = {}
+        # A grader's feedback on a module that never loaded ("setup() raised ...",
+        # "Your module has no handler") would repeat or hide the one real error.
+        self._not_checked = not_checked_reason(setup_error)
+        # One registry per process, read by the moto hooks: a run is the only one in its process.
+        self.faults = faults_module.install(faults_module.Faults())
+
+    # --- the emulator's clock ------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward without waiting: visibility timeouts,
+        DelaySeconds, retention and rate-limited move tasks behave as if `seconds`
+        had passed, and the learner's time.time() moves with it. Timed work (a move
+        task) has caught up when this returns. The wall-clock limit is unchanged."""
+        clock.advance(seconds)
+
+    def now(self) -> float:
+        """The emulator's time, as a Unix timestamp."""
+        return clock.time_s()
 
     # --- the emulator ----------------------------------------------------------
     def client(self, service: str):
@@ -288,6 +348,8 @@ class Run:
         batch_size: int = 1,
         report_batch_item_failures: bool = False,
         max_batches: int = 200,
+        concurrency: int = 1,
+        duplicate: bool = False,
     ) -> list[Invocation]:
         """Receive from the queue and call the learner's function with each batch,
         as Lambda's event source mapping does, until a receive returns nothing.
@@ -295,25 +357,54 @@ class Run:
         Succeeded messages are deleted; failed ones are made visible again at
         once (so maxReceiveCount is reached within the run). Stops early when
         the learner's process times out, crashes or lacks the function.
+
+        concurrency=N: N pollers, as Lambda scales out: each round receives up to
+        N batches and runs N invocations at the same time (threads in the
+        learner's process). duplicate=True: each batch received is handed to all
+        N invocations at once (at least 2), as SQS's at-least-once delivery can
+        give the same message to two consumers; a message is then deleted if any
+        of them succeeded with it. Each invocation is one Invocation; those that
+        ran together share a `round`.
         """
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        if duplicate:
+            concurrency = max(2, concurrency)
         sqs = self.client("sqs")
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         queue_name = queue_arn.rsplit(":", 1)[-1]
-        function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
         invocations: list[Invocation] = []
-        for _ in range(max_batches):
-            with self.trace.acting(trace_module.LAMBDA):
-                messages = sqs.receive_message(
-                    QueueUrl=queue_url,
-                    MaxNumberOfMessages=max(1, min(10, batch_size)),
-                    MessageSystemAttributeNames=["All"],
-                    MessageAttributeNames=["All"],
-                    WaitTimeSeconds=0,
-                ).get("Messages", [])
-            if not messages:
+        for round_number in range(max_batches):
+            batches = []
+            for _ in range(1 if duplicate else concurrency):
+                with self.trace.acting(trace_module.LAMBDA):
+                    messages = sqs.receive_message(
+                        QueueUrl=queue_url,
+                        MaxNumberOfMessages=max(1, min(10, batch_size)),
+                        MessageSystemAttributeNames=["All"],
+                        MessageAttributeNames=["All"],
+                        WaitTimeSeconds=0,
+                    ).get("Messages", [])
+                if not messages:
+                    break
+                batches.append(messages)
+            if not batches:
                 break
+            if duplicate:
+                batches = batches * concurrency
+            round_invocations = self._invoke_round(function, batches, queue_arn, round_number, report_batch_item_failures)
+            invocations.extend(round_invocations)
+            self._settle(sqs, queue_url, batches, round_invocations, duplicate)
+            if any(i.error is not None and i.error.kind != "exception" for i in round_invocations):
+                break
+        return invocations
+
+    def _invoke_round(self, function: str, batches: list[list[dict]], queue_arn: str, round_number: int, report_failures: bool) -> list[Invocation]:
+        """Call the learner's function once per batch, at the same time when there are several."""
+        function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
+        calls, invocations = [], []
+        for messages in batches:
             records = [sqs_record(m, queue_arn=queue_arn, region=self.region) for m in messages]
-            ids = [r["messageId"] for r in records]
             context = LambdaContext(
                 function_name=function,
                 aws_request_id=str(uuid.uuid4()),
@@ -322,43 +413,78 @@ class Run:
                 log_group_name=f"/aws/lambda/{function}",
                 log_stream_name=time.strftime("%Y/%m/%d") + "/[$LATEST]" + uuid.uuid4().hex,
             )
-            invocation = Invocation(
-                message_ids=ids,
-                bodies=[r["body"] for r in records],
-                receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
-                ok=True,
+            calls.append(({"Records": records}, context))
+            invocations.append(
+                Invocation(
+                    message_ids=[r["messageId"] for r in records],
+                    bodies=[r["body"] for r in records],
+                    receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
+                    ok=True,
+                    round=round_number,
+                )
             )
-            with self.trace.invocation(function=function, queue=queue_name, message_ids=ids, bodies=invocation.bodies):
+        queue_name = queue_arn.rsplit(":", 1)[-1]
+        with contextlib.ExitStack() as open_invocations:
+            # Each call is an invocation of its own in the trace: the learner's
+            # requests name theirs (the harness's header, one per thread).
+            invocation_ids = [
+                open_invocations.enter_context(
+                    self.trace.invocation(function=function, queue=queue_name, message_ids=i.message_ids, bodies=i.bodies)
+                )
+                for i in invocations
+            ]
+            if len(calls) == 1:
                 try:
-                    invocation.result = self.learner.call(function, {"Records": records}, context)
+                    outcomes: list[Any] = [self.learner.call(function, *calls[0])]
                 except LearnerError as error:
-                    invocation.ok, invocation.error, invocation.failed_ids = False, error, list(ids)
-                else:
-                    if report_batch_item_failures:
-                        failed = _batch_failures(invocation.result, ids)
-                        invocation.failed_ids = list(ids) if failed is None else failed
-                        invocation.ok = not invocation.failed_ids
+                    outcomes = [error]
+            else:
+                try:
+                    outcomes = self.learner.call_many(function, calls, invocation_ids)
+                except LearnerError as error:  # the learner's process is gone: every call of the round failed
+                    outcomes = [error] * len(calls)
+        for invocation, outcome in zip(invocations, outcomes):
+            ids = invocation.message_ids
+            if isinstance(outcome, LearnerError):
+                invocation.ok, invocation.error, invocation.failed_ids = False, outcome, list(ids)
+                continue
+            invocation.result = outcome
+            if report_failures:
+                failed = _batch_failures(outcome, ids)
+                invocation.failed_ids = list(ids) if failed is None else failed
+                invocation.ok = not invocation.failed_ids
+        for invocation in invocations:
             self.trace.invocation_ended(
-                ids, function=function, failed_ids=invocation.failed_ids,
+                invocation.message_ids, function=function, failed_ids=invocation.failed_ids,
                 error=invocation.error.describe() if invocation.error is not None else "",
             )
-            invocations.append(invocation)
-            failed_set = set(invocation.failed_ids)
-            done = [m for m in messages if m["MessageId"] not in failed_set]
-            again = [m for m in messages if m["MessageId"] in failed_set]
-            with self.trace.acting(trace_module.LAMBDA):
-                if done:
-                    sqs.delete_message_batch(
-                        QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
-                    )
-                if again:
-                    sqs.change_message_visibility_batch(
-                        QueueUrl=queue_url,
-                        Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
-                    )
-            if invocation.error is not None and invocation.error.kind != "exception":
-                break
         return invocations
+
+    def _settle(self, sqs, queue_url: str, batches: list[list[dict]], invocations: list[Invocation], duplicate: bool) -> None:
+        """Delete what succeeded; make what failed visible again at once."""
+        if duplicate:
+            # The same batch went to every invocation: it failed only where all of them failed.
+            failed_everywhere = set.intersection(*(set(i.failed_ids) for i in invocations))
+            outcomes = [(batches[0], failed_everywhere)]
+        else:
+            outcomes = [(messages, set(i.failed_ids)) for messages, i in zip(batches, invocations)]
+        for messages, failed in outcomes:
+            done = [m for m in messages if m["MessageId"] not in failed]
+            again = [m for m in messages if m["MessageId"] in failed]
+            with self.trace.acting(trace_module.LAMBDA):
+                self._delete_and_release(sqs, queue_url, done, again)
+
+    @staticmethod
+    def _delete_and_release(sqs, queue_url: str, done: list[dict], again: list[dict]) -> None:
+        if done:
+            sqs.delete_message_batch(
+                QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+            )
+        if again:
+            sqs.change_message_visibility_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
+            )
 
     # --- recording -----------------------------------------------------------------
     def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:
@@ -367,6 +493,8 @@ class Run:
             raise ValueError(f"checkpoint id {id!r} recorded twice")
         if points <= 0:
             raise ValueError(f"checkpoint {id!r} must be worth some points")
+        if not passed and self._not_checked:
+            feedback = self._not_checked
         self.checkpoints.append(Checkpoint(id=id, title=title, points=points, passed=bool(passed), feedback=str(feedback)))
         return bool(passed)
 
@@ -414,7 +542,7 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     import logging
 
     started = time.monotonic() if started is None else started
-    verdict = Verdict()
+    verdict = Verdict(faults=run.faults.injected)
     try:
         grade(run)
     except LearnerError as error:
@@ -433,6 +561,8 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     else:
         if not run.checkpoints:
             verdict.end(Status.ERROR, ENGINE_FAILED)
+    if run.setup_error is not None and run.setup_error.phase == "import" and not verdict.ended:
+        verdict.error = load_failed_message(run.setup_error)  # once, beside checkpoints that say "not checked"
     verdict.checkpoints = list(run.checkpoints)
     verdict.trace = run.trace.export()
     verdict.duration_ms = int((time.monotonic() - started) * 1000)

@@ -56,7 +56,10 @@ class Verdict:
     """A run that ended early (`end()`) keeps the checkpoints it recorded.
 
     trace is what the emulator saw happen to each message the scenario
-    injected (grader/trace.py), named by the grader (Run.label).
+    injected (grader/trace.py), named by the grader (Run.label). faults lists
+    the faults the grader injected that fired (grader.emulator.faults.Faults.injected);
+    it travels on the wire but is not yet a stored field (to_dict is the row's
+    shape) nor drawn in the trace.
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
@@ -65,6 +68,7 @@ class Verdict:
     duration_ms: int = 0
     error: str = ""
     ended: Status | None = None  # ERROR or TIMEOUT when the run was ended early
+    faults: list = field(default_factory=list)
 
     @property
     def score(self) -> float:

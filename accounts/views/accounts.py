@@ -6,7 +6,10 @@ from django.contrib.auth.forms import UserCreationForm
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.client_ip import client_ip
 from accounts.services.tokens import api_token_create, api_token_revoke
+from accounts.throttle import signup_count, signup_wait_seconds
+from accounts.usernames import username_problem
 
 
 class SignupForm(UserCreationForm):
@@ -15,6 +18,14 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def clean_username(self):
+        # The field has already normalised it to NFKC.
+        username = super().clean_username()  # None when it is taken (the error is already added)
+        problem = username and username_problem(username)
+        if problem:
+            raise forms.ValidationError(problem, code="mixed_scripts")
+        return username
 
 
 class TokenForm(forms.Form):
@@ -25,9 +36,16 @@ class TokenForm(forms.Form):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("learning:home")
+    ip = client_ip(request)
+    wait = signup_wait_seconds(ip=ip) if request.method == "POST" else 0
+    if wait:
+        minutes = -(-wait // 60)
+        throttled = f"Too many accounts were made from your network in the last hour. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        return render(request, "registration/signup.html", {"form": SignupForm(), "throttled": throttled}, status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        signup_count(ip=ip)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Start with the first lesson below.")
         return redirect("learning:home")

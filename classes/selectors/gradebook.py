@@ -13,6 +13,7 @@ Rules:
   due date are kept and counted as late attempts. Done means passed.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -151,6 +152,15 @@ def cells_for(*, assignments: list[Assignment], user_ids, now: datetime) -> dict
 
 
 SORTS = ("name", "progress", "overdue")
+# "a<assignment id>": ASCII digits, and few enough for int() (isdigit() also
+# says yes to "²", and int() refuses more than 4,300 digits).
+_COLUMN_SORT = re.compile(r"a[0-9]{1,18}")
+
+
+def sort_clean(sort) -> str:
+    """`sort` if it names a sort this gradebook knows, else "name"."""
+    sort = str(sort or "")
+    return sort if sort in SORTS or _COLUMN_SORT.fullmatch(sort) else "name"
 
 
 def _row_key(sort: str):
@@ -158,7 +168,7 @@ def _row_key(sort: str):
         return lambda r: (r.percent, r.done)
     if sort == "overdue":
         return lambda r: (r.overdue, r.late)
-    if sort.startswith("a") and sort[1:].isdigit():
+    if _COLUMN_SORT.fullmatch(sort):
         assignment_id = int(sort[1:])
 
         def by_cell(row):

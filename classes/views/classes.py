@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.api_auth import accepts_bearer_token
+from coursefiles.spreadsheet import csv_row_safe
 from classes.models import ClassMembership, Classroom
 from classes.selectors.class_labs import lab_report_for, student_work_for
 from classes.selectors.classes import (
@@ -30,7 +31,7 @@ from classes.selectors.classes import (
     user_timezone_for,
     user_timezone_is_set,
 )
-from classes.selectors.gradebook import SORTS, cells_for, gradebook_for, gradebook_table, learner_work_for
+from classes.selectors.gradebook import cells_for, gradebook_for, gradebook_table, learner_work_for, sort_clean
 from classes.services.classes import (
     ClassError,
     assignment_create,
@@ -265,13 +266,10 @@ def assignment_delete_view(request, class_id, assignment_id):
 
 
 def _gradebook_from_query(request, classroom):
-    sort = request.GET.get("sort", "name")
-    if sort not in SORTS and not (sort.startswith("a") and sort[1:].isdigit()):
-        sort = "name"
     return gradebook_for(
         classroom=classroom,
         now=timezone.now(),
-        sort=sort,
+        sort=sort_clean(request.GET.get("sort", "name")),
         descending=request.GET.get("dir") == "desc",
         q=request.GET.get("q", "")[:100],
         show=request.GET.get("show", "all"),
@@ -328,8 +326,7 @@ def gradebook_csv(request, class_id):
     response["Content-Disposition"] = f'attachment; filename="{safe_name}-gradebook.csv"'
     writer = csv.writer(response)
     for line in gradebook_table(book):
-        # A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in line])
+        writer.writerow(csv_row_safe(line))
     return response
 
 

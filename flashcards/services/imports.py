@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from coursefiles.text import bad_character, bad_character_position
 from flashcards.models import Card, Deck
 from flashcards.services.cards import InvalidCard, own_card_build
 
@@ -31,10 +32,24 @@ def cards_import_csv(*, user, deck: Deck, data: bytes) -> ImportResult:
     except UnicodeDecodeError:
         result.errors.append("file: not UTF-8 text (save the CSV as UTF-8)")
         return result
+    problem = bad_character(text)
+    if problem:
+        line = text.count("\n", 0, bad_character_position(text)) + 1
+        result.errors.append(f"row {line}: {problem}")
+        return result
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        result.errors.append(f"row 1: not valid CSV ({exc})")
+        return result
     if "front" not in header or "back" not in header:
         result.errors.append("row 1: the header must name the columns front and back (and optionally tags)")
+        return result
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        # DictReader would keep only the last such column, silently.
+        result.errors.append(f"row 1: the header names {', '.join(repeated)} more than once; name each column once")
         return result
     reader.fieldnames = header
     cards: list[Card] = []

@@ -18,6 +18,7 @@ above; that only breaks its own run. The verdict is computed outside, from
 the emulator's state and the grader's records.
 """
 
+import datetime
 import errno
 import gc
 import json
@@ -42,10 +43,16 @@ FORWARD_PORT = int(os.environ.get("REDRIVE_FORWARD_PORT", "4566"))
 WARM_SERVICES = ("sqs", "sns", "events")
 # grader.trace.INVOCATION_HEADER: names the Lambda invocation a learner request is part of.
 INVOCATION_HEADER = "X-Redrive-Invocation"
-_invocation = None  # the trace's id of the invocation being run, while one is
+# The trace's id of the invocation each thread is running, while it runs one:
+# per thread, because CallMany runs several invocations at once.
+_invocation = threading.local()
 EXIT_LIMIT = 71  # the harness ended the run because a limit was hit (already reported)
 HARNESS_PID = os.getpid()
 MIB = 1024 * 1024
+# Lambda's limit on a synchronous function's response. A return value larger
+# than this could not come back from a real function either, and it must stay
+# well under the channel's own frame limit (grader/protocol.py MAX_MESSAGE).
+MAX_RETURN_BYTES = 6 * MIB
 
 
 # --- wire: 4-byte big-endian length, then JSON --------------------------------
@@ -134,16 +141,19 @@ def _name_invocations():
     trace can attribute what the learner's code sends to the message it handles.
 
     At the endpoint, below every session and client the learner could build,
-    and seen by threads it starts. The learner can remove or forge the header:
-    that only muddles its own run's drawing, never the grading.
+    and per thread, so concurrent invocations (CallMany) each name their own. A
+    thread the learner's code starts sends no header: the trace then takes the
+    one invocation in progress, if only one is. The learner can remove or forge
+    the header: that only muddles its own run's drawing, never the grading.
     """
     from botocore.endpoint import Endpoint
 
     original = Endpoint.create_request
 
     def create_request(self, params, operation_model=None):
-        if _invocation is not None and isinstance(params.get("headers"), dict):
-            params["headers"][INVOCATION_HEADER] = _invocation
+        invocation = getattr(_invocation, "id", None)
+        if invocation is not None and isinstance(params.get("headers"), dict):
+            params["headers"][INVOCATION_HEADER] = invocation
         return original(self, params, operation_model)
 
     Endpoint.create_request = create_request
@@ -221,6 +231,13 @@ def describe_error(exc, limits, *, skip_frames):
     limit = classify_limit(exc, limits)
     if limit is not None:
         raise LimitHit(*limit)
+    if isinstance(exc, SyntaxError):
+        # The module never ran: its line and Python's caret, no frame of ours
+        # (grader.run.LearnerError.from_exception says the same in-process).
+        text = "".join(traceback.format_exception_only(type(exc), exc))
+        sys.stderr.write(text)
+        message = f"line {exc.lineno}: {exc.msg}" if exc.lineno else str(exc.msg)
+        return {"kind": "exception", "exc_type": type(exc).__name__, "message": message, "traceback": text}
     tb = exc.__traceback__
     for _ in range(skip_frames):
         if tb is not None and tb.tb_next is not None:
@@ -265,8 +282,105 @@ def load_module(code):
     return module
 
 
+# The emulator's clock runs ahead of the wall clock when the grader advances it
+# (grader/emulator/clock.py); the learner's time.time() follows it, so an
+# expiry the learner computes agrees with the emulator's.
+_wall_time, _wall_time_ns = time.time, time.time_ns
+_clock = {"offset": 0.0}
+
+
+def _emulator_time():
+    return _wall_time() + _clock["offset"]
+
+
+def _emulator_time_ns():
+    return _wall_time_ns() + int(_clock["offset"] * 1e9)
+
+
+class _EmulatorDatetime(datetime.datetime):
+    """datetime.now() and utcnow() on the emulator's clock (replaces datetime.datetime)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return super().now(tz) + datetime.timedelta(seconds=_clock["offset"])
+
+    @classmethod
+    def utcnow(cls):
+        return super().utcnow() + datetime.timedelta(seconds=_clock["offset"])
+
+
+def set_clock(offset):
+    """Called before the learner's module loads (offset 0), so `from datetime import
+    datetime` there gets the emulator's, and before every call."""
+    _clock["offset"] = float(offset or 0)
+    if time.time is not _emulator_time:
+        time.time, time.time_ns = _emulator_time, _emulator_time_ns
+        datetime.datetime = _EmulatorDatetime
+
+
+def call_function(module, name, raw_args, limits, invocation=None):
+    """One call of the learner's function, as part of the trace's `invocation`
+    (the AWS requests it makes on this thread name it): its reply (raises LimitHit)."""
+    function = getattr(module, name, None) if module is not None else None
+    if not callable(function):
+        return {"error": {"kind": "missing", "message": f"Your code does not define a function called {name}()."}}
+    args = [decode_arg(arg) for arg in raw_args]
+    _invocation.id = invocation if isinstance(invocation, str) else None
+    try:
+        result = function(*args)
+        _invocation.id = None
+        after_learner_code()
+    except BaseException as exc:
+        _invocation.id = None
+        after_learner_code()
+        return {"error": describe_error(exc, limits, skip_frames=1)}
+    try:
+        size = len(json.dumps(result))
+    except (TypeError, ValueError) as exc:
+        return {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{name}() returned a value that is not JSON: {exc}"}}
+    if size > MAX_RETURN_BYTES:
+        return {"error": {"kind": "exception", "exc_type": "", "message": (
+            f"{name}() returned a value too large to pass back ({size / MIB:.0f} MiB as JSON; "
+            f"at most {MAX_RETURN_BYTES // MIB} MiB, Lambda's limit for a function's response)."
+        )}}
+    return {"ok": result}
+
+
+def call_concurrently(module, name, calls, limits, invocations=None):
+    """Each call in a thread of its own, released together, each as part of its
+    own invocation (invocations[i], if given); replies in order (raises LimitHit)."""
+    invocations = list(invocations or []) if isinstance(invocations, list) else []
+    invocations += [None] * (len(calls) - len(invocations))
+    replies = [None] * len(calls)
+    hits = []
+    start = threading.Barrier(len(calls)) if calls else None
+
+    def one(index, raw_args):
+        try:
+            start.wait(5)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            replies[index] = call_function(module, name, raw_args, limits, invocations[index])
+        except LimitHit as hit:
+            hits.append(hit)
+        except MemoryError:
+            hits.append(LimitHit(*classify_limit(MemoryError(), limits)))
+
+    threads = [threading.Thread(target=one, args=(i, args), name=f"invocation-{i}") for i, args in enumerate(calls)]
+    try:
+        for thread in threads:
+            thread.start()
+    except RuntimeError as exc:  # could not start a thread: the process limit
+        raise LimitHit(*classify_limit(exc, limits)) from None
+    for thread in threads:
+        thread.join()
+    if hits:
+        raise hits[0]
+    return replies
+
+
 def serve(rpc, limits):
-    global _invocation
     module = None
     while True:
         try:
@@ -276,6 +390,7 @@ def serve(rpc, limits):
         op = request.get("op")
         try:
             if op == "load":
+                set_clock(0)
                 try:
                     module = load_module(request["code"])
                     reply = {"ok": True}
@@ -287,25 +402,11 @@ def serve(rpc, limits):
             elif op == "has":
                 reply = {"ok": module is not None and callable(getattr(module, request["name"], None))}
             elif op == "call":
-                function = getattr(module, request["name"], None) if module is not None else None
-                if not callable(function):
-                    reply = {"error": {"kind": "missing", "message": f"Your code does not define a function called {request['name']}()."}}
-                else:
-                    args = [decode_arg(arg) for arg in request.get("args", [])]
-                    _invocation = request.get("invocation") if isinstance(request.get("invocation"), str) else None
-                    try:
-                        result = function(*args)
-                        _invocation = None
-                        after_learner_code()
-                        try:
-                            json.dumps(result)
-                            reply = {"ok": result}
-                        except (TypeError, ValueError) as exc:
-                            reply = {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{request['name']}() returned a value that is not JSON: {exc}"}}
-                    except BaseException as exc:
-                        _invocation = None
-                        after_learner_code()
-                        reply = {"error": describe_error(exc, limits, skip_frames=1)}
+                set_clock(request.get("clock_offset", 0))
+                reply = call_function(module, request["name"], request.get("args", []), limits, request.get("invocation"))
+            elif op == "call_many":
+                set_clock(request.get("clock_offset", 0))
+                reply = {"ok": call_concurrently(module, request["name"], request.get("calls", []), limits, request.get("invocations"))}
             else:
                 reply = {"error": {"kind": "crashed", "message": f"harness: unknown request {op!r}"}}
         except LimitHit as hit:

@@ -15,3 +15,8 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// The join link selects itself when focused, ready to copy.
+document.querySelectorAll("input[data-select-on-focus]").forEach((input) => {
+  input.addEventListener("focus", () => input.select());
+});

@@ -12,7 +12,7 @@ import pytest
 
 from grader import protocol
 from grader.protocol import (
-    Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Ok, Prepare, ProtocolError, Ready, Result,
+    Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Ok, Prepare, ProtocolError, Ready, Result,
 )
 from grader.run import LambdaContext
 from grader.sandbox.limits import Limits
@@ -47,8 +47,12 @@ def harness():
         Prepare(dir="/tmp/run-1", memory_mib=2048),
         Prepare(dir="/tmp/run-2"),
         Ready(pid=4321, offline=True),
+        Prepare(dir="/tmp/run-3", memory_mib=2048, uid=65533, disk_mib=128, disk_files=512),
+        Ready(pid=4322, offline=True, sealed=True),
         Job(slug="sqs-dlq", time_limit_s=20.0, grader_files={"grader.py": "def grade(run): pass"}, code="x = 1",
             limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit."),
+        Job(slug="sns-filter-fanout", time_limit_s=20.0, grader_files={"grader.py": "def grade(run): pass"}, code="x = 1",
+            limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit.", services=["sns", "sqs"]),
         HarnessReady(),
         HarnessLimits(limits={"cpu_s": 10, "processes": 64}),
     ],
@@ -171,3 +175,79 @@ def test_a_call_names_the_invocation_whose_requests_the_harness_marks(pair, harn
     protocol.send(pair[1], Call("setup"))
     assert "invocation" not in harness.recv(pair[0])
     assert harness.INVOCATION_HEADER == trace.INVOCATION_HEADER
+
+
+def test_concurrent_calls_reach_the_harness_and_come_back_one_reply_each(pair, harness):
+    import threading
+    import types
+
+    context = LambdaContext("handler", "req-1", deadline=time.monotonic() + 5)
+    protocol.send(pair[1], CallMany("handler", [[{"n": 1}, context], [{"n": 2}, context]], clock_offset=60.0))
+    request = harness.recv(pair[0])
+    assert (request["op"], request["name"], request["clock_offset"]) == ("call_many", "handler", 60.0)
+
+    barrier = threading.Barrier(2, timeout=2)
+    module = types.ModuleType("submission")
+
+    def handler(event, context):
+        barrier.wait()  # both calls inside at once, or this raises
+        if event["n"] == 2:
+            raise KeyError("n")
+        return context.function_name
+
+    module.handler = handler
+    limits = Limits().for_harness()
+    replies = harness.call_concurrently(module, request["name"], request["calls"], limits)
+    harness.send(pair[0], {"ok": replies})
+
+    reply = protocol.recv_reply(pair[1])
+    first, second = (protocol.reply_from_wire(r) for r in reply.value)
+    assert first == protocol.Ok("handler")
+    assert isinstance(second, Failure) and second.exc_type == "KeyError"
+
+
+def test_the_harness_moves_the_learners_clocks_by_the_offset(harness):
+    import datetime
+
+    wall = time.time()
+    harness.set_clock(3600)
+    try:
+        assert 3599 < time.time() - wall < 3610
+        assert 3599 < (datetime.datetime.now() - datetime.datetime.fromtimestamp(wall)).total_seconds() < 3610
+    finally:
+        harness.set_clock(0)
+        time.time, time.time_ns = harness._wall_time, harness._wall_time_ns
+        datetime.datetime = harness._EmulatorDatetime.__mro__[1]
+
+
+def test_a_verdicts_faults_survive_the_wire(pair):
+    verdict = Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")], faults=[{"fault": "throttle", "service": "kinesis", "target": "PutRecords", "at": 1.5}])
+    protocol.send(pair[0], Result(verdict))
+    assert protocol.recv(pair[1], Result).verdict.faults == verdict.faults
+
+
+def test_concurrent_calls_each_send_their_own_invocation_on_their_requests(pair, harness, monkeypatch):
+    import threading
+    import types
+
+    from botocore.endpoint import Endpoint
+
+    # The harness wraps whatever create_request is in place; this one reports the header it was given.
+    monkeypatch.setattr(Endpoint, "create_request", lambda self, params, operation_model=None: params["headers"].get(harness.INVOCATION_HEADER))
+    harness._name_invocations()
+
+    protocol.send(pair[1], CallMany("handler", [[{"n": 1}], [{"n": 2}]], invocations=["inv-1", "inv-2"]))
+    request = harness.recv(pair[0])
+    assert request["invocations"] == ["inv-1", "inv-2"]
+
+    barrier = threading.Barrier(2, timeout=2)
+    module = types.ModuleType("submission")
+
+    def handler(event):
+        barrier.wait()  # both invocations running at once
+        return Endpoint.create_request(None, {"headers": {}})
+
+    module.handler = handler
+    replies = harness.call_concurrently(module, "handler", request["calls"], Limits().for_harness(), request["invocations"])
+    assert replies == [{"ok": "inv-1"}, {"ok": "inv-2"}]
+    assert Endpoint.create_request(None, {"headers": {}}) is None  # outside any invocation: no header

@@ -46,3 +46,15 @@ def test_quoted_multiline_cells_are_one_row(alice, decks):
     result = _import(alice, 'front,back\n"line one\nline two",back\nsecond,row\n')
     assert result.errors == []
     assert Card.objects.filter(owner=alice).count() == 2
+
+
+def test_a_header_naming_a_column_twice_is_refused(alice, decks):
+    result = _import(alice, "front,back,Front\nfirst,answer,second\n")
+    assert result.errors == ["row 1: the header names front more than once; name each column once"]
+    assert not Card.objects.filter(owner=alice).exists()
+
+
+def test_a_nul_anywhere_in_the_file_is_refused_with_its_row(alice, decks):
+    result = _import(alice, "front,back\nok,fine\nbad\x00cell,x\n")
+    assert result.errors == ["row 3: contains a NUL character (U+0000), which text cannot hold"]
+    assert not Card.objects.filter(owner=alice).exists()

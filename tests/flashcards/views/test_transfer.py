@@ -65,3 +65,16 @@ def test_a_learners_leeches_are_tagged_in_the_export(alice_client, alice, card):
     rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
     assert rows[0]["tags"] == "naming leech"
     assert rows[1]["tags"] == ""
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run(alice_client, alice, decks):
+    from flashcards.models import Card, Deck
+    from flashcards.services.cards import own_card_build
+
+    deck = Deck.objects.get(slug="basics")
+    for front, back in [("=cmd|' /C calc'!A0", "@SUM(A1:A2)"), ("+1", "-1"), ("plain", "text")]:
+        own_card_build(user=alice, deck=deck, front=front, back=back, tags="").save()
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
+    mine = {row["front"]: row["back"] for row in rows if row["mine"] == "yes"}
+    assert mine == {"'=cmd|' /C calc'!A0": "'@SUM(A1:A2)", "'+1": "'-1", "plain": "text"}
+    assert Card.objects.filter(owner=alice, front="=cmd|' /C calc'!A0").exists(), "stored as typed; quoted only in the file"

@@ -1,7 +1,8 @@
 """The trace through the real engine: the learner's requests reach the
 emulator over HTTP from the sandbox, and what its handler sends is attributed
 to the message the invocation was handling (the harness names the invocation
-on each request, threads the handler starts included)."""
+on each request of the invocation's thread; a thread the handler starts falls
+back to the one invocation in progress)."""
 
 import pytest
 
@@ -67,3 +68,45 @@ def test_what_the_handler_sends_is_a_hop_of_the_message_it_handled(settings):
     # What the learner's setup() sent outside any invocation is a message of its own.
     setup = trace["hello from setup"]
     assert [(h.action, h.resource, h.by) for h in setup.hops] == [("sent", "learner-setup", "learner")]
+
+
+CONCURRENT_GRADER = '''
+def grade(run):
+    sqs = run.client("sqs")
+    orders = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    sqs.create_queue(QueueName="confirmations")
+    for n in (1, 2):
+        sent = sqs.send_message(QueueUrl=orders, MessageBody='{"order": %d}' % n)
+        run.label(sent["MessageId"], "order #%d" % n, reach=["confirmations"])
+    invocations = run.deliver_sqs(orders, batch_size=1, concurrency=2)
+    run.check("together", "both orders in one round", 1, [i.round for i in invocations] == [0, 0] and all(i.ok for i in invocations),
+              str([(i.round, i.ok, i.error and i.error.describe()) for i in invocations]))
+'''
+
+CONCURRENT_LEARNER = '''
+import json
+import threading
+
+import boto3
+
+sqs = boto3.client("sqs")
+barrier = threading.Barrier(2, timeout=5)
+
+
+def handler(event, context):
+    url = sqs.get_queue_url(QueueName="confirmations")["QueueUrl"]
+    order = json.loads(event["Records"][0]["body"])["order"]
+    barrier.wait()  # both invocations are running now, so two are in progress
+    # The body shares nothing with the order: only the header can tell them apart.
+    sqs.send_message(QueueUrl=url, MessageBody="thanks #" + "x" * order)
+'''
+
+
+def test_two_concurrent_invocations_each_name_their_own_message(settings):
+    verdict = labs.engine.grade_source(slug="trace-probe", time_limit_s=10, grader_files={"grader.py": CONCURRENT_GRADER}, code=CONCURRENT_LEARNER)
+    assert verdict.checkpoints[0].passed, verdict.to_dict()
+    trace = {entry.label or entry.body: entry for entry in verdict.trace}
+    sent = lambda label: [h.detail for h in trace[label].hops if h.action == "sent" and h.by == "learner"]  # noqa: E731
+    assert sent("order #1") == ["thanks #x"]
+    assert sent("order #2") == ["thanks #xx"]
+    assert not any(entry.body.startswith("thanks") for entry in verdict.trace)  # no send became a message of its own

@@ -1,18 +1,20 @@
-# Misconception: put_item refuses an item that already exists, but without a ConditionExpression it overwrites it and every duplicate ships.
-# fails: shipped-once
-import json
+# Misconception: looking the order up, then shipping and recording it, is safe; but two invocations handling the same message at once both look before either records.
+# fails: concurrent-once
 
+import json
 import boto3
 
 sqs = boto3.client("sqs")
 dynamodb = boto3.client("dynamodb")
+
+TABLE = "processed-orders"
 
 
 def setup():
     sqs.create_queue(QueueName="orders")
     sqs.create_queue(QueueName="shipments")
     dynamodb.create_table(
-        TableName="processed-orders",
+        TableName=TABLE,
         KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
@@ -32,12 +34,7 @@ def handler(event, context):
     shipments = sqs.get_queue_url(QueueName="shipments")["QueueUrl"]
     for record in event["Records"]:
         order_id = order_id_of(record["body"])
-        try:
-            dynamodb.put_item(
-                TableName="processed-orders",
-                Item={"orderId": {"S": order_id}},
-            )
-        except dynamodb.exceptions.ConditionalCheckFailedException:
-            print(f"{order_id} already handled, skipping")
-            continue
+        if "Item" in dynamodb.get_item(TableName=TABLE, Key={"orderId": {"S": order_id}}):
+            continue  # already handled
         sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))
+        dynamodb.put_item(TableName=TABLE, Item={"orderId": {"S": order_id}, "status": {"S": "DONE"}})

@@ -1,18 +1,20 @@
-# Misconception: shipping first and recording after is the same as recording first, but a duplicate ships before its put is refused.
-# fails: shipped-once
-import json
+# Misconception: recording the order with a conditional put and then shipping it is enough; but if the process dies between the two, the record says handled and the order never ships.
+# fails: crash-recovered
 
+import json
 import boto3
 
 sqs = boto3.client("sqs")
 dynamodb = boto3.client("dynamodb")
+
+TABLE = "processed-orders"
 
 
 def setup():
     sqs.create_queue(QueueName="orders")
     sqs.create_queue(QueueName="shipments")
     dynamodb.create_table(
-        TableName="processed-orders",
+        TableName=TABLE,
         KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
@@ -32,12 +34,12 @@ def handler(event, context):
     shipments = sqs.get_queue_url(QueueName="shipments")["QueueUrl"]
     for record in event["Records"]:
         order_id = order_id_of(record["body"])
-        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))
         try:
             dynamodb.put_item(
-                TableName="processed-orders",
-                Item={"orderId": {"S": order_id}},
+                TableName=TABLE,
+                Item={"orderId": {"S": order_id}, "status": {"S": "DONE"}},
                 ConditionExpression="attribute_not_exists(orderId)",
             )
         except dynamodb.exceptions.ConditionalCheckFailedException:
-            print(f"{order_id} already handled")
+            continue  # already recorded, so (we assume) already shipped
+        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))
