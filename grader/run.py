@@ -372,7 +372,6 @@ class Run:
             concurrency = max(2, concurrency)
         sqs = self.client("sqs")
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        queue_name = queue_arn.rsplit(":", 1)[-1]
         invocations: list[Invocation] = []
         for round_number in range(max_batches):
             batches = []
