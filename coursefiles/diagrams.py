@@ -51,6 +51,7 @@ NODE_W_MAX = 240
 # keeps 8px clear of the right edge.
 NODE_CHAR_W, NODE_TEXT_PAD = 8.8, 24
 ROW_PITCH = 84
+BACK_LANE = 20  # between the lanes of edges that run back under the boxes: more than a label's height
 PAD = 24
 # Columns sit at least MIN_GAP apart, and further where an edge label needs the
 # room: a label then lies between the two boxes it joins instead of over them.
@@ -68,6 +69,7 @@ class Node:
     kind: str = "service"
     col: int | None = None
     note: str = ""
+    state: str = ""  # "unreached": drawn muted and dashed (graded flows: nothing arrived there)
 
 
 @dataclass
@@ -122,6 +124,11 @@ def _columns(flow: Flow) -> dict[str, int]:
         if node.col is not None:
             rank[node.id] = node.col
     return rank
+
+
+def columns(flow: Flow) -> dict[str, int]:
+    """Each node's column, as render_svg places it (for callers that pin some nodes with `col`)."""
+    return _columns(flow)
 
 
 def _wrap(text: str, width: int = 22) -> list[str]:
@@ -228,6 +235,10 @@ def render_svg(flow: Flow) -> str:
     labels_svg: list[str] = []
     bottom = top + (max_rows - 1) * ROW_PITCH + NODE_H
     back_lane = arch_lane = 0
+    notes = any(node.note for node in flow.nodes)
+    if notes:
+        bottom += 14  # notes are written under their box
+    lowest = bottom
     # Boxes and placed label plates as (x, y, w, h): a label moves off any of them.
     taken = [(x, y, node_w, NODE_H) for x, y in pos.values()]
     for index, edge in enumerate(flow.edges):
@@ -256,14 +267,18 @@ def render_svg(flow: Flow) -> str:
             d = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
             lx, ly = mid, (y1 + y2) / 2 - 7
         else:
+            # Backwards (a redrive, a reply): leave the source on its left, go down
+            # beside its column to a lane under every box, along it, and up beside
+            # the target into its right side. A straight drop from the source's
+            # bottom would cross any box below it (a DLQ above its consumer).
             back_lane += 1
-            x1, y1 = sx + node_w / 2, sy + NODE_H
-            x2, y2 = tx + node_w / 2 + 10, ty + NODE_H + 2
-            low = max(y1, y2) + 30 + 10 * (back_lane - 1)
-            d = f"M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"
-            # A cubic's lowest point is 3/4 of the way down to its control points;
-            # the label hangs just under it so the curve stays visible.
-            lx, ly = (x1 + x2) / 2, max(y1, y2) + 0.75 * (low - max(y1, y2)) + 17
+            x1, y1 = sx, sy + NODE_H * 0.75
+            x2, y2 = tx + node_w + 2, ty + NODE_H * 0.75
+            low = lowest + 22 + BACK_LANE * (back_lane - 1)
+            left, right = sx - 16, tx + node_w + 16
+            d = (f"M{x1},{y1} L{left + 8},{y1} Q{left},{y1} {left},{y1 + 8} L{left},{low - 8} Q{left},{low} {left - 8},{low} "
+                 f"L{right + 8},{low} Q{right},{low} {right},{low - 8} L{right},{y2 + 8} Q{right},{y2} {right - 8},{y2} L{x2},{y2}")
+            lx, ly = (left + right) / 2, low + 17
             bottom = max(bottom, ly + 8)
         edges_svg.append(f'<path class="{classes}" d="{d}" marker-end="url(#arrow-{uid}{edge.tone})"/>')
         label = _edge_label(edge)
@@ -295,7 +310,8 @@ def render_svg(flow: Flow) -> str:
     for node in flow.nodes:
         x, y = pos[node.id]
         kind = node.kind if node.kind in KINDS else "service"
-        out.append(f'<g class="node node-{kind}">')
+        state = f" node-{node.state}" if node.state else ""
+        out.append(f'<g class="node node-{kind}{state}">')
         out.append(f'<rect x="{x}" y="{y}" width="{node_w}" height="{NODE_H}" rx="8"/>')
         out.append(f'<rect class="node-strip" x="{x}" y="{y}" width="6" height="{NODE_H}" rx="3"/>')
         out.append(f'<text class="node-kind" x="{x + 16}" y="{y + 16}">{escape(KINDS[kind])}</text>')
@@ -303,7 +319,8 @@ def render_svg(flow: Flow) -> str:
         for i, line in enumerate(lines):
             out.append(f'<text class="node-label" x="{x + 16}" y="{y + 34 + i * 15}">{escape(line)}</text>')
         if node.note:
-            out.append(f'<text class="node-note" x="{x + node_w - 8}" y="{y + 16}" text-anchor="end">{escape(node.note)}</text>')
+            # Under the box: beside a long kind on its top line it would run over it.
+            out.append(f'<text class="node-note" x="{x + node_w / 2}" y="{y + NODE_H + 13}" text-anchor="middle">{escape(node.note)}</text>')
         out.append("</g>")
     out.extend(labels_svg)  # last, so no box or edge is ever drawn over a label
     out.append("</svg>")

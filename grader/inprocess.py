@@ -21,7 +21,8 @@ import time
 import types
 from typing import Any
 
-from grader.emulator import clock, faults, moto_fixes
+from grader import trace
+from grader.emulator import clock, faults, trace_hooks
 from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import OUTPUT_CAP, Verdict, cap_output
 
@@ -73,7 +74,7 @@ class InProcessLearner:
             raise LearnerError("missing", f"Your code does not define a function called {name}().")
         function = getattr(self.module, name)
         wire_args = [arg if isinstance(arg, LambdaContext) else _json_roundtrip(arg) for arg in args]
-        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output), _learner_time(), faults.learner_calls():
+        with _as_learner(), contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output), _learner_time(), faults.learner_calls():
             try:
                 result = function(*wire_args)
             except Exception as exc:
@@ -85,20 +86,23 @@ class InProcessLearner:
         except (TypeError, ValueError) as exc:
             raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
 
-
-    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
-        """Each call in a thread of its own, released together, as the harness does."""
+    def call_many(self, name: str, calls: list[tuple], invocations: list[str | None] | None = None) -> list[Any]:
+        """Each call in a thread of its own, released together, as the harness does;
+        call i's AWS requests are part of the trace's invocations[i]."""
         if not self.has(name):
             raise LearnerError("missing", f"Your code does not define a function called {name}().")
         outcomes: list[Any] = [None] * len(calls)
         start = threading.Barrier(len(calls))
+        invocations = list(invocations or []) + [None] * len(calls)
+        recorder = trace.active()
 
         def one(index: int, args: tuple) -> None:
             try:
                 start.wait(5)
             except threading.BrokenBarrierError:
                 pass  # a thread was slow to start: run anyway, as the harness does
-            with faults.learner_calls():  # thread-local: mark each invocation's thread
+            acting = recorder.acting(trace.LEARNER, invocations[index]) if recorder is not None else contextlib.nullcontext()
+            with faults.learner_calls(), acting:  # both thread-local: mark each invocation's thread
                 try:
                     outcomes[index] = self._call_quietly(name, args)
                 except LearnerError as error:
@@ -157,6 +161,15 @@ def _learner_time():
         time.time, time.time_ns, datetime.datetime = wall_time, wall_time_ns, wall_datetime
 
 
+def _as_learner():
+    """In this process the learner's calls reach moto on the grader's own thread:
+    mark them the learner's, inside the invocation the Run is in (if any)."""
+    recorder = trace.active()
+    if recorder is None:
+        return contextlib.nullcontext()
+    return recorder.acting(trace.LEARNER, recorder.current_invocation_id())
+
+
 @contextlib.contextmanager
 def _learner_environment():
     saved = {key: os.environ.get(key) for key in (*LEARNER_ENV, "AWS_ENDPOINT_URL")}
@@ -177,7 +190,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
     module.__file__ = "submission.py"
     # Tracebacks then quote the learner's own lines, as they would in a file.
     linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
-    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), faults.learner_calls(), _learner_time():
+    with _as_learner(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), faults.learner_calls(), _learner_time():
         try:
             exec(compile(code, "submission.py", "exec"), module.__dict__)
         except Exception as exc:
@@ -194,8 +207,10 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
     Precondition: moto's mock_aws() is active in this thread.
     """
     started = time.monotonic()
-    moto_fixes.apply()
+    trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     clock.reset()
+    recorder = trace.Recorder()
+    trace.activate(recorder)
     output = _Output(cap=OUTPUT_CAP)
     grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
     with _learner_environment():
@@ -206,6 +221,7 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
             inputs=inputs,
             setup_error=call_setup(learner, setup_error) if module is not None else setup_error,
             time_limit_s=lab_dict.get("time_limit_s") or 20,
+            trace=recorder,
         )
         verdict = run_grader(run, grade, started=started)
     verdict.output = cap_output(output.getvalue())

@@ -16,8 +16,9 @@ The harness (grader/harness/main.py) runs inside the sandbox, where this
 repository is not visible: it repeats the framing and writes these shapes as
 plain dicts. tests/grader/test_protocol.py checks that both sides agree.
 
-Decoding ignores keys it does not know, so a field can be added (a verdict's
-`trace`, say) without breaking a peer that does not send it yet.
+Decoding ignores keys it does not know, so a field can be added without
+breaking a peer that does not send it yet. A verdict's `trace` is typed like
+the rest (grader.trace.TraceEntry and Hop).
 """
 
 import json
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from grader.run import LambdaContext
-from grader.verdict import Checkpoint, Status, Verdict, empty_flow
+from grader.trace import Hop, TraceEntry
+from grader.verdict import Checkpoint, Status, Verdict
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a verdict or a call's arguments never come close
 LAMBDA_CONTEXT_KEY = "__lambda_context__"
@@ -192,7 +194,7 @@ def verdict_to_wire(verdict: Verdict) -> dict:
     """A verdict's own fields, not its derived status and score: the receiver derives them the same way."""
     return {
         "checkpoints": [c.to_dict() for c in verdict.checkpoints],
-        "flow": verdict.flow,
+        "trace": [entry.to_dict() for entry in verdict.trace],
         "output": verdict.output,
         "duration_ms": verdict.duration_ms,
         "error": verdict.error,
@@ -220,13 +222,47 @@ def verdict_from_wire(data: Any) -> Verdict:
         raise ProtocolError(f"verdict: a run cannot end as {ended!r}")
     return Verdict(
         checkpoints=checkpoints,
-        flow=_field(data, "flow", dict, "verdict", None) or empty_flow(),
+        trace=[_trace_entry(raw) for raw in _field(data, "trace", list, "verdict", [])],
         output=_field(data, "output", str, "verdict", ""),
         duration_ms=_field(data, "duration_ms", int, "verdict", 0),
         error=_field(data, "error", str, "verdict", ""),
         ended=Status(ended) if ended else None,
         faults=_field(data, "faults", list, "verdict", None) or [],
     )
+
+
+_HOP_TEXT = ("kind", "source", "detail", "by", "clause", "seen")
+
+
+def _hop(data: Any) -> Hop:
+    data = _object(data, "trace hop")
+    count = _field(data, "count", (int, type(None)), "trace hop", None)
+    return Hop(
+        action=_field(data, "action", str, "trace hop"),
+        resource=_field(data, "resource", str, "trace hop"),
+        **{key: _field(data, key, str, "trace hop", "") for key in _HOP_TEXT},
+        count=count,
+    )
+
+
+def _trace_entry(data: Any) -> TraceEntry:
+    data = _object(data, "trace entry")
+    texts = lambda key: [_text(item, f"trace entry {key}") for item in _field(data, key, list, "trace entry", [])]  # noqa: E731
+    return TraceEntry(
+        label=_field(data, "label", str, "trace entry"),
+        body=_field(data, "body", str, "trace entry"),
+        hops=[_hop(raw) for raw in _field(data, "hops", list, "trace entry")],
+        expect_reach=texts("expect_reach"),
+        expect_avoid=texts("expect_avoid"),
+        outcome=_field(data, "outcome", str, "trace entry", ""),
+        problems=texts("problems"),
+    )
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError(f"{what}: expected a string, got {type(value).__name__}")
+    return value
 
 
 @dataclass
@@ -306,16 +342,22 @@ def encode_arg(value: Any) -> Any:
 class Call:
     """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}.
 
+    invocation: the trace's id of the Lambda invocation this call is
+    (grader.trace.Recorder.invocation); the harness sends it on every AWS
+    request the learner's code makes meanwhile, as the INVOCATION_HEADER.
     clock_offset: seconds the emulator clock is ahead of the wall clock
     (grader.emulator.clock); the harness moves the learner's time.time() by it.
     """
 
     name: str
     args: list = field(default_factory=list)
+    invocation: str | None = None
     clock_offset: float = 0.0
 
     def to_wire(self) -> dict:
         wire = {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+        if self.invocation:
+            wire["invocation"] = self.invocation
         if self.clock_offset:
             wire["clock_offset"] = self.clock_offset
         return wire
@@ -325,16 +367,22 @@ class Call:
 class CallMany:
     """Call the learner's function once per argument list, all at the same time
     (one thread each in the learner's process, started together), as Lambda runs
-    concurrent invocations. The reply is Ok with one reply object per call, in order."""
+    concurrent invocations. The reply is Ok with one reply object per call, in order.
+
+    invocations: the trace's id of each call's invocation, in the same order;
+    each thread sends its own on the AWS requests it makes (Call.invocation)."""
 
     name: str
     calls: list[list] = field(default_factory=list)
     clock_offset: float = 0.0
+    invocations: list[str | None] = field(default_factory=list)
 
     def to_wire(self) -> dict:
         wire = {"op": "call_many", "name": self.name, "calls": [[encode_arg(arg) for arg in args] for args in self.calls]}
         if self.clock_offset:
             wire["clock_offset"] = self.clock_offset
+        if any(self.invocations):
+            wire["invocations"] = list(self.invocations)
         return wire
 
 

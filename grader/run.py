@@ -2,7 +2,8 @@
 
 A grader module defines `grade(run)`. The Run gives it trusted boto3 clients on
 the run's private emulator, the learner's functions (through a Transport), the
-hidden inputs, and a place to record checkpoints and the message-flow drawing.
+hidden inputs, and a place to record checkpoints and name the messages the
+emulator's trace follows (grader/trace.py).
 
 The Run does not know HOW learner functions are called (in this process, or in
 the sandbox over rpc.sock: grader.emulator.child.SandboxLearner) nor how clients
@@ -13,6 +14,7 @@ object with the same attributes on the learner's side.
 """
 
 import base64
+import contextlib
 import hashlib
 import time
 import traceback as traceback_module
@@ -23,6 +25,7 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
+from grader import trace as trace_module
 from grader.emulator import clock
 from grader.emulator import faults as faults_module
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
@@ -32,7 +35,6 @@ EMULATOR_FULL = (
     "Your code filled the emulator's memory (too many or too large messages or resources), "
     "so grading could not go on."
 )
-FLOW_OUTCOMES = ("ok", "bad", "dropped", "dlq")
 
 
 class LearnerError(Exception):
@@ -112,10 +114,11 @@ class Transport(Protocol):
 
     def call(self, name: str, *args: Any) -> Any: ...
 
-    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
+    def call_many(self, name: str, calls: list[tuple], invocations: list[str | None] | None = None) -> list[Any]:
         """Call at the same time, once per argument tuple; each result is the
-        return value or a LearnerError. Raises LearnerError if the learner's
-        process is gone (a timeout, a limit, a crash)."""
+        return value or a LearnerError. Call i's AWS requests are part of the
+        trace's invocations[i]. Raises LearnerError if the learner's process is
+        gone (a timeout, a limit, a crash)."""
         ...
 
 
@@ -256,6 +259,7 @@ class Run:
         setup_error: LearnerError | None = None,
         time_limit_s: float = 20,
         region: str = REGION,
+        trace: "trace_module.Recorder | None" = None,
     ):
         self.learner = learner
         self.inputs = inputs or {}
@@ -263,7 +267,10 @@ class Run:
         self.region = region
         self.deadline = time.monotonic() + time_limit_s
         self.checkpoints: list[Checkpoint] = []
-        self.flow = {"nodes": [], "events": [], "summary": ""}
+        # What the emulator saw happen to each message. The engine makes and
+        # activates it before the learner's module loads, so setup() is in it too.
+        self.trace = trace if trace is not None else trace_module.Recorder()
+        trace_module.activate(self.trace)
         self._client_factory = client_factory
         self._clients: dict[str, Any] = {}
         # A grader's feedback on a module that never loaded ("setup() raised ...",
@@ -369,13 +376,14 @@ class Run:
         for round_number in range(max_batches):
             batches = []
             for _ in range(1 if duplicate else concurrency):
-                messages = sqs.receive_message(
-                    QueueUrl=queue_url,
-                    MaxNumberOfMessages=max(1, min(10, batch_size)),
-                    MessageSystemAttributeNames=["All"],
-                    MessageAttributeNames=["All"],
-                    WaitTimeSeconds=0,
-                ).get("Messages", [])
+                with self.trace.acting(trace_module.LAMBDA):
+                    messages = sqs.receive_message(
+                        QueueUrl=queue_url,
+                        MaxNumberOfMessages=max(1, min(10, batch_size)),
+                        MessageSystemAttributeNames=["All"],
+                        MessageAttributeNames=["All"],
+                        WaitTimeSeconds=0,
+                    ).get("Messages", [])
                 if not messages:
                     break
                 batches.append(messages)
@@ -414,16 +422,26 @@ class Run:
                     round=round_number,
                 )
             )
-        if len(calls) == 1:
-            try:
-                outcomes: list[Any] = [self.learner.call(function, *calls[0])]
-            except LearnerError as error:
-                outcomes = [error]
-        else:
-            try:
-                outcomes = self.learner.call_many(function, calls)
-            except LearnerError as error:  # the learner's process is gone: every call of the round failed
-                outcomes = [error] * len(calls)
+        queue_name = queue_arn.rsplit(":", 1)[-1]
+        with contextlib.ExitStack() as open_invocations:
+            # Each call is an invocation of its own in the trace: the learner's
+            # requests name theirs (the harness's header, one per thread).
+            invocation_ids = [
+                open_invocations.enter_context(
+                    self.trace.invocation(function=function, queue=queue_name, message_ids=i.message_ids, bodies=i.bodies)
+                )
+                for i in invocations
+            ]
+            if len(calls) == 1:
+                try:
+                    outcomes: list[Any] = [self.learner.call(function, *calls[0])]
+                except LearnerError as error:
+                    outcomes = [error]
+            else:
+                try:
+                    outcomes = self.learner.call_many(function, calls, invocation_ids)
+                except LearnerError as error:  # the learner's process is gone: every call of the round failed
+                    outcomes = [error] * len(calls)
         for invocation, outcome in zip(invocations, outcomes):
             ids = invocation.message_ids
             if isinstance(outcome, LearnerError):
@@ -434,6 +452,11 @@ class Run:
                 failed = _batch_failures(outcome, ids)
                 invocation.failed_ids = list(ids) if failed is None else failed
                 invocation.ok = not invocation.failed_ids
+        for invocation in invocations:
+            self.trace.invocation_ended(
+                invocation.message_ids, function=function, failed_ids=invocation.failed_ids,
+                error=invocation.error.describe() if invocation.error is not None else "",
+            )
         return invocations
 
     def _settle(self, sqs, queue_url: str, batches: list[list[dict]], invocations: list[Invocation], duplicate: bool) -> None:
@@ -447,15 +470,20 @@ class Run:
         for messages, failed in outcomes:
             done = [m for m in messages if m["MessageId"] not in failed]
             again = [m for m in messages if m["MessageId"] in failed]
-            if done:
-                sqs.delete_message_batch(
-                    QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
-                )
-            if again:
-                sqs.change_message_visibility_batch(
-                    QueueUrl=queue_url,
-                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
-                )
+            with self.trace.acting(trace_module.LAMBDA):
+                self._delete_and_release(sqs, queue_url, done, again)
+
+    @staticmethod
+    def _delete_and_release(sqs, queue_url: str, done: list[dict], again: list[dict]) -> None:
+        if done:
+            sqs.delete_message_batch(
+                QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
+            )
+        if again:
+            sqs.change_message_visibility_batch(
+                QueueUrl=queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
+            )
 
     # --- recording -----------------------------------------------------------------
     def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:
@@ -469,23 +497,18 @@ class Run:
         self.checkpoints.append(Checkpoint(id=id, title=title, points=points, passed=bool(passed), feedback=str(feedback)))
         return bool(passed)
 
-    def flow_node(self, id: str, label: str, kind: str = "service") -> None:
-        """Declare a box in the flow drawing (once per id; later calls are ignored)."""
-        if not any(n["id"] == id for n in self.flow["nodes"]):
-            self.flow["nodes"].append({"id": id, "label": label, "kind": kind})
+    def label(self, message: str, label: str, *, reach=(), avoid=()) -> bool:
+        """Name a message the scenario injected, for the trace and the lab page.
 
-    def flow_event(self, label: str, path: list[str], outcome: str = "ok", note: str = "") -> None:
-        """One message or event and where it went. Path steps must be declared nodes."""
-        if outcome not in FLOW_OUTCOMES:
-            raise ValueError(f"flow outcome must be one of {FLOW_OUTCOMES}, not {outcome!r}")
-        known = {n["id"] for n in self.flow["nodes"]}
-        unknown = [step for step in path if step not in known]
-        if unknown:
-            raise ValueError(f"flow event {label!r} goes through undeclared node(s) {unknown}")
-        self.flow["events"].append({"label": label, "path": list(path), "outcome": outcome, "note": note})
-
-    def flow_summary(self, text: str) -> None:
-        self.flow["summary"] = text
+        `message` is its MessageId (or EventId), or its body: then the first
+        message with that body not named yet (so calling twice with one body
+        names a message and then its resend). `reach` and `avoid` are the
+        resources (queue, topic, rule, function, stream names; "queue:name"
+        where a rule has the same name) it should and should not get to; the
+        page marks the message wrong where the trace differs. Returns False
+        when no message matches.
+        """
+        return self.trace.label(str(message), str(label), reach=tuple(reach), avoid=tuple(avoid))
 
 
 # --- loading and running a grader ------------------------------------------------
@@ -518,7 +541,7 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     import logging
 
     started = time.monotonic() if started is None else started
-    verdict = Verdict(flow=run.flow, faults=run.faults.injected)
+    verdict = Verdict(faults=run.faults.injected)
     try:
         grade(run)
     except LearnerError as error:
@@ -540,5 +563,6 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     if run.setup_error is not None and run.setup_error.phase == "import" and not verdict.ended:
         verdict.error = load_failed_message(run.setup_error)  # once, beside checkpoints that say "not checked"
     verdict.checkpoints = list(run.checkpoints)
+    verdict.trace = run.trace.export()
     verdict.duration_ms = int((time.monotonic() - started) * 1000)
     return verdict

@@ -9,6 +9,8 @@ and is stored on the row by labs (labs.services.grading).
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from grader.trace import TraceEntry
+
 OUTPUT_CAP = 64 * 1024
 TRUNCATED_MARKER = "\n[output truncated]\n"
 ENGINE_FAILED = "Grading failed on our side, not because of your code. Run it again; if it keeps happening, tell us."
@@ -37,10 +39,6 @@ def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
     return text[: cap - len(TRUNCATED_MARKER)] + TRUNCATED_MARKER
 
 
-def empty_flow() -> dict:
-    return {"nodes": [], "events": [], "summary": ""}
-
-
 @dataclass
 class Checkpoint:
     id: str
@@ -57,15 +55,15 @@ class Checkpoint:
 class Verdict:
     """A run that ended early (`end()`) keeps the checkpoints it recorded.
 
-    flow is the drawing's data, {"nodes", "events", "summary"}, as the grader
-    recorded it with Run.flow_node and Run.flow_event. faults lists the faults
-    the grader injected that fired (grader.emulator.faults.Faults.injected); it
-    travels on the wire but is not yet a stored field (to_dict is the row's
-    shape): the trace that will show it decides where it is kept.
+    trace is what the emulator saw happen to each message the scenario
+    injected (grader/trace.py), named by the grader (Run.label). faults lists
+    the faults the grader injected that fired (grader.emulator.faults.Faults.injected);
+    it travels on the wire but is not yet a stored field (to_dict is the row's
+    shape) nor drawn in the trace.
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
-    flow: dict = field(default_factory=empty_flow)
+    trace: list[TraceEntry] = field(default_factory=list)
     output: str = ""
     duration_ms: int = 0
     error: str = ""
@@ -101,7 +99,7 @@ class Verdict:
             "output": cap_output(self.output),
             "duration_ms": max(0, int(self.duration_ms)),
             "error": self.error,
-            "flow": self.flow or empty_flow(),
+            "trace": [entry.to_dict() for entry in self.trace],
         }
 
     @classmethod

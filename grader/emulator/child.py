@@ -21,7 +21,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from grader import protocol
+from grader import protocol, trace
 from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
 from grader.emulator.services import ServicePolicy, refusal
@@ -95,8 +95,14 @@ def guard(app, policy: ServicePolicy | None = None):
             backend = next((name for name, known in list(instances.items()) if known is target), "")
             if not policy.permits(backend):
                 return refusal(environ, start_response, backend, policy.message(backend))
-        # Every request on this socket is the learner's: the grader's clients are in-process.
-        with faults.learner_calls():
+        # Every request on this socket is the learner's code (the grader's
+        # clients are in-process); the harness names the invocation it runs in.
+        recorder = trace.active()
+        if recorder is None:
+            with faults.learner_calls():
+                return target(environ, start_response)
+        invocation = environ.get("HTTP_" + trace.INVOCATION_HEADER.upper().replace("-", "_")) or None
+        with faults.learner_calls(), recorder.acting(trace.LEARNER, invocation):
             return target(environ, start_response)
 
     return guarded
@@ -164,11 +170,13 @@ class SandboxLearner:
             return False
 
     def call(self, name: str, *args: Any) -> Any:
-        return self._request(Call(name, list(args), clock_offset=clock.offset()))
+        recorder = trace.active()
+        invocation = recorder.current_invocation_id() if recorder is not None else None
+        return self._request(Call(name, list(args), invocation=invocation, clock_offset=clock.offset()))
 
-    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
-        """Concurrent calls; each result is the return value or a LearnerError."""
-        replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset()))
+    def call_many(self, name: str, calls: list[tuple], invocations: list[str | None] | None = None) -> list[Any]:
+        """Concurrent calls, each in its own trace invocation; each result is the return value or a LearnerError."""
+        replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset(), invocations=list(invocations or [])))
         try:
             if not isinstance(replies, list) or len(replies) != len(calls):
                 raise protocol.ProtocolError("call_many: expected one reply per call")
@@ -293,6 +301,8 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     deadline = time.monotonic() + job.time_limit_s
     protocol.send(rpc, HarnessLimits(job.limits))
     learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
+    recorder = trace.Recorder()
+    trace.activate(recorder)  # before the module loads: what its top level and setup() send is traced too
     setup_error = None
     try:
         learner.load(job.code)
@@ -304,6 +314,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
         inputs=inputs,
         setup_error=call_setup(learner, setup_error),
         time_limit_s=max(0.0, deadline - time.monotonic()),
+        trace=recorder,
     )
     verdict = run_grader(run, grade_function, started=started)
     ending = learner.ending()

@@ -87,9 +87,9 @@ def warm():
 
     # Imported here rather than at the top: main() sets the parent-death signal
     # first, so a worker that dies during these slow imports takes this process with it.
-    from grader.emulator import child, moto_fixes, services
+    from grader.emulator import child, services, trace_hooks
 
-    moto_fixes.apply()
+    trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     services.no_docker()
     mock = mock_aws()
     mock.start()

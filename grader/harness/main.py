@@ -41,6 +41,11 @@ EMULATOR_SOCKET = RUN_DIR + "/emulator.sock"
 RPC_SOCKET = RUN_DIR + "/rpc.sock"
 FORWARD_PORT = int(os.environ.get("REDRIVE_FORWARD_PORT", "4566"))
 WARM_SERVICES = ("sqs", "sns", "events")
+# grader.trace.INVOCATION_HEADER: names the Lambda invocation a learner request is part of.
+INVOCATION_HEADER = "X-Redrive-Invocation"
+# The trace's id of the invocation each thread is running, while it runs one:
+# per thread, because CallMany runs several invocations at once.
+_invocation = threading.local()
 EXIT_LIMIT = 71  # the harness ended the run because a limit was hit (already reported)
 HARNESS_PID = os.getpid()
 MIB = 1024 * 1024
@@ -123,11 +128,35 @@ def warm_boto3():
     import boto3
 
     boto3.setup_default_session()
+    _name_invocations()
     for service in WARM_SERVICES:
         boto3.client(service)  # loads and caches the service model on the default session
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+def _name_invocations():
+    """Send the invocation in progress with every AWS request, so the emulator's
+    trace can attribute what the learner's code sends to the message it handles.
+
+    At the endpoint, below every session and client the learner could build,
+    and per thread, so concurrent invocations (CallMany) each name their own. A
+    thread the learner's code starts sends no header: the trace then takes the
+    one invocation in progress, if only one is. The learner can remove or forge
+    the header: that only muddles its own run's drawing, never the grading.
+    """
+    from botocore.endpoint import Endpoint
+
+    original = Endpoint.create_request
+
+    def create_request(self, params, operation_model=None):
+        invocation = getattr(_invocation, "id", None)
+        if invocation is not None and isinstance(params.get("headers"), dict):
+            params["headers"][INVOCATION_HEADER] = invocation
+        return original(self, params, operation_model)
+
+    Endpoint.create_request = create_request
 
 
 # --- 4. running the learner's code -----------------------------------------------
@@ -289,16 +318,20 @@ def set_clock(offset):
         datetime.datetime = _EmulatorDatetime
 
 
-def call_function(module, name, raw_args, limits):
-    """One call of the learner's function: its reply (raises LimitHit)."""
+def call_function(module, name, raw_args, limits, invocation=None):
+    """One call of the learner's function, as part of the trace's `invocation`
+    (the AWS requests it makes on this thread name it): its reply (raises LimitHit)."""
     function = getattr(module, name, None) if module is not None else None
     if not callable(function):
         return {"error": {"kind": "missing", "message": f"Your code does not define a function called {name}()."}}
     args = [decode_arg(arg) for arg in raw_args]
+    _invocation.id = invocation if isinstance(invocation, str) else None
     try:
         result = function(*args)
+        _invocation.id = None
         after_learner_code()
     except BaseException as exc:
+        _invocation.id = None
         after_learner_code()
         return {"error": describe_error(exc, limits, skip_frames=1)}
     try:
@@ -313,8 +346,11 @@ def call_function(module, name, raw_args, limits):
     return {"ok": result}
 
 
-def call_concurrently(module, name, calls, limits):
-    """Each call in a thread of its own, released together; replies in order (raises LimitHit)."""
+def call_concurrently(module, name, calls, limits, invocations=None):
+    """Each call in a thread of its own, released together, each as part of its
+    own invocation (invocations[i], if given); replies in order (raises LimitHit)."""
+    invocations = list(invocations or []) if isinstance(invocations, list) else []
+    invocations += [None] * (len(calls) - len(invocations))
     replies = [None] * len(calls)
     hits = []
     start = threading.Barrier(len(calls)) if calls else None
@@ -325,7 +361,7 @@ def call_concurrently(module, name, calls, limits):
         except threading.BrokenBarrierError:
             pass
         try:
-            replies[index] = call_function(module, name, raw_args, limits)
+            replies[index] = call_function(module, name, raw_args, limits, invocations[index])
         except LimitHit as hit:
             hits.append(hit)
         except MemoryError:
@@ -367,10 +403,10 @@ def serve(rpc, limits):
                 reply = {"ok": module is not None and callable(getattr(module, request["name"], None))}
             elif op == "call":
                 set_clock(request.get("clock_offset", 0))
-                reply = call_function(module, request["name"], request.get("args", []), limits)
+                reply = call_function(module, request["name"], request.get("args", []), limits, request.get("invocation"))
             elif op == "call_many":
                 set_clock(request.get("clock_offset", 0))
-                reply = {"ok": call_concurrently(module, request["name"], request.get("calls", []), limits)}
+                reply = {"ok": call_concurrently(module, request["name"], request.get("calls", []), limits, request.get("invocations"))}
             else:
                 reply = {"error": {"kind": "crashed", "message": f"harness: unknown request {op!r}"}}
         except LimitHit as hit:

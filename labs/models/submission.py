@@ -24,7 +24,8 @@ class Submission(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     score = models.FloatField(null=True, blank=True)  # 0..1
     checkpoints = models.JSONField(default=list)  # [{"id", "title", "passed", "points", "feedback"}]
-    flow = models.JSONField(default=dict)  # the message-flow view's data
+    flow = models.JSONField(default=dict)  # the grader-narrated flow of runs before the trace (kept for old rows)
+    trace = models.JSONField(default=list)  # grader.trace.TraceEntry dicts: what the emulator saw happen to each message
     output = models.TextField(blank=True)  # learner stdout+stderr, capped
     error = models.TextField(blank=True)  # plain-language reason for error/timeout
     duration_ms = models.PositiveIntegerField(null=True, blank=True)

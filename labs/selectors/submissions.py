@@ -67,6 +67,7 @@ def submission_verdict(submission: Submission) -> dict:
         "error": submission.error,
         "duration_ms": submission.duration_ms,
         "flow": submission.flow,
+        "trace": submission.trace,
         "created_at": submission.created_at.isoformat(),
         "started_at": submission.started_at.isoformat() if submission.started_at else None,
         "finished_at": submission.finished_at.isoformat() if submission.finished_at else None,

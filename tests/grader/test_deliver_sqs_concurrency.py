@@ -112,3 +112,15 @@ def test_concurrency_must_be_positive():
 
     with pytest.raises(ValueError):
         Run(learner=NoLearner(), client_factory=lambda s: None).deliver_sqs("url", concurrency=0)
+
+
+def test_in_process_each_concurrent_invocation_sends_as_part_of_its_own_message():
+    # The sandbox's version is tests/grader/emulator/test_trace_engine.py.
+    from tests.grader.emulator.test_trace_engine import CONCURRENT_GRADER, CONCURRENT_LEARNER
+
+    with mock_aws():
+        verdict = grade_in_process({"slug": "probe", "time_limit_s": 20, "grader_files": {"grader.py": CONCURRENT_GRADER}}, CONCURRENT_LEARNER)
+    assert verdict.checkpoints[0].passed, verdict.to_dict()
+    trace = {entry.label or entry.body: entry for entry in verdict.trace}
+    sent = lambda label: [h.detail for h in trace[label].hops if h.action == "sent" and h.by == "learner"]  # noqa: E731
+    assert (sent("order #1"), sent("order #2")) == (["thanks #x"], ["thanks #xx"])

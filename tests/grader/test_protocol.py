@@ -16,6 +16,7 @@ from grader.protocol import (
 )
 from grader.run import LambdaContext
 from grader.sandbox.limits import Limits
+from grader.trace import Hop, TraceEntry
 from grader.verdict import Checkpoint, Status, Verdict
 
 HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness" / "main.py"
@@ -64,7 +65,16 @@ def test_each_message_arrives_as_it_was_sent(pair, message):
 def test_a_result_carries_the_verdict_and_its_status_is_derived_the_same_way(pair):
     verdict = Verdict(
         checkpoints=[Checkpoint("a", "A", 2, True, "ok"), Checkpoint("b", "B", 1, False, "missing")],
-        flow={"nodes": [{"id": "q", "label": "q", "kind": "queue"}], "events": [], "summary": "s"},
+        trace=[
+            TraceEntry(
+                label="order #3", body='{"amount": 99.99}', expect_reach=["payments"], outcome="bad", problems=["should have reached payments"],
+                hops=[
+                    Hop("published", "order-events", kind="topic", source="grader:grader", by="grader"),
+                    Hop("filtered-out", "payments", kind="queue", source="topic:order-events", clause="amount >= 100", seen="99.99"),
+                    Hop("received", "audit", kind="queue", count=1),
+                ],
+            )
+        ],
         duration_ms=12,
     )
     verdict.end(Status.TIMEOUT, "Your code ran past the 5-second time limit.")
@@ -78,9 +88,9 @@ def test_a_result_carries_the_verdict_and_its_status_is_derived_the_same_way(pai
 
 
 def test_keys_a_peer_does_not_know_yet_are_ignored(pair):
-    """So a field (a verdict's trace, say) can be added one side at a time."""
+    """So a field can be added one side at a time."""
     wire = Result(Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")])).to_wire()
-    wire["verdict"]["trace"] = [{"at_ms": 1, "what": "sent"}]
+    wire["verdict"]["timeline"] = [{"at_ms": 1, "what": "sent"}]
     protocol.send_frame(pair[0], wire)
     assert protocol.recv(pair[1], Result).verdict.status == Status.PASSED
 
@@ -90,6 +100,8 @@ def test_keys_a_peer_does_not_know_yet_are_ignored(pair):
     [
         ([1, 2], Result),
         ({"verdict": {"checkpoints": "all of them"}}, Result),
+        ({"verdict": {"checkpoints": [], "trace": [{"label": "m", "body": "b", "hops": [{"action": "sent"}]}]}}, Result),
+        ({"verdict": {"checkpoints": [], "trace": [{"label": "m", "body": "b", "hops": [], "problems": [3]}]}}, Result),
         ({"verdict": {"checkpoints": [], "ended": "passed"}}, Result),
         ({"verdict": {"checkpoints": [{"id": "a", "title": "A", "points": 1, "passed": "yes", "feedback": ""}]}}, Result),
         ({"dir": 7}, Prepare),
@@ -155,6 +167,16 @@ def test_the_harness_replies_decode_as_ok_and_failure(pair, harness):
     assert json.loads(json.dumps(Failure("missing", "no handler").to_wire())) == {"error": {"kind": "missing", "message": "no handler", "exc_type": "", "traceback": ""}}
 
 
+def test_a_call_names_the_invocation_whose_requests_the_harness_marks(pair, harness):
+    from grader import trace
+
+    protocol.send(pair[1], Call("handler", [{"Records": []}], invocation="inv-7"))
+    assert harness.recv(pair[0])["invocation"] == "inv-7"
+    protocol.send(pair[1], Call("setup"))
+    assert "invocation" not in harness.recv(pair[0])
+    assert harness.INVOCATION_HEADER == trace.INVOCATION_HEADER
+
+
 def test_concurrent_calls_reach_the_harness_and_come_back_one_reply_each(pair, harness):
     import threading
     import types
@@ -202,3 +224,30 @@ def test_a_verdicts_faults_survive_the_wire(pair):
     verdict = Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")], faults=[{"fault": "throttle", "service": "kinesis", "target": "PutRecords", "at": 1.5}])
     protocol.send(pair[0], Result(verdict))
     assert protocol.recv(pair[1], Result).verdict.faults == verdict.faults
+
+
+def test_concurrent_calls_each_send_their_own_invocation_on_their_requests(pair, harness, monkeypatch):
+    import threading
+    import types
+
+    from botocore.endpoint import Endpoint
+
+    # The harness wraps whatever create_request is in place; this one reports the header it was given.
+    monkeypatch.setattr(Endpoint, "create_request", lambda self, params, operation_model=None: params["headers"].get(harness.INVOCATION_HEADER))
+    harness._name_invocations()
+
+    protocol.send(pair[1], CallMany("handler", [[{"n": 1}], [{"n": 2}]], invocations=["inv-1", "inv-2"]))
+    request = harness.recv(pair[0])
+    assert request["invocations"] == ["inv-1", "inv-2"]
+
+    barrier = threading.Barrier(2, timeout=2)
+    module = types.ModuleType("submission")
+
+    def handler(event):
+        barrier.wait()  # both invocations running at once
+        return Endpoint.create_request(None, {"headers": {}})
+
+    module.handler = handler
+    replies = harness.call_concurrently(module, "handler", request["calls"], Limits().for_harness(), request["invocations"])
+    assert replies == [{"ok": "inv-1"}, {"ok": "inv-2"}]
+    assert Endpoint.create_request(None, {"headers": {}}) is None  # outside any invocation: no header

@@ -1,3 +1,4 @@
+from grader.trace import Hop, TraceEntry
 from grader.verdict import OUTPUT_CAP, TRUNCATED_MARKER, Checkpoint, Verdict, cap_output
 
 
@@ -31,5 +32,9 @@ def test_output_is_capped_with_a_marker():
     assert cap_output("short") == "short"
 
 
-def test_flow_defaults_to_an_empty_drawing():
-    assert Verdict().to_dict()["flow"] == {"nodes": [], "events": [], "summary": ""}
+def test_the_trace_defaults_to_empty_and_is_stored_as_dicts():
+    assert Verdict().to_dict()["trace"] == []
+    entry = TraceEntry(label="order #3", body="{}", hops=[Hop("sent", "orders", kind="queue", by="grader")])
+    assert Verdict(trace=[entry]).to_dict()["trace"] == [
+        {"label": "order #3", "body": "{}", "hops": [{"action": "sent", "resource": "orders", "kind": "queue", "by": "grader"}]}
+    ]

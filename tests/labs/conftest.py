@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.trace import Hop, TraceEntry
 from grader.verdict import Checkpoint, Verdict
 from labs.models import Submission
 from tests.conftest import LAB_SOLUTION, LAB_STARTER
@@ -35,6 +36,11 @@ def make_submission(db):
     return make
 
 
+def _judged(entry: TraceEntry) -> TraceEntry:
+    entry.judge()
+    return entry
+
+
 def verdict(*, passed: bool, output: str = "") -> Verdict:
     """What the engine returns for a two-checkpoint lab: score 1.0 or 0.5."""
     return Verdict(
@@ -50,21 +56,15 @@ def verdict(*, passed: bool, output: str = "") -> Verdict:
         ],
         output=output,
         duration_ms=321,
-        flow={
-            "nodes": [
-                {"id": "grader", "label": "Grader", "kind": "service"},
-                {"id": "orders", "label": "orders", "kind": "queue"},
-            ],
-            "events": [
-                {
-                    "label": "order o-1",
-                    "path": ["grader", "orders"],
-                    "outcome": "ok" if passed else "bad",
-                    "note": "received once" if passed else "never arrived",
-                }
-            ],
-            "summary": "1 message sent.",
-        },
+        trace=[
+            _judged(TraceEntry(
+                label="order o-1",
+                body='{"orderId": "o-1"}',
+                hops=[Hop("sent", "orders", kind="queue", source="grader:grader", by="grader")]
+                + ([Hop("received", "orders", kind="queue", by="lambda", count=1)] if passed else []),
+                expect_reach=["orders"] if passed else ["orders", "confirmations"],
+            ))
+        ],
     )
 
 

@@ -1,5 +1,5 @@
-from labs.flow_diagram import flow_to_diagram
-from coursefiles.diagrams import render_svg
+from coursefiles.diagrams import columns, render_svg
+from labs.flow_diagram import flow_to_diagram, trace_to_diagram
 
 FLOW = {
     "nodes": [
@@ -46,3 +46,128 @@ def test_one_message_recorded_per_destination_counts_once_on_the_shared_hop():
     }
     edges = {(e.source, e.target): e.label for e in flow_to_diagram(flow).edges}
     assert edges[("s", "t")] == "1 message"
+
+
+# --- drawn from the emulator's trace ---------------------------------------------------
+def hop(action, resource, kind="queue", source="", **extra):
+    return {"action": action, "resource": resource, "kind": kind, **({"source": source} if source else {}), **extra}
+
+
+SNS_TRACE = [
+    {
+        "label": "order #1, amount 250", "body": "{}", "outcome": "ok",
+        "expect_reach": ["payments", "audit"],
+        "hops": [
+            hop("published", "order-events", "topic", "grader:grader", by="grader"),
+            hop("delivered", "payments", "queue", "topic:order-events"),
+            hop("delivered", "audit", "queue", "topic:order-events"),
+            hop("received", "payments", "queue", by="grader", count=1),
+        ],
+    },
+    {
+        "label": "order #2, amount 99.99", "body": "{}", "outcome": "bad", "problems": ["should have reached shipping"],
+        "expect_reach": ["shipping", "audit"],
+        "hops": [
+            hop("published", "order-events", "topic", "grader:grader", by="grader"),
+            hop("filtered-out", "shipping", "queue", "topic:order-events", clause='region starts with "eu-"', seen="us-east-2"),
+            hop("delivered", "audit", "queue", "topic:order-events"),
+        ],
+    },
+]
+
+
+def edges_of(diagram):
+    return {(e.source, e.target): e for e in diagram.edges}
+
+
+def test_the_trace_becomes_counted_edges_between_resources():
+    diagram = trace_to_diagram(SNS_TRACE)
+    edges = edges_of(diagram)
+    assert edges[("grader", "topic:order-events")].label == "2 messages"
+    assert edges[("topic:order-events", "queue:audit")].label == "2 messages"
+    assert edges[("topic:order-events", "queue:payments")].label == "1 message"
+    assert edges[("topic:order-events", "dropped:filtered:shipping")].dashed
+    assert {n.id: n.label for n in diagram.nodes}["grader"] == "the lab's producer"
+
+
+def test_only_where_a_message_went_wrong_is_red_and_the_producer_never_is():
+    edges = edges_of(trace_to_diagram(SNS_TRACE))
+    into_filter = edges[("topic:order-events", "dropped:filtered:shipping")]
+    assert (into_filter.tone, into_filter.label) == ("bad", "1 message, wrong")  # it should have reached shipping
+    assert edges[("grader", "topic:order-events")].tone == "ok"
+    assert edges[("topic:order-events", "queue:audit")].tone == "ok"
+
+
+def test_a_resource_nothing_reached_is_drawn_unreached_beside_what_turned_messages_away():
+    diagram = trace_to_diagram(SNS_TRACE)
+    nodes = {n.id: n for n in diagram.nodes}
+    shipping = nodes["queue:shipping"]
+    assert (shipping.state, shipping.note) == ("unreached", "nothing arrived")
+    ranks = columns(diagram)
+    assert ranks["queue:shipping"] == ranks["topic:order-events"] + 1 and ranks["queue:shipping"] > ranks["grader"]
+    assert 'class="node node-queue node-unreached"' in render_svg(diagram)
+
+
+def test_dead_lettering_as_expected_is_dashed_not_red_and_a_queue_seen_as_a_dlq_is_one_box():
+    trace = [
+        {
+            "label": "poison", "body": "x", "outcome": "ok", "expect_reach": ["orders-dlq"],
+            "hops": [
+                hop("sent", "orders", "queue", "grader:grader"),
+                hop("invoked", "handler", "function", "queue:orders"),
+                hop("failed", "handler", "function"),
+                hop("dead-lettered", "orders-dlq", "dlq", "queue:orders"),
+                hop("received", "orders-dlq", "queue", by="grader", count=4),
+            ],
+        },
+        {
+            "label": "good", "body": "y", "outcome": "bad", "expect_reach": ["confirmations"], "problems": ["should have reached confirmations"],
+            "hops": [
+                hop("sent", "orders", "queue", "grader:grader"),
+                hop("dead-lettered", "orders-dlq", "dlq", "queue:orders"),
+            ],
+        },
+    ]
+    diagram = trace_to_diagram(trace)
+    into_dlq = edges_of(diagram)[("queue:orders", "queue:orders-dlq")]
+    assert into_dlq.dashed and into_dlq.label == "2 messages, 1 wrong" and into_dlq.tone == "bad"  # the good one should not be there
+    assert [n.kind for n in diagram.nodes if n.id == "queue:orders-dlq"] == ["dlq"]
+    only_poison = edges_of(trace_to_diagram(trace[:1]))[("queue:orders", "queue:orders-dlq")]
+    assert only_poison.tone == "ok"
+
+
+def test_what_a_handler_sent_is_an_edge_from_the_function_and_a_rule_and_queue_of_one_name_are_two_boxes():
+    trace = [
+        {
+            "label": "e", "body": "{}", "hops": [
+                hop("put", "orders-bus", "bus", "grader:grader"),
+                hop("matched", "eu-orders", "rule", "bus:orders-bus"),
+                hop("delivered", "eu-orders", "queue", "rule:eu-orders"),
+                hop("invoked", "handler", "function", "queue:eu-orders"),
+                hop("sent", "confirmations", "queue", "function:handler", detail="thanks", by="learner"),
+            ],
+        },
+        {"label": "f", "body": "{}", "hops": [hop("put", "orders-bus", "bus", "grader:grader"), hop("matched-no-rule", "orders-bus", "bus")]},
+    ]
+    edges = edges_of(trace_to_diagram(trace))
+    assert ("rule:eu-orders", "queue:eu-orders") in edges and ("function:handler", "queue:confirmations") in edges
+    assert edges[("bus:orders-bus", "dropped:no-rule:orders-bus")].label == "1 message"
+
+
+def test_a_message_that_stopped_short_reddens_its_last_step_and_its_missing_destination_is_drawn_unreached():
+    trace = [
+        {
+            "label": "broken order", "body": "{}", "outcome": "bad", "expect_reach": ["orders-dlq"], "problems": ["should have reached orders-dlq"],
+            "hops": [
+                hop("sent", "orders", "queue", "grader:grader"),
+                hop("invoked", "handler", "function", "queue:orders"),
+                hop("deleted", "orders", "queue", by="lambda"),
+            ],
+        },
+        {"label": "good order", "body": "{}", "outcome": "ok", "hops": [hop("sent", "orders", "queue", "grader:grader"), hop("invoked", "handler", "function", "queue:orders")]},
+    ]
+    diagram = trace_to_diagram(trace)
+    into_handler = edges_of(diagram)[("queue:orders", "function:handler")]
+    assert (into_handler.tone, into_handler.label) == ("bad", "2 messages, 1 wrong")
+    dlq = {n.id: n for n in diagram.nodes}["queue:orders-dlq"]
+    assert dlq.state == "unreached" and columns(diagram)["queue:orders-dlq"] == columns(diagram)["function:handler"] + 1

@@ -41,7 +41,7 @@ def test_a_real_worker_grades_a_submission_end_to_end(alice, private_redis, work
     worker.start()
     done = wait_for(lambda: _finished(submission.id), timeout=60, what="the verdict")
     assert (done.dispatch_count, done.run_count) == (1, 1)
-    assert done.status == "passed" and done.score == 1.0 and done.checkpoints and done.flow.get("nodes")
+    assert done.status == "passed" and done.score == 1.0 and done.checkpoints and done.trace
 
 
 def test_a_submission_made_while_the_broker_is_down_is_graded_once_it_is_back(alice, private_redis, worker_factory):

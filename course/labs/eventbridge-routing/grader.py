@@ -76,7 +76,11 @@ def grade(run):
             if not bus_exists:
                 continue
             entry["EventBusName"] = BUS
-        events_client.put_events(Entries=[entry])
+        put = events_client.put_events(Entries=[entry])["Entries"][0]
+        if put.get("EventId"):
+            # "queue:": the eu-orders rule shares its name with its queue.
+            run.label(put["EventId"], event["label"], reach=[f"queue:{q}" for q in event["to"]],
+                      avoid=[f"queue:{q}" for q in RULES.values() if q not in event["to"]])
 
     arrived = {q: {} for q in RULES.values()}
     for queue, url in urls.items():
@@ -128,29 +132,3 @@ def grade(run):
         else "Nothing reached eu-orders, so the transformed shape could not be checked." if not arrived["eu-orders"]
         else "Each eu-orders message should be exactly {\"orderId\": ..., \"region\": ...}; " + "; ".join(shapes[:3]) + ".",
     )
-
-    # Flow drawing
-    run.flow_node("shop", "Order service (grader)", "service")
-    run.flow_node("default-bus", "default bus", "bus")
-    run.flow_node("bus", BUS, "bus")
-    run.flow_node("rule-hv", "high-value-orders", "rule")
-    run.flow_node("rule-eu", "eu-orders rule", "rule")
-    run.flow_node("high-value", "high-value", "queue")
-    run.flow_node("eu-orders", "eu-orders", "queue")
-    run.flow_node("nowhere", "matched no rule", "dropped")
-    for event in sent:
-        order_id, label = event["orderId"], event["label"]
-        bus = "default-bus" if event.get("bus") == "default" else "bus"
-        reached = [q for q in ("high-value", "eu-orders") if order_id in arrived[q]]
-        for queue in sorted(set(reached) | set(event["to"])):
-            rule = "rule-hv" if queue == "high-value" else "rule-eu"
-            if queue in reached and queue in event["to"]:
-                note = "delivered unchanged" if queue == "high-value" else f"transformed into {json.dumps(arrived[queue][order_id][0])[:80]}"
-                run.flow_event(label, ["shop", bus, rule, queue], "ok", note)
-            elif queue in reached:
-                run.flow_event(label, ["shop", bus, rule, queue], "bad", f"reached {queue} but should not have")
-            else:
-                run.flow_event(label, ["shop", bus, "nowhere"], "bad", f"should have reached {queue}")
-        if not reached and not event["to"]:
-            run.flow_event(label, ["shop", bus, "nowhere"], "dropped", "matched no rule, as expected")
-    run.flow_summary(f"{len(sent)} events put: {sum(1 for e in sent if e.get('bus') != 'default')} on {BUS}, the rest on the default bus")

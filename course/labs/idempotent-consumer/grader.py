@@ -65,6 +65,18 @@ def _status(item):
     return (item or {}).get("status", {}).get("S", "")
 
 
+def _send(run, url, message):
+    """Send one order and name it: a broken one must end in the DLQ, the first
+    copy of an order must be shipped, a copy sent again must not be."""
+    sent = run.client("sqs").send_message(QueueUrl=url, MessageBody=message["body"])
+    if message.get("broken"):
+        run.label(sent["MessageId"], message["label"], reach=[DLQ], avoid=["shipments"])
+    elif "(sent again" in message["label"]:
+        run.label(sent["MessageId"], message["label"], avoid=["shipments"])
+    else:
+        run.label(sent["MessageId"], message["label"], reach=["shipments"], avoid=[DLQ])
+
+
 def grade(run):
     sqs = run.client("sqs")
     first, crash = run.inputs["first"], run.inputs["crash_batch"]
@@ -73,17 +85,6 @@ def grade(run):
     valid_ids = list(dict.fromkeys(_order_id(m["body"]) for m in messages if not m.get("broken")))
     broken = [m for m in messages if m.get("broken")]
     urls = {name: run.queue_url(name) for name in QUEUES}
-
-    for node_id, label, kind in (
-        ("shop", "order service (grader)", "service"),
-        ("orders", "orders", "queue"),
-        ("handler", "your handler", "function"),
-        ("table", TABLE, "store"),
-        ("shipments", "shipments", "queue"),
-        ("skipped", "skipped: already shipped", "dropped"),
-        ("dlq", DLQ, "dlq"),
-    ):
-        run.flow_node(node_id, label, kind)
 
     missing = [name for name in QUEUES if urls[name] is None]
     setup_note = f" setup() raised {run.setup_error.describe()}." if run.setup_error else ""
@@ -103,19 +104,19 @@ def grade(run):
         sqs.set_queue_attributes(QueueUrl=orders, Attributes={"RedrivePolicy": policy})
         # 1. Orders in batches, two of them sent twice.
         for message in first:
-            sqs.send_message(QueueUrl=orders, MessageBody=message["body"])
+            _send(run, orders, message)
         if has_handler:
             invocations += run.deliver_sqs(orders, function="handler", batch_size=FIRST_BATCH_SIZE, max_batches=30)
         # 2. A batch that crashes on a broken order after two good ones, retried whole.
         for message in crash:
-            sqs.send_message(QueueUrl=orders, MessageBody=message["body"])
+            _send(run, orders, message)
         if has_handler:
             crash_invocations = run.deliver_sqs(orders, function="handler", batch_size=len(crash), max_batches=1)
             crash_invocations += run.deliver_sqs(orders, function="handler", batch_size=1, max_batches=30)
             invocations += crash_invocations
         # 3. The same order to two invocations at the same time; reads answer slowly.
         for message in concurrent:
-            sqs.send_message(QueueUrl=orders, MessageBody=message["body"])
+            _send(run, orders, message)
         if has_handler:
             slow_reads = run.faults.delay("dynamodb", "GetItem", seconds=READ_DELAY_S)
             race_invocations = run.deliver_sqs(orders, function="handler", batch_size=1, concurrency=2, duplicate=True, max_batches=10)
@@ -123,7 +124,7 @@ def grade(run):
             invocations += race_invocations
         # 4. Two at once again; whoever claims it crashes before shipping. Then the clock
         #    moves past any claim, the order comes back, and a long-shipped one arrives again.
-        sqs.send_message(QueueUrl=orders, MessageBody=crash_order["body"])
+        _send(run, orders, crash_order)
         if has_handler:
             crashed_send = run.faults.fail("sqs", "SendMessage", code=CRASH[0], message=CRASH[1])
             lapse_invocations = run.deliver_sqs(orders, function="handler", batch_size=1, concurrency=2, duplicate=True, max_batches=1)
@@ -131,7 +132,7 @@ def grade(run):
             run.advance(LAPSE_S)
             lapse_invocations += run.deliver_sqs(orders, function="handler", batch_size=1, max_batches=10)
             invocations += lapse_invocations
-        sqs.send_message(QueueUrl=orders, MessageBody=late["body"])
+        _send(run, orders, late)
         if has_handler:
             late_invocations = run.deliver_sqs(orders, function="handler", batch_size=1, max_batches=10)
             invocations += late_invocations
@@ -311,48 +312,3 @@ def grade(run):
         feedback = "; ".join(parts) + "." if parts else "No batch reached your handler."
         feedback = feedback[0].upper() + feedback[1:] + note
     run.check("dead-letter", title, 1, ok, feedback)
-
-    # Flow drawing: one line per message sent, plus redeliveries after the crash.
-    seen = set()
-    for message in messages:
-        body, label = message["body"], message["label"]
-        order_id = _order_id(body)
-        if message.get("broken"):
-            if body in in_dlq:
-                run.flow_event(label, ["shop", "orders", "handler", "dlq"], "dlq", f"raised, retried, moved to {DLQ} after {MAX_RECEIVES} receives")
-            else:
-                run.flow_event(label, ["shop", "orders", "handler"], "bad", "should have raised and reached orders-dlq")
-            continue
-        n = shipped.get(order_id, 0)
-        if body in in_dlq:
-            run.flow_event(label, ["shop", "orders", "handler", "dlq"], "bad", "its batch kept failing, so it was dead-lettered")
-        elif order_id not in seen:
-            done = "claimed, shipped, marked DONE"
-            if order_id == crash_id:
-                done = f"its first handler died after claiming it; shipped after the claim lapsed ({LAPSE_S // 60} min)"
-            run.flow_event(label, ["shop", "orders", "handler", "table", "shipments"], "ok" if n == 1 else "bad",
-                           done if n == 1 else f"shipped {_times(n) if n else 'never'}")
-        else:
-            run.flow_event(label, ["shop", "orders", "handler", "skipped"] if n == 1 else ["shop", "orders", "handler", "shipments"],
-                           "dropped" if n == 1 else "bad", "already DONE: skipped" if n == 1 else f"shipped {_times(n)} in all")
-        seen.add(order_id)
-    for message in concurrent:
-        n = shipped.get(_order_id(message["body"]), 0)
-        run.flow_event(f"{message['label']} (the same delivery, at the same time)",
-                       ["orders", "handler", "skipped"] if n == 1 else ["orders", "handler", "shipments"],
-                       "dropped" if n == 1 else "bad", "lost the race for the claim: not shipped again" if n == 1 else f"shipped {_times(n)} in all")
-    for message in crash:
-        if message.get("broken"):
-            continue
-        again = any(message["body"] in inv.bodies and count > 1 for inv in crash_invocations for count in inv.receive_counts
-                    if len(inv.bodies) == 1)
-        if again:
-            n = shipped.get(_order_id(message["body"]), 0)
-            run.flow_event(f"{message['label']} (redelivered after the crash)",
-                           ["orders", "handler", "skipped"] if n == 1 else ["orders", "handler", "shipments"],
-                           "dropped" if n == 1 else "bad", "already DONE: skipped" if n == 1 else f"shipped {_times(n)} in all")
-    run.flow_summary(
-        f"{len(messages)} messages: {len(valid_ids)} orders, {len(messages) - len(broken) - len(valid_ids)} sent twice, "
-        f"{len(broken)} broken; one batch crashed after shipping two orders and came back whole; "
-        f"{len(concurrent) + 1} delivered to two invocations at once, one of them to a handler that died before shipping"
-    )

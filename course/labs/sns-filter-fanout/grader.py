@@ -131,7 +131,9 @@ def grade(run):
                     attributes[key] = {"DataType": "Number", "StringValue": str(value)}
                 else:
                     attributes[key] = {"DataType": "String", "StringValue": str(value)}
-            sns.publish(TopicArn=topic_arn, Message=json.dumps({"eventId": message["id"], "note": message["label"]}), MessageAttributes=attributes)
+            published = sns.publish(TopicArn=topic_arn, Message=json.dumps({"eventId": message["id"], "note": message["label"]}), MessageAttributes=attributes)
+            run.label(published["MessageId"], message["label"], reach=[*message["to"], "audit"],
+                      avoid=[name for name in FILTERED if name not in message["to"]])
 
     received = {name: [] for name in QUEUES}
     raw_flags = {name: [] for name in QUEUES}
@@ -173,29 +175,3 @@ def grade(run):
         else "audit received nothing, so raw delivery could not be checked." if not received["audit"]
         else f"audit bodies should be the published messages themselves; {len(wrapped)} arrived wrapped in SNS's JSON envelope (set RawMessageDelivery to \"true\").",
     )
-
-    # Flow drawing
-    run.flow_node("shop", "Shop (grader)", "service")
-    run.flow_node("topic", "order-events", "topic")
-    for name in QUEUES:
-        run.flow_node(name, name, "queue")
-    run.flow_node("filtered", "filtered out", "dropped")
-    for message in messages:
-        label = message["label"]
-        turned_away = []
-        for name in FILTERED:
-            want, got = name in message["to"], message["id"] in received[name]
-            if want and got:
-                run.flow_event(label, ["shop", "topic", name], "ok", f"delivered to {name}")
-            elif want:
-                run.flow_event(label, ["shop", "topic", "filtered"], "bad", f"should have reached {name} but was filtered out")
-            elif got:
-                run.flow_event(label, ["shop", "topic", name], "bad", f"reached {name}; its filter should have turned it away")
-            else:
-                turned_away.append(name)
-        if turned_away:
-            run.flow_event(label, ["shop", "topic", "filtered"], "dropped", f"filtered out of {' and '.join(turned_away)}, as it should be")
-        got_audit = message["id"] in received["audit"]
-        run.flow_event(label, ["shop", "topic", "audit"] if got_audit else ["shop", "topic", "filtered"], "ok" if got_audit else "bad",
-                       "kept by audit" if got_audit else "never reached audit")
-    run.flow_summary(f"{len(messages)} order events published to order-events" if topic_arn else "order-events does not exist: nothing was published")

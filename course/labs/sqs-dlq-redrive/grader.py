@@ -18,7 +18,11 @@ def _prepare(run):
     processed = sqs.create_queue(QueueName="payments-processed")["QueueUrl"]
     for payment in run.inputs["payments"]:
         body = {k: payment[k] for k in ("paymentId", "amount") if k in payment}
-        sqs.send_message(QueueUrl=payments, MessageBody=json.dumps(body))
+        sent = sqs.send_message(QueueUrl=payments, MessageBody=json.dumps(body))
+        if payment["good"]:
+            run.label(sent["MessageId"], payment["label"], reach=["payments-processed"])
+        else:
+            run.label(sent["MessageId"], payment["label"], avoid=["payments-processed"])
     for _ in range(len(run.inputs["payments"]) * (MAX_RECEIVES + 1) + 2):
         batch = sqs.receive_message(QueueUrl=payments, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
         if not batch:
@@ -96,14 +100,8 @@ def grade(run):
         )
     run.check("move-task", "A move task ran on payments-dlq and completed", 2, ok, feedback)
 
-    invocations = run.deliver_sqs(payments, function="handler", batch_size=1) if run.learner.has("handler") else []
-    receives, errors = {}, {}
-    for invocation in invocations:
-        for body in invocation.bodies:
-            pid = _payment_id(body)
-            receives[pid] = receives.get(pid, 0) + 1
-            if invocation.error is not None:
-                errors[pid] = invocation.error.describe()
+    if run.learner.has("handler"):
+        run.deliver_sqs(payments, function="handler", batch_size=1)
 
     done = [_payment_id(m["Body"]) for m in run.drain(processed)]
     back = [_payment_id(m["Body"]) for m in run.drain(dlq)]
@@ -137,24 +135,3 @@ def grade(run):
         "payments is empty at the end." if not left
         else f"payments should be empty at the end; it still holds {len(left)}: {', '.join(labels.get(p, str(p)) for p in left)}.",
     )
-
-    run.flow_node("old", "old consumer (yesterday)", "function")
-    run.flow_node("dlq", "payments-dlq", "dlq")
-    run.flow_node("payments", "payments", "queue")
-    run.flow_node("handler", "your handler", "function")
-    run.flow_node("processed", "payments-processed", "queue")
-    for payment in payments_in:
-        pid, label = payment["paymentId"], payment["label"]
-        n = receives.get(pid, 0)
-        tries = f"redriven, received {n} time{'s' if n != 1 else ''}"
-        if pid in done:
-            run.flow_event(label, ["old", "dlq", "payments", "handler", "processed"], "ok" if payment["good"] else "bad",
-                           f"{tries}, processed" + ("" if payment["good"] else "; a bad payment should have failed"))
-        elif pid in back and n:
-            run.flow_event(label, ["old", "dlq", "payments", "handler", "dlq"], "dlq" if not payment["good"] else "bad",
-                           f"{tries}, failed again" + (f" ({errors[pid]})" if pid in errors else ""))
-        elif pid in left:
-            run.flow_event(label, ["old", "dlq", "payments"], "bad", "redriven but still waiting in payments")
-        else:
-            run.flow_event(label, ["old", "dlq"], "bad", "never left payments-dlq")
-    run.flow_summary(f"{len(payments_in)} payments failed under the old consumer: {len(good)} good, {len(bad)} bad")

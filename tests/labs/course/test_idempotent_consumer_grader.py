@@ -6,8 +6,14 @@ SLUG = "idempotent-consumer"
 def test_the_solution_scores_full_marks(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
     assert verdict["status"] == "passed", verdict["checkpoints"]
-    outcomes = [e["outcome"] for e in verdict["flow"]["events"]]
-    assert outcomes.count("ok") == 10 and outcomes.count("dlq") == 3 and "bad" not in outcomes
+    trace = {e["label"]: e for e in verdict["trace"]}
+    assert len(trace) == 16 and {e["outcome"] for e in trace.values()} == {"ok"}, {k: e["outcome"] for k, e in trace.items()}
+    shipped = lambda label: [h for h in trace[label]["hops"] if h["action"] == "sent" and h["resource"] == "shipments"]  # noqa: E731
+    assert len(shipped("ord-5502")) == 1 and shipped("ord-5502 (sent again)") == []
+    # Delivered to two invocations at once: one of them shipped it, and the trace says which message that answered.
+    assert len(shipped("ord-5509")) == 1 and len(shipped("ord-5511")) == 1
+    assert shipped("ord-5501 (sent again 16 minutes later)") == []
+    assert [h["resource"] for h in trace["broken order (no orderId)"]["hops"] if h["action"] == "dead-lettered"] == ["orders-dlq"]
     assert "2 redeliveries after the crash" in checkpoint(verdict, "quiet-duplicates")["feedback"]
     assert "the claim had lapsed and the redelivery shipped it once" in checkpoint(verdict, "crash-recovered")["feedback"]
 

@@ -6,7 +6,9 @@ SLUG = "sqs-dlq"
 def test_the_solution_scores_full_marks(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "solution.py"))
     assert verdict["status"] == "passed", verdict["checkpoints"]
-    assert {e["outcome"] for e in verdict["flow"]["events"]} == {"ok", "dlq"}
+    assert {e["outcome"] for e in verdict["trace"]} == {"ok"}
+    dead = [e["label"] for e in verdict["trace"] if any(h["action"] == "dead-lettered" for h in e["hops"])]
+    assert dead and all(e["expect_reach"] == ["orders-dlq"] for e in verdict["trace"] if e["label"] in dead)
 
 
 def test_the_starter_runs_and_scores_below_full(grade_lab_code):

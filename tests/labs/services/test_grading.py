@@ -12,7 +12,7 @@ def test_it_grades_a_queued_submission_and_stores_the_verdict(alice, lab, make_s
     assert submission.status == "failed" and submission.score == 0.5
     assert [c["passed"] for c in submission.checkpoints] == [True, False]
     assert submission.output == "hello\n" and submission.duration_ms == 321
-    assert submission.flow["events"][0]["outcome"] == "bad"
+    assert submission.trace[0]["outcome"] == "bad" and submission.trace[0]["label"] == "order o-1"
     assert submission.run_count == 1 and submission.started_at and submission.finished_at
 
 

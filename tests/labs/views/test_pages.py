@@ -28,14 +28,15 @@ def test_the_editor_says_how_to_leave_it_by_keyboard(alice_client, lab):
 
 def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_client, alice, lab, make_submission):
     data = verdict(passed=False, output="printed by the learner\n").to_dict()
-    make_submission(user=alice, lab=lab, status="failed", score=0.5, code="x = 'mine'", checkpoints=data["checkpoints"], flow=data["flow"], output=data["output"])
+    make_submission(user=alice, lab=lab, status="failed", score=0.5, code="x = 'mine'", checkpoints=data["checkpoints"], trace=data["trace"], output=data["output"])
     body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
     assert "x = &#x27;mine&#x27;" in body  # the editor holds the last attempt
     assert "1 of 2</strong> checkpoints passed" in body
     assert "Expected 1 message in orders, found 0." in body
     assert "printed by the learner" in body
     assert "Where each message went" in body and 'class="flow"' in body
-    assert "never arrived" in body and "Grader → orders" in body
+    assert "Should have reached confirmations." in body and "sent to orders" in body
+    assert "the lab&#x27;s producer" in body  # the producer box
     assert "hx-trigger" not in body  # finished: nothing polls
 
 
@@ -179,7 +180,7 @@ def test_it_keeps_polling_while_active(alice_client, alice, lab, make_submission
 
 def test_it_stops_polling_with_286_when_finished_and_updates_history_and_solution(alice_client, alice, lab, make_submission):
     data = verdict(passed=True).to_dict()
-    submission = make_submission(user=alice, lab=lab, status="passed", score=1.0, checkpoints=data["checkpoints"], flow=data["flow"])
+    submission = make_submission(user=alice, lab=lab, status="passed", score=1.0, checkpoints=data["checkpoints"], trace=data["trace"])
     response = alice_client.get(f"/labs/{lab.slug}/attempts/{submission.id}/status/", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 286  # htmx stops polling and still swaps the body
@@ -238,3 +239,42 @@ def test_revealed_hints_are_remembered_per_lab(alice_client, lab, make_lab):
 def test_revealing_needs_a_login_and_a_post(client, alice_client, lab):
     assert client.post(f"/labs/{lab.slug}/hints/").status_code == 302
     assert alice_client.get(f"/labs/{lab.slug}/hints/").status_code == 405
+
+
+def test_a_filtered_out_message_says_which_clause_turned_it_away(alice_client, alice, lab, make_submission):
+    trace = [
+        {
+            "label": "order #3, amount 99.99", "body": "{}", "outcome": "bad", "problems": ["should have reached payments"],
+            "expect_reach": ["payments"],
+            "hops": [
+                {"action": "published", "resource": "order-events", "kind": "topic", "source": "grader:grader", "by": "grader"},
+                {"action": "filtered-out", "resource": "payments", "kind": "queue", "source": "topic:order-events",
+                 "clause": "amount >= 100", "seen": "99.99"},
+            ],
+        },
+        {
+            "label": "poison order", "body": "{}", "outcome": "ok", "expect_reach": ["orders-dlq"],
+            "hops": [
+                {"action": "sent", "resource": "orders", "kind": "queue", "source": "grader:grader", "by": "grader"},
+                {"action": "dead-lettered", "resource": "orders-dlq", "kind": "dlq", "source": "queue:orders", "detail": "after 3 receives"},
+            ],
+        },
+    ]
+    make_submission(user=alice, lab=lab, status="failed", score=0.5, checkpoints=[], trace=trace)
+    body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
+    assert "Filtered out of payments: payments&#x27; filter policy wanted amount &gt;= 100; this message had 99.99" in body
+    assert "Should have reached payments." in body
+    poison = body[body.index('<li class="flow-event dlq">'):body.index("poison order")]
+    assert "as expected" in poison and ">note<" not in poison
+    assert "node-unreached" in body  # payments: nothing reached it
+
+
+def test_a_run_stored_before_the_trace_keeps_its_narrated_drawing(alice_client, alice, lab, make_submission):
+    flow = {
+        "nodes": [{"id": "g", "label": "Grader", "kind": "service"}, {"id": "q", "label": "orders", "kind": "queue"}],
+        "events": [{"label": "order o-1", "path": ["g", "q"], "outcome": "bad", "note": "never arrived"}],
+        "summary": "1 message sent.",
+    }
+    make_submission(user=alice, lab=lab, status="failed", score=0.5, checkpoints=[], flow=flow)
+    body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
+    assert 'class="flow"' in body and "never arrived" in body and "Grader → orders" in body
