@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("labs", "0002_submission_dispatched_at"),
+        ("labs", "0003_labdraft"),
     ]
 
     operations = [
