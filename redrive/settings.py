@@ -164,6 +164,10 @@ else:
         # kombu's exchange tables; its default is "control" in the working directory.
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # How often an idle worker looks for new files (kombu's default, 1 s,
+        # was most of the wait between Run & grade and the verdict). A look is
+        # one listing of a near-empty folder.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -175,8 +179,16 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1, m
 # The labs sweep (labs/services/sweeps.py): requeues or fails gradings whose
 # worker died, and dispatches submissions saved while the broker was down.
 # Needs beat: `celery -A redrive worker -B` (one beat per deployment).
+# A grading whose worker died is requeued LABS_RUNNING_GRACE_S after its lab's
+# time limit ran out, at the next sweep: so within time limit + grace + period.
+LABS_SWEEP_EVERY_S = env_int("LABS_SWEEP_EVERY_S", 10, minimum=1, maximum=300)
+LABS_RUNNING_GRACE_S = env_int("LABS_RUNNING_GRACE_S", 15, minimum=1, maximum=600)
 CELERY_BEAT_SCHEDULE = {
-    "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30}},
+    "labs-sweep-submissions": {
+        "task": "labs.sweep_submissions",
+        "schedule": float(LABS_SWEEP_EVERY_S),
+        "options": {"expires": max(30, 3 * LABS_SWEEP_EVERY_S)},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

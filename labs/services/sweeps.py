@@ -7,13 +7,15 @@
 - queued, dispatched, and still waiting long after: the message was lost (a
   broker restarted without persistence). Dispatch again; the claim makes
   duplicates harmless.
-Run every SWEEP_EVERY_S by celery beat (redrive/settings.py CELERY_BEAT_SCHEDULE).
+Run every settings.LABS_SWEEP_EVERY_S by celery beat (redrive/settings.py
+CELERY_BEAT_SCHEDULE); settings.LABS_RUNNING_GRACE_S is the grace below.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from labs.models import Submission
@@ -21,8 +23,6 @@ from labs.services.dispatch import submission_dispatch
 
 logger = logging.getLogger(__name__)
 
-SWEEP_EVERY_S = 10
-RUNNING_GRACE_S = 15  # engine start-up and verdict storage beyond the learner's wall clock
 UNDISPATCHED_AFTER_S = 3  # on_commit normally dispatches within milliseconds
 LOST_AFTER_S = 180  # past the Redis visibility timeout (120 s), when the broker itself would redeliver
 MAX_DISPATCHES = 5
@@ -56,13 +56,14 @@ def submissions_sweep(*, now=None) -> SweepResult:
 
 
 def _sweep_running(now, result: SweepResult) -> None:
+    grace_s = settings.LABS_RUNNING_GRACE_S  # engine start-up and verdict storage beyond the learner's wall clock
     stale = (
-        Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=now - timedelta(seconds=RUNNING_GRACE_S))
+        Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=now - timedelta(seconds=grace_s))
         .select_related("lab")
         .order_by("started_at")[:BATCH]
     )
     for submission in stale:
-        if submission.started_at > now - timedelta(seconds=submission.lab.time_limit_s + RUNNING_GRACE_S):
+        if submission.started_at > now - timedelta(seconds=submission.lab.time_limit_s + grace_s):
             continue
         still_this_run = Submission.objects.filter(
             id=submission.id, status=Submission.Status.RUNNING, run_count=submission.run_count
