@@ -17,6 +17,7 @@ to the first frame drawn after a new verdict region arrived.
 import http.client
 import os
 import socket
+import sqlite3
 import statistics
 import subprocess
 import time
@@ -133,6 +134,40 @@ def run_once(page, code: str, timeout_ms: int) -> tuple[float, str]:
     page.wait_for_function("() => window.__bench.verdict !== null", timeout=timeout_ms)
     found = page.evaluate("() => window.__bench")
     return found["verdict"] - found["click"], found["status"]
+
+
+def server_side(rows: list[tuple], runs: int) -> dict:
+    """Where the server's share of the last `runs` gradings went, from the rows'
+    own timestamps (created_at, started_at, finished_at): waiting for a worker
+    to claim the row, then claim to verdict stored."""
+    rows = rows[-runs:]
+    pickup = [(started - created).total_seconds() * 1000 for created, started, _ in rows]
+    grading = [(finished - started).total_seconds() * 1000 for _, started, finished in rows]
+    return {
+        "pickup_p50_ms": round(statistics.median(pickup), 1), "pickup_p95_ms": round(percentile(pickup, 95), 1),
+        "grading_p50_ms": round(statistics.median(grading), 1), "grading_p95_ms": round(percentile(grading, 95), 1),
+    }
+
+
+def rows_in_django(username: str) -> list[tuple]:
+    """(created_at, started_at, finished_at) of a learner's submissions, oldest first, through this process's Django."""
+    from labs.models import Submission
+
+    found = Submission.objects.filter(user__username=username).order_by("id").values_list("created_at", "started_at", "finished_at")
+    return list(found)
+
+
+def rows_in_sqlite(path: Path, username: str) -> list[tuple]:
+    """The same from `make run`'s SQLite file (Django stores UTC as ISO text there)."""
+    from datetime import datetime
+
+    with sqlite3.connect(path) as db:
+        found = db.execute(
+            "SELECT s.created_at, s.started_at, s.finished_at FROM labs_submission s JOIN auth_user u ON u.id = s.user_id"
+            " WHERE u.username = ? ORDER BY s.id",
+            (username,),
+        ).fetchall()
+    return [tuple(datetime.fromisoformat(value) for value in row) for row in found]
 
 
 def measure(browser, base: str, username: str, code: str, runs: int, timeout_ms: int = 120_000) -> dict:
