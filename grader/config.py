@@ -10,11 +10,15 @@ from grader.sandbox.limits import Limits
 
 DEFAULT_BWRAP = "/usr/bin/bwrap"
 DEFAULT_UID = 65534  # nobody
+# The emulator child's uid: not the sandbox's, so the two never share a
+# process count (RLIMIT_NPROC) nor may signal or ptrace each other.
+DEFAULT_EMULATOR_UID = 65533
 
 
 @dataclass(frozen=True)
 class EngineConfig:
     uid: int = DEFAULT_UID  # the sandbox runs as this uid, never as root
+    emulator_uid: int = DEFAULT_EMULATOR_UID  # the emulator child drops to this uid (grader.emulator.seal)
     bwrap: str = DEFAULT_BWRAP
     # Off only for development: without bubblewrap the engine then falls back
     # to rlimits + Landlock, loudly, instead of refusing to grade.

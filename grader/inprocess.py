@@ -109,6 +109,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
             exec(compile(code, "submission.py", "exec"), module.__dict__)
         except Exception as exc:
             error = LearnerError.from_exception(exc, skip_frames=1)
+            error.phase = "import"
             output.write(error.traceback)
             return None, error
     return module, None

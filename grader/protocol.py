@@ -85,39 +85,61 @@ def _field(data: dict, key: str, kind: type | tuple, what: str, default: Any = .
 # --- worker <-> emulator child ---------------------------------------------------
 @dataclass
 class Prepare:
-    """Serve one run from run_dir; memory_mib caps the child's address space."""
+    """Serve one run from run_dir; memory_mib caps the child's address space.
+
+    The child seals itself (grader.emulator.seal) as `uid`, with a private /tmp
+    of disk_mib MiB and disk_files files for what moto spools.
+    """
 
     dir: str
     memory_mib: int | None = None
+    uid: int = 65533
+    disk_mib: int = 256
+    disk_files: int = 4096
 
     def to_wire(self) -> dict:
-        return {"op": "prepare", "dir": self.dir, "memory_mib": self.memory_mib}
+        return {
+            "op": "prepare", "dir": self.dir, "memory_mib": self.memory_mib,
+            "uid": self.uid, "disk_mib": self.disk_mib, "disk_files": self.disk_files,
+        }
 
     @classmethod
     def from_wire(cls, data: Any) -> "Prepare":
         data = _object(data, "prepare")
-        return cls(dir=_field(data, "dir", str, "prepare"), memory_mib=_field(data, "memory_mib", (int, type(None)), "prepare", None))
+        return cls(
+            dir=_field(data, "dir", str, "prepare"),
+            memory_mib=_field(data, "memory_mib", (int, type(None)), "prepare", None),
+            uid=_field(data, "uid", int, "prepare", 65533),
+            disk_mib=_field(data, "disk_mib", int, "prepare", 256),
+            disk_files=_field(data, "disk_files", int, "prepare", 4096),
+        )
 
 
 @dataclass
 class Ready:
-    """The child's emulator.sock and rpc.sock listen; offline: it has a network namespace of its own."""
+    """The child's emulator.sock and rpc.sock listen; offline: it has a network
+    namespace of its own; sealed: also its own root, uid and capped /tmp."""
 
     pid: int
     offline: bool = False
+    sealed: bool = False
 
     def to_wire(self) -> dict:
-        return {"ready": True, "pid": self.pid, "offline": self.offline}
+        return {"ready": True, "pid": self.pid, "offline": self.offline, "sealed": self.sealed}
 
     @classmethod
     def from_wire(cls, data: Any) -> "Ready":
         data = _object(data, "ready")
-        return cls(pid=_field(data, "pid", int, "ready"), offline=bool(data.get("offline")))
+        return cls(pid=_field(data, "pid", int, "ready"), offline=bool(data.get("offline")), sealed=bool(data.get("sealed")))
 
 
 @dataclass
 class Job:
-    """Grade `code` with the lab's grader; limits are what the harness applies (Limits.for_harness())."""
+    """Grade `code` with the lab's grader; limits are what the harness applies (Limits.for_harness()).
+
+    services: the lab's declared services (lab.yaml), the only ones the
+    emulator serves besides IAM and STS; None: every service a lab may declare.
+    """
 
     slug: str
     time_limit_s: float
@@ -125,11 +147,13 @@ class Job:
     code: str
     limits: dict
     time_limit_message: str
+    services: list[str] | None = None
 
     def to_wire(self) -> dict:
         return {
             "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
             "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
+            "services": self.services,
         }
 
     @classmethod
@@ -142,6 +166,7 @@ class Job:
             code=_field(data, "code", str, "job"),
             limits=_field(data, "limits", dict, "job"),
             time_limit_message=_field(data, "time_limit_message", str, "job"),
+            services=_field(data, "services", (list, type(None)), "job", None),
         )
 
 

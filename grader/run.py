@@ -37,11 +37,13 @@ class LearnerError(Exception):
     """Something the learner's code did: raised, ran too long, died, or a function is missing.
 
     kind: "exception" | "timeout" | "crashed" | "missing".
+    phase: "import" when the module's own top level failed (then nothing of it
+    can be called), "setup" when its setup() did, else "".
     """
 
     KINDS = ("exception", "timeout", "crashed", "missing")
 
-    def __init__(self, kind: str, message: str, *, exc_type: str = "", traceback: str = ""):
+    def __init__(self, kind: str, message: str, *, exc_type: str = "", traceback: str = "", phase: str = ""):
         if kind not in self.KINDS:
             raise ValueError(f"unknown LearnerError kind {kind!r}")
         super().__init__(message)
@@ -49,10 +51,18 @@ class LearnerError(Exception):
         self.exc_type = exc_type
         self.message = message
         self.traceback = traceback
+        self.phase = phase
 
     @classmethod
     def from_exception(cls, exc: BaseException, *, skip_frames: int = 0) -> "LearnerError":
-        """skip_frames drops the caller's own frames from the top of the traceback."""
+        """skip_frames drops the caller's own frames from the top of the traceback.
+        A SyntaxError is told at its line, without any frame: the code never ran
+        (grader/harness/main.py does the same on the sandbox's side)."""
+        if isinstance(exc, SyntaxError):
+            return cls(
+                "exception", syntax_error_message(exc), exc_type=type(exc).__name__,
+                traceback="".join(traceback_module.format_exception_only(type(exc), exc)),
+            )
         tb = exc.__traceback__
         for _ in range(skip_frames):
             if tb is not None and tb.tb_next is not None:
@@ -72,6 +82,27 @@ class LearnerError(Exception):
 
     def __repr__(self) -> str:
         return f"LearnerError({self.kind!r}, {self.describe()!r})"
+
+
+def syntax_error_message(exc: SyntaxError) -> str:
+    """ "line 35: invalid syntax", the learner's line rather than Python's "(submission.py, line 35)"."""
+    return f"line {exc.lineno}: {exc.msg}" if exc.lineno else str(exc.msg)
+
+
+def not_checked_reason(setup_error: "LearnerError | None") -> str:
+    """Why checkpoints that failed say nothing of the learner's code: its module
+    did not load, or its process stopped during setup(). '' when they do."""
+    if setup_error is None:
+        return ""
+    if setup_error.phase == "import":
+        return "Not checked: your module did not load (the error above says why)."
+    if setup_error.kind in ("timeout", "crashed"):
+        return "Not checked: your code stopped during setup() (the error above says why)."
+    return ""
+
+
+def load_failed_message(error: "LearnerError") -> str:
+    return f"Your module did not load: {error.describe()}"
 
 
 class Transport(Protocol):
@@ -199,6 +230,7 @@ def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "Learn
         try:
             learner.call("setup")
         except LearnerError as error:
+            error.phase = "setup"
             return error
     return setup_error
 
@@ -225,6 +257,9 @@ class Run:
         self.flow = {"nodes": [], "events": [], "summary": ""}
         self._client_factory = client_factory
         self._clients: dict[str, Any] = {}
+        # A grader's feedback on a module that never loaded ("setup() raised ...",
+        # "Your module has no handler") would repeat or hide the one real error.
+        self._not_checked = not_checked_reason(setup_error)
 
     # --- the emulator ----------------------------------------------------------
     def client(self, service: str):
@@ -354,6 +389,8 @@ class Run:
             raise ValueError(f"checkpoint id {id!r} recorded twice")
         if points <= 0:
             raise ValueError(f"checkpoint {id!r} must be worth some points")
+        if not passed and self._not_checked:
+            feedback = self._not_checked
         self.checkpoints.append(Checkpoint(id=id, title=title, points=points, passed=bool(passed), feedback=str(feedback)))
         return bool(passed)
 
@@ -425,6 +462,8 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     else:
         if not run.checkpoints:
             verdict.end(Status.ERROR, ENGINE_FAILED)
+    if run.setup_error is not None and run.setup_error.phase == "import" and not verdict.ended:
+        verdict.error = load_failed_message(run.setup_error)  # once, beside checkpoints that say "not checked"
     verdict.checkpoints = list(run.checkpoints)
     verdict.duration_ms = int((time.monotonic() - started) * 1000)
     return verdict

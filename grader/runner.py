@@ -191,7 +191,11 @@ class Engine:
     def _make_slot(self) -> Slot:
         run_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
         os.chmod(run_dir, 0o711)
-        emulator = self.emulator.fork(run_dir, memory_mib=self.config.limits.emulator_mib)
+        limits = self.config.limits
+        emulator = self.emulator.fork(
+            run_dir, memory_mib=limits.emulator_mib, uid=self.config.emulator_uid,
+            disk_mib=limits.emulator_disk_mib, disk_files=limits.emulator_disk_files,
+        )
         try:
             self._check_offline(emulator)
             with _sandboxes_lock:
@@ -205,13 +209,14 @@ class Engine:
 
     def _check_offline(self, emulator: EmulatorRun) -> None:
         """The emulator makes HTTP requests a learner asks for (SNS http
-        subscriptions, ...): it must have no network to make them on."""
-        if emulator.offline:
+        subscriptions, ...) and spools what it is sent: it must have no network
+        to make them on, and a sandbox of its own (grader.emulator.seal)."""
+        if emulator.offline and emulator.sealed:
             return
         if self.config.require_isolation:
             raise IsolationUnavailable(
-                "The lab emulator could not get a private network namespace (it needs root or unprivileged "
-                "user namespaces), so learner code could make it reach other services."
+                "The lab emulator could not get a private network and mount namespace (it needs root or unprivileged "
+                "user namespaces), so learner code could make it reach other services or fill the worker's disk."
             )
         if not self._warned_online:
             self._warned_online = True
@@ -256,14 +261,14 @@ class Engine:
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
     # --- one run -------------------------------------------------------------------
-    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str) -> Finished:
-        """Grade in a fresh slot."""
+    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str, services: list[str] | None = None) -> Finished:
+        """Grade in a fresh slot; the emulator serves only `services` (None: all a lab may declare)."""
         slot = self._take()
         output = bytearray()
         try:
             job = Job(
                 slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
-                limits=limits.for_harness(), time_limit_message=time_limit_message(limits),
+                limits=limits.for_harness(), time_limit_message=time_limit_message(limits), services=services,
             )
             protocol.send(slot.emulator.connection, job)
             deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
@@ -336,7 +341,12 @@ def explain_exit(exit_code: int | None, limits: Limits) -> str | None:
     if exit_code == SIGNAL_EXIT + signal.SIGXFSZ:
         return f"Your code wrote a file larger than {limits.file_mib} MiB."
     if exit_code == SIGNAL_EXIT + signal.SIGKILL:
-        return f"Your code was stopped by the system, most likely for using more than {limits.memory_mib} MiB of memory."
+        # Not memory: going over RLIMIT_AS raises MemoryError, which the harness
+        # reports as such. SIGKILL is the code's own (os.kill, os.killpg) or a hard limit's.
+        return (
+            "Your code's process was killed with SIGKILL: by your own code (os.kill or os.killpg on itself "
+            "or its process group) or by the system at a hard limit."
+        )
     if exit_code == SIGNAL_EXIT + signal.SIGSEGV:
         return "Your code crashed the Python interpreter (segmentation fault)."
     if exit_code > SIGNAL_EXIT and exit_code < SIGNAL_EXIT + 65:

@@ -253,7 +253,9 @@ def _load_answers(folder: Path, shown_folder: Path, spec: LabSpec, problems: Pro
 
 
 def _grade(spec: LabSpec, code: str) -> Verdict:
-    return engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
+    return engine.grade_source(
+        slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code, services=spec.services
+    )
 
 
 def _must_pass(verdict: Verdict, path: Path, what: str, problems: Problems) -> None:

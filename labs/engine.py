@@ -22,10 +22,12 @@ def engine_start() -> None:
     engine.get_engine(engine_config())
 
 
-def grade_source(*, slug: str, time_limit_s: float, grader_files: dict, code: str) -> Verdict:
-    return engine.grade_source(config=engine_config(), slug=slug, time_limit_s=time_limit_s, grader_files=grader_files, code=code)
+def grade_source(*, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None) -> Verdict:
+    return engine.grade_source(
+        config=engine_config(), slug=slug, time_limit_s=time_limit_s, grader_files=grader_files, code=code, services=services
+    )
 
 
 def grade_lab(lab: Lab, code: str) -> Verdict:
-    """Grade `code` with the lab's stored grader files and time limit."""
-    return grade_source(slug=lab.slug, time_limit_s=lab.time_limit_s, grader_files=lab.grader_files, code=code)
+    """Grade `code` with the lab's stored grader files, time limit and services."""
+    return grade_source(slug=lab.slug, time_limit_s=lab.time_limit_s, grader_files=lab.grader_files, code=code, services=lab.services)

@@ -22,6 +22,8 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from grader import protocol
+from grader.emulator import seal as emulator_seal
+from grader.emulator.services import ServicePolicy, refusal
 from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
 from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import ENGINE_FAILED, Status, Verdict
@@ -49,9 +51,10 @@ class QuietRequestHandler(MotoRequestHandler):
         pass
 
 
-def guard(app):
+def guard(app, policy: ServicePolicy | None = None):
     """Refuse moto's own endpoints (over them a learner could wipe or read
-    state) and bodies larger than any AWS API accepts.
+    state), bodies larger than any AWS API accepts, and (with a policy) every
+    service the lab does not declare.
 
     `app` is moto's DomainDispatcherApplication: besides the path, ask it
     where it would route the request, so no Host header, signature or path
@@ -87,6 +90,10 @@ def guard(app):
         target = backend_app(environ)
         if target is None:
             return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
+        if policy is not None and instances is not None:
+            backend = next((name for name, known in list(instances.items()) if known is target), "")
+            if not policy.permits(backend):
+                return refusal(environ, start_response, backend, policy.message(backend))
         return target(environ, start_response)
 
     return guarded
@@ -195,28 +202,49 @@ def _accept_once(listener: socket.socket, path: str, box: dict, ready: threading
         ready.set()
 
 
-def serve(connection: socket.socket, dispatcher, *, offline: bool = False) -> None:
+def _seal(prepare: Prepare) -> tuple[bool, bool]:
+    """Enter the child's own sandbox (grader.emulator.seal). Returns (sealed,
+    offline): when the kernel refuses the mounts, at least leave the network."""
+    try:
+        emulator_seal.seal(
+            prepare.dir, uid=prepare.uid, disk_bytes=prepare.disk_mib * 1024 * 1024, disk_files=prepare.disk_files,
+            readable=emulator_seal.readable_paths(), root=emulator_seal.root_for(prepare.dir),
+        )
+    except OSError:
+        logger.exception("the emulator child could not seal itself")
+        return False, emulator_seal.leave_the_network()
+    return True, True
+
+
+def serve(connection: socket.socket, dispatcher) -> None:
     prepare = protocol.recv(connection, Prepare)
+    sealed, offline = _seal(prepare)
     if prepare.memory_mib:
         # What the learner stores through the API (messages, queues, ...) lives
         # here, outside the sandbox's limits: cap it too.
         cap = prepare.memory_mib * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     emulator_path = os.path.join(prepare.dir, "emulator.sock")
-    server = make_server("unix://" + emulator_path, 0, guard(dispatcher), threaded=True, request_handler=QuietRequestHandler)
+    policy = ServicePolicy()  # refuses every service until the job names the lab's
+    server = make_server("unix://" + emulator_path, 0, guard(dispatcher, policy), threaded=True, request_handler=QuietRequestHandler)
     os.chmod(emulator_path, 0o666)
     threading.Thread(target=server.serve_forever, name="emulator", daemon=True).start()
     rpc_path = os.path.join(prepare.dir, "rpc.sock")
     box: dict = {}
     rpc_ready = threading.Event()
     threading.Thread(target=_accept_once, args=(_listen_unix(rpc_path, 1), rpc_path, box, rpc_ready), daemon=True).start()
-    protocol.send(connection, Ready(pid=os.getpid(), offline=offline))
+    protocol.send(connection, Ready(pid=os.getpid(), offline=offline, sealed=sealed))
 
     try:
         job = protocol.recv(connection, Job)
     except EOFError:
         return  # a spare the engine threw away unused
-    protocol.send(connection, grade(job, box, rpc_ready))
+    policy.set_services(job.services)
+    result = grade(job, box, rpc_ready)
+    note = policy.refused_note()
+    if note and not result.verdict.error:
+        result.verdict.error = note  # shown beside the checkpoints; the status stays what they make it
+    protocol.send(connection, result)
 
 
 def _harness_hello(rpc: socket.socket | None) -> bool:
@@ -253,6 +281,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     try:
         learner.load(job.code)
     except LearnerError as error:
+        error.phase = "import"
         setup_error = error
     run = Run(
         learner=learner,

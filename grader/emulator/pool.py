@@ -41,9 +41,10 @@ def zygote_environment() -> dict[str, str]:
 class EmulatorRun:
     """A forked child ready to serve one run."""
 
-    def __init__(self, connection: socket.socket, pid: int, offline: bool = False):
+    def __init__(self, connection: socket.socket, pid: int, offline: bool = False, sealed: bool = False):
         self.connection, self.pid = connection, pid
-        self.offline = offline  # in a network namespace of its own (zygote.leave_the_network)
+        self.offline = offline  # in a network namespace of its own
+        self.sealed = sealed  # and its own root, uid and capped /tmp (grader.emulator.seal)
 
     def close(self) -> None:
         try:
@@ -80,20 +81,20 @@ class WarmEmulator:
                 raise EmulatorUnavailable("the warm emulator did not start in time")
             time.sleep(0.01)
 
-    def fork(self, run_dir: str, *, memory_mib: int | None = None) -> EmulatorRun:
+    def fork(self, run_dir: str, *, memory_mib: int | None = None, uid: int = 65533, disk_mib: int = 256, disk_files: int = 4096) -> EmulatorRun:
         if not self.alive():
             self.start()
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.settimeout(20)
         try:
             connection.connect(self.control_path)
-            protocol.send(connection, Prepare(dir=run_dir, memory_mib=memory_mib))
+            protocol.send(connection, Prepare(dir=run_dir, memory_mib=memory_mib, uid=uid, disk_mib=disk_mib, disk_files=disk_files))
             ready = protocol.recv(connection, Ready)
         except (OSError, EOFError, protocol.ProtocolError) as exc:
             connection.close()
             raise EmulatorUnavailable(f"the warm emulator did not fork a run: {exc}") from exc
         connection.settimeout(None)
-        return EmulatorRun(connection, ready.pid, offline=ready.offline)
+        return EmulatorRun(connection, ready.pid, offline=ready.offline, sealed=ready.sealed)
 
     def close(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -19,38 +19,12 @@ import threading
 
 PR_SET_PDEATHSIG = 1
 WARM_REGION = "us-east-1"
-CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 
 
 def _die_with_parent() -> None:
     import ctypes
 
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def leave_the_network() -> bool:
-    """Give this process a network namespace of its own, with nothing in it.
-
-    moto makes real HTTP requests on a learner's behalf (SNS http(s)
-    subscriptions, Firehose HTTP endpoints, EventBridge API destinations), and
-    this process is not sandboxed: without this a learner could make it reach
-    the database, Redis or anything else the worker can. The emulator serves
-    on Unix sockets, which a network namespace does not affect. Root can
-    unshare the network alone; any other uid needs a user namespace of its own
-    first (mapping only itself). Returns whether it worked.
-    """
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNET) == 0:
-        return True
-    uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
-        return False
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
-        with open(f"/proc/self/{name}", "w") as f:
-            f.write(text)
-    return True
 
 
 def _exercise(client_for) -> None:
@@ -113,9 +87,10 @@ def warm():
 
     # Imported here rather than at the top: main() sets the parent-death signal
     # first, so a worker that dies during these slow imports takes this process with it.
-    from grader.emulator import child, moto_fixes
+    from grader.emulator import child, moto_fixes, services
 
     moto_fixes.apply()
+    services.no_docker()
     mock = mock_aws()
     mock.start()
     _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))
@@ -145,6 +120,9 @@ def main(control_path: str) -> None:
     _die_with_parent()
     parent = os.getppid()
     dispatcher = warm()
+    from grader.emulator.seal import root_for
+
+    os.makedirs(root_for(control_path), mode=0o700, exist_ok=True)  # each child mounts its own root here
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(control_path)
@@ -165,7 +143,7 @@ def main(control_path: str) -> None:
             listener.close()
             code = 0
             try:
-                child.serve(connection, dispatcher, offline=leave_the_network())
+                child.serve(connection, dispatcher)
             except BaseException:
                 import traceback
 

@@ -43,6 +43,10 @@ WARM_SERVICES = ("sqs", "sns", "events")
 EXIT_LIMIT = 71  # the harness ended the run because a limit was hit (already reported)
 HARNESS_PID = os.getpid()
 MIB = 1024 * 1024
+# Lambda's limit on a synchronous function's response. A return value larger
+# than this could not come back from a real function either, and it must stay
+# well under the channel's own frame limit (grader/protocol.py MAX_MESSAGE).
+MAX_RETURN_BYTES = 6 * MIB
 
 
 # --- wire: 4-byte big-endian length, then JSON --------------------------------
@@ -197,6 +201,13 @@ def describe_error(exc, limits, *, skip_frames):
     limit = classify_limit(exc, limits)
     if limit is not None:
         raise LimitHit(*limit)
+    if isinstance(exc, SyntaxError):
+        # The module never ran: its line and Python's caret, no frame of ours
+        # (grader.run.LearnerError.from_exception says the same in-process).
+        text = "".join(traceback.format_exception_only(type(exc), exc))
+        sys.stderr.write(text)
+        message = f"line {exc.lineno}: {exc.msg}" if exc.lineno else str(exc.msg)
+        return {"kind": "exception", "exc_type": type(exc).__name__, "message": message, "traceback": text}
     tb = exc.__traceback__
     for _ in range(skip_frames):
         if tb is not None and tb.tb_next is not None:
@@ -271,10 +282,17 @@ def serve(rpc, limits):
                         result = function(*args)
                         after_learner_code()
                         try:
-                            json.dumps(result)
-                            reply = {"ok": result}
+                            size = len(json.dumps(result))
                         except (TypeError, ValueError) as exc:
                             reply = {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{request['name']}() returned a value that is not JSON: {exc}"}}
+                        else:
+                            if size > MAX_RETURN_BYTES:
+                                reply = {"error": {"kind": "exception", "exc_type": "", "message": (
+                                    f"{request['name']}() returned a value too large to pass back ({size / MIB:.0f} MiB as JSON; "
+                                    f"at most {MAX_RETURN_BYTES // MIB} MiB, Lambda's limit for a function's response)."
+                                )}}
+                            else:
+                                reply = {"ok": result}
                     except BaseException as exc:
                         after_learner_code()
                         reply = {"error": describe_error(exc, limits, skip_frames=1)}

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from grader.config import EngineConfig
-from grader.sandbox import landlock, mounts
+from grader.sandbox import landlock, mounts, seccomp
 from grader.sandbox.limits import LAUNCH_CPU_S, LAUNCH_PROCESSES, MIB, Limits
 
 logger = logging.getLogger(__name__)
@@ -63,9 +63,11 @@ def learner_environment(port: int, run_dir: str) -> dict[str, str]:
     }
 
 
-def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None) -> list[str]:
+def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None, *, fds: "LaunchFds | None" = None) -> list[str]:
     """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
-    without one bubblewrap makes /tmp, capped in bytes but not in files."""
+    without one bubblewrap makes /tmp, capped in bytes but not in files.
+    fds: the seccomp filter and the harness, read by bubblewrap from these
+    (without them, the harness is bound from the checkout and no filter is set)."""
     python, needed = python_paths()
     venv = Path(sys.prefix).resolve() if sys.prefix != sys.base_prefix else None
     command = [
@@ -85,8 +87,12 @@ def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None
         # The venv sits at a fixed place inside, wherever the checkout is: bound
         # at its host path under /tmp it would show up in the learner's /tmp.
         command += ["--ro-bind", str(path), SANDBOX_VENV if path == venv else str(path)]
+    if fds is not None:
+        # Copied in, not bound: a bind shows the checkout's path in /proc/self/mountinfo.
+        command += ["--seccomp", str(fds.seccomp), "--ro-bind-data", str(fds.harness), "/harness/main.py"]
+    else:
+        command += ["--ro-bind", str(HARNESS_DIR), "/harness"]
     command += [
-        "--ro-bind", str(HARNESS_DIR), "/harness",
         "--ro-bind", run_dir, SANDBOX_RUN_DIR,
         "--remount-ro", "/",
         "--uid", str(config.uid), "--gid", str(config.uid), "--hostname", "sandbox", "--chdir", "/tmp",
@@ -96,6 +102,40 @@ def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None
         command += ["--setenv", key, value]
     command += ["--", f"{SANDBOX_VENV}/bin/python" if venv else str(python), "-I", "/harness/main.py"]
     return command
+
+
+class LaunchFds:
+    """File descriptors bubblewrap reads at start: the seccomp filter, the
+    harness's source, and its own options (--args), so that the sandbox's pid 1,
+    which is bubblewrap, shows no host paths in /proc/1/cmdline. Single use:
+    bubblewrap reads each to its end."""
+
+    def __init__(self):
+        self.seccomp = seccomp.filter_fd()
+        self.harness = _memfd("redrive-harness", (HARNESS_DIR / "main.py").read_bytes())
+        self.args: int | None = None
+
+    def hide_options(self, command: list[str]) -> list[str]:
+        """bwrap OPTIONS -- COMMAND  ->  bwrap --args FD -- COMMAND, the options in FD."""
+        split = command.index("--")
+        self.args = _memfd("redrive-bwrap-args", b"".join(arg.encode() + b"\0" for arg in command[1:split]))
+        return [command[0], "--args", str(self.args), *command[split:]]
+
+    @property
+    def all(self) -> tuple[int, ...]:
+        return tuple(fd for fd in (self.seccomp, self.harness, self.args) if fd is not None)
+
+    def close(self) -> None:
+        for fd in self.all:
+            os.close(fd)
+        self.seccomp = self.harness = self.args = None
+
+
+def _memfd(name: str, data: bytes) -> int:
+    fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    os.write(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 def _launch_rlimits(limits: Limits) -> None:
@@ -180,18 +220,21 @@ def _probe_bwrap(config: EngineConfig) -> str:
     with tempfile.TemporaryDirectory(prefix="redrive-probe-") as run_dir:
         os.chmod(run_dir, 0o711)
         scratch = _scratch_dir(run_dir)
-        command = bwrap_command(config, run_dir, scratch)
+        fds = LaunchFds()
+        command = bwrap_command(config, run_dir, scratch, fds=fds)
         command[command.index("--") + 1 :] = ["/bin/true"]
+        command = fds.hide_options(command)
         exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
         try:
             done = subprocess.run(
                 command, preexec_fn=_preexec_bwrap(config, exposure, scratch), env={"PATH": "/usr/bin:/bin"},
-                capture_output=True, timeout=20, pass_fds=exposure.fds,
+                capture_output=True, timeout=20, pass_fds=exposure.fds + fds.all,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             return f"bubblewrap failed to start: {exc}"
         finally:
             exposure.close()
+            fds.close()
         if done.returncode != 0:
             return f"bubblewrap failed (exit {done.returncode}): {done.stderr.decode(errors='replace').strip()[:300]}"
     return ""
@@ -224,14 +267,18 @@ class Launcher:
         """Start a harness that will serve the emulator and RPC sockets in run_dir."""
         if self.isolated:
             scratch = _scratch_dir(run_dir)
-            return subprocess.Popen(
-                bwrap_command(self.config, run_dir, scratch),
-                preexec_fn=_preexec_bwrap(self.config, self._exposure, scratch),
-                pass_fds=self._exposure.fds,
-                env={"PATH": "/usr/bin:/bin"},
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                start_new_session=True, cwd="/",
-            )
+            fds = LaunchFds()
+            try:
+                return subprocess.Popen(
+                    fds.hide_options(bwrap_command(self.config, run_dir, scratch, fds=fds)),
+                    preexec_fn=_preexec_bwrap(self.config, self._exposure, scratch),
+                    pass_fds=self._exposure.fds + fds.all,
+                    env={"PATH": "/usr/bin:/bin"},
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                    start_new_session=True, cwd="/",
+                )
+            finally:
+                fds.close()  # bubblewrap has its own copies
         scratch = tempfile.mkdtemp(prefix="redrive-scratch-", dir=run_dir)
         os.chown(scratch, self.config.uid, self.config.uid) if os.geteuid() == 0 else None
         port = landlock.free_port()

@@ -25,6 +25,11 @@ class Limits:
     # RLIMIT_AS of the run's emulator and grader process (outside the sandbox,
     # about 350 MiB at rest): what a learner stores through the API lives there.
     emulator_mib: int = 2048
+    # The emulator child's private /tmp, where moto and werkzeug spool large
+    # bodies: a tmpfs in its own mount namespace, so a loop of big S3 puts fills
+    # this and not the worker's disk.
+    emulator_disk_mib: int = 256
+    emulator_disk_files: int = 4096
 
     @property
     def cpu_s(self) -> int:

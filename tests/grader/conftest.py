@@ -92,8 +92,10 @@ def mark(code: str, marker: str) -> str:
     return f"open('/proc/self/comm', 'w').write({marker!r})\n" + code
 
 
-def grade(code: str, *, time_limit_s: float = 5, token: str | None = None, marked: bool = True) -> Graded:
-    """Grade `code` in the shared engine with the test grader."""
+def grade(
+    code: str, *, time_limit_s: float = 5, token: str | None = None, marked: bool = True, services: list[str] | None = None
+) -> Graded:
+    """Grade `code` in the shared engine with the test grader; `services` as a lab.yaml declares them."""
     marker = "rx" + secrets.token_hex(6)
     token = token or "token-" + secrets.token_hex(8)
     started = time.monotonic()
@@ -102,6 +104,7 @@ def grade(code: str, *, time_limit_s: float = 5, token: str | None = None, marke
         time_limit_s=time_limit_s,
         grader_files={"grader.py": GRADER, "inputs.yaml": f"token: {token}\n"},
         code=mark(code, marker) if marked else code,
+        services=services,
     )
     return Graded(verdict, verdict.to_dict(), marker, token, _uptime(), time.monotonic() - started)
 

@@ -183,4 +183,5 @@ def test_a_syntax_error_is_the_learners_not_ours():
     with mock_aws():
         verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER}}, "def setup(:\n").to_dict()
     assert verdict["status"] == "failed"
-    assert "SyntaxError" in verdict["checkpoints"][0]["feedback"]
+    assert verdict["error"] == "Your module did not load: SyntaxError: line 1: invalid syntax"
+    assert verdict["checkpoints"][0]["feedback"] == "Not checked: your module did not load (the error above says why)."

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         code = self._read(file)
         spec = self._lab(Path(course or settings.COURSE_DIR), slug)
         try:
-            verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code)
+            verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code, services=spec.services)
         except IsolationUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if as_json:
