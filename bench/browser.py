@@ -189,6 +189,7 @@ def measure(browser, base: str, username: str, code: str, runs: int, timeout_ms:
     return {
         "runs": len(times),
         "passed": statuses.count("passed"),
+        "statuses": {status: statuses.count(status) for status in sorted(set(statuses))},
         "p50_ms": round(statistics.median(times), 1),
         "p95_ms": round(percentile(times, 95), 1),
         "min_ms": round(min(times), 1),
