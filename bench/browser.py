@@ -131,7 +131,11 @@ def run_once(page, code: str, timeout_ms: int) -> tuple[float, str]:
     page.evaluate(FILL, code)
     page.evaluate(ARM)
     page.locator("#editor .run-button").click()
-    page.wait_for_function("() => window.__bench.verdict !== null", timeout=timeout_ms)
+    try:
+        page.wait_for_function("() => window.__bench.verdict !== null", timeout=timeout_ms)
+    except Exception as exc:
+        shown = page.evaluate("() => (document.querySelector('#run') || document.body).outerHTML.slice(0, 1500)")
+        raise RuntimeError(f"no verdict on the page {timeout_ms} ms after the click; #run shows:\n{shown}") from exc
     found = page.evaluate("() => window.__bench")
     return found["verdict"] - found["click"], found["status"]
 

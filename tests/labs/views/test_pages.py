@@ -44,7 +44,7 @@ def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_clie
 def test_an_active_attempt_polls_and_refreshes_without_javascript(alice_client, alice, lab, make_submission):
     submission = make_submission(user=alice, lab=lab, status="running")
     body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
-    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:150ms"' in body
+    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:150ms, every 1s"' in body
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in body
     assert "Running your code" in body
 
@@ -140,7 +140,7 @@ def test_with_htmx_a_run_returns_the_polling_result_region(alice_client, alice, 
     body = response.content.decode()
     submission = alice.submissions.get()
     assert response.status_code == 200 and "<html" not in body
-    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:150ms"' in body
+    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:150ms, every 1s"' in body
     assert 'id="run-announce" hx-swap-oob="innerHTML">Attempt 1: grading' in body
 
 
@@ -175,7 +175,7 @@ def test_it_keeps_polling_while_active(alice_client, alice, lab, make_submission
     submission = make_submission(user=alice, lab=lab, status="queued")
     response = alice_client.get(f"/labs/{lab.slug}/attempts/{submission.id}/status/", headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert 'hx-trigger="load delay:150ms"' in response.content.decode()
+    assert 'hx-trigger="load delay:150ms, every 1s"' in response.content.decode()
     assert "data-verdict" not in response.content.decode()
 
 
@@ -185,7 +185,7 @@ def test_it_looks_again_sooner_at_first_then_backs_off_to_a_second(alice_client,
     url = f"/labs/{lab.slug}/attempts/{submission.id}/status/"
     body = alice_client.get(url, {"poll": polls}, headers={"HX-Request": "true"}).content.decode()
     next_poll = polls + 1 if isinstance(polls, int) else 1
-    assert f'hx-get="{url}?poll={next_poll}" hx-trigger="load delay:{delay_ms}ms"' in body
+    assert f'hx-get="{url}?poll={next_poll}" hx-trigger="load delay:{delay_ms}ms, every 1s"' in body
 
 
 def test_a_look_at_a_running_grading_is_cheap_however_long_the_history(alice_client, alice, lab, make_submission, django_assert_max_num_queries):
