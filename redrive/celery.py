@@ -2,6 +2,12 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
+
+from redrive import broker
+
+# Before any connection: `make run`'s broker URL (redrive/settings.py) names it.
+TRANSPORT_ALIASES.setdefault(broker.ALIAS, "redrive.broker:Transport")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redrive.settings")
 

@@ -156,7 +156,7 @@ else:
     # A broker made of files under var/: no server needed, and a worker in
     # another process (make run) still shares the queue with the web server.
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "redrivefs://"  # kombu's filesystem transport, messages written whole (redrive/broker.py)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
