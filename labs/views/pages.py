@@ -25,9 +25,9 @@ TEMPLATE = "labs/lab_detail.html"
 
 # How long the lab page waits before each look at a running grading, in ms.
 # Early looks are close together because most verdicts arrive within half a
-# second of the click; later ones back off to the old 1 s so a slow or queued
-# grading costs the server one cheap request a second per open page.
-POLL_DELAYS_MS = (150, 150, 200, 250, 400, 700, 1000)
+# second of the click (a look costs four small queries); later ones back off to
+# the old 1 s so a slow or queued grading costs one cheap request a second.
+POLL_DELAYS_MS = (100, 100, 100, 100, 100, 150, 200, 300, 500, 1000)
 
 
 def _draft_key(lab) -> str:
