@@ -8,9 +8,12 @@ cannot be sent by a browser on another site's behalf.
 
 from functools import wraps
 
-from django.http import JsonResponse
+from ninja.security import HttpBearer, SessionAuth
 
+from accounts.api_errors import api_error_response
 from accounts.services.tokens import api_token_authenticate
+
+NEED_TOKEN = "authentication required: send Authorization: Bearer <token>"
 
 
 def _bearer(request) -> str | None:
@@ -44,8 +47,10 @@ class BearerTokenMiddleware:
         return None
 
 
-def token_refused() -> JsonResponse:
-    return JsonResponse({"error": "invalid or revoked API token"}, status=401)
+def token_refused():
+    return api_error_response(
+        "invalid or revoked API token", status=401, detail=[("Authorization", "this token is unknown or was revoked")]
+    )
 
 
 def accepts_bearer_token(view):
@@ -59,7 +64,36 @@ def api_login_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse({"error": "authentication required: send Authorization: Bearer <token>"}, status=401)
+            return api_error_response(NEED_TOKEN, status=401, detail=[("Authorization", "no token and no session")])
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class BearerToken(HttpBearer):
+    """The API's token auth (django-ninja). The token was already checked by
+    BearerTokenMiddleware, through the cached look-up, before any view ran (a
+    bad one answered 401 there): this accepts the user it set, so a token is
+    looked up once per request and in one place. Declared as HTTP bearer in
+    the OpenAPI document."""
+
+    def __call__(self, request):
+        return request.user if getattr(request, "token_auth", False) else None
+
+    def authenticate(self, request, token):  # pragma: no cover - __call__ never reaches it
+        return None
+
+
+class SessionWithCsrf(SessionAuth):
+    """A logged-in browser session, as the API always accepted. django-ninja
+    exempts its views from Django's CSRF middleware, so this auth runs the
+    CSRF check itself (ninja's APIKeyCookie with csrf=True): a cross-site
+    form cannot post to the API with a learner's cookie. Token requests never
+    get here (BearerToken answers first)."""
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+
+def api_auth() -> list:
+    return [BearerToken(), SessionWithCsrf()]

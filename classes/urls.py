@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:class_id>/code/open/", classes.join_open_set, name="join-open"),
     path("<int:class_id>/instructors/", classes.instructor_add_view, name="instructor-add"),
     path("<int:class_id>/assignments/", classes.assignment_add, name="assignment-add"),
+    path("<int:class_id>/assignments/<int:assignment_id>/edit/", classes.assignment_edit, name="assignment-edit"),
     path("<int:class_id>/assignments/<int:assignment_id>/delete/", classes.assignment_delete_view, name="assignment-delete"),
     path("<int:class_id>/gradebook/", classes.gradebook, name="gradebook"),
     path("<int:class_id>/gradebook.csv", classes.gradebook_csv, name="gradebook-csv"),

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import F
 
+from coursefiles.spreadsheet import csv_row_safe
 from flashcards.content.cloze import cloze_side
 from flashcards.models import Card, Deck
 from flashcards.selectors.cards import cards_visible_to
@@ -50,7 +51,8 @@ def deck_csv(*, user, deck: Deck) -> str:
     for card in _cards(user, deck):
         front, back = _sides(card)
         lesson = card.lesson.slug + (f"#{card.lesson_anchor}" if card.lesson_anchor else "") if card.lesson else ""
-        writer.writerow([card.stable_id or f"own-{card.id}", front, back, " ".join(card.export_tags), lesson, "yes" if card.owner_id else ""])
+        row = [card.stable_id or f"own-{card.id}", front, back, " ".join(card.export_tags), lesson, "yes" if card.owner_id else ""]
+        writer.writerow(csv_row_safe(row))
     return out.getvalue()
 
 

@@ -11,15 +11,17 @@ Never use this for code you do not trust: it has no limits and no isolation.
 """
 
 import contextlib
+import datetime
 import io
 import json
 import linecache
 import os
+import threading
 import time
 import types
 from typing import Any
 
-from grader.emulator import moto_fixes
+from grader.emulator import clock, faults, moto_fixes
 from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import OUTPUT_CAP, Verdict, cap_output
 
@@ -71,7 +73,7 @@ class InProcessLearner:
             raise LearnerError("missing", f"Your code does not define a function called {name}().")
         function = getattr(self.module, name)
         wire_args = [arg if isinstance(arg, LambdaContext) else _json_roundtrip(arg) for arg in args]
-        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output):
+        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output), _learner_time(), faults.learner_calls():
             try:
                 result = function(*wire_args)
             except Exception as exc:
@@ -82,6 +84,77 @@ class InProcessLearner:
             return _json_roundtrip(result)
         except (TypeError, ValueError) as exc:
             raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
+
+
+    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
+        """Each call in a thread of its own, released together, as the harness does."""
+        if not self.has(name):
+            raise LearnerError("missing", f"Your code does not define a function called {name}().")
+        outcomes: list[Any] = [None] * len(calls)
+        start = threading.Barrier(len(calls))
+
+        def one(index: int, args: tuple) -> None:
+            try:
+                start.wait(5)
+            except threading.BrokenBarrierError:
+                pass  # a thread was slow to start: run anyway, as the harness does
+            with faults.learner_calls():  # thread-local: mark each invocation's thread
+                try:
+                    outcomes[index] = self._call_quietly(name, args)
+                except LearnerError as error:
+                    outcomes[index] = error
+
+        with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output), _learner_time():
+            threads = [threading.Thread(target=one, args=(i, args)) for i, args in enumerate(calls)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        return outcomes
+
+    def _call_quietly(self, name: str, args: tuple) -> Any:
+        """call() without redirecting output (redirect_stdout is process-wide, not per thread)."""
+        function = getattr(self.module, name)
+        wire_args = [arg if isinstance(arg, LambdaContext) else _json_roundtrip(arg) for arg in args]
+        try:
+            result = function(*wire_args)
+        except Exception as exc:
+            error = LearnerError.from_exception(exc, skip_frames=1)
+            self.output.write(error.traceback)
+            raise error from None
+        try:
+            return _json_roundtrip(result)
+        except (TypeError, ValueError) as exc:
+            raise LearnerError("exception", f"{name}() returned a value that is not JSON: {exc}", exc_type="TypeError") from None
+
+
+class _EmulatorDatetime(datetime.datetime):
+    """datetime.now() and utcnow() on the emulator clock, as the harness gives the learner."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return super().now(tz) + datetime.timedelta(seconds=clock.offset())
+
+    @classmethod
+    def utcnow(cls):
+        return super().utcnow() + datetime.timedelta(seconds=clock.offset())
+
+
+@contextlib.contextmanager
+def _learner_time():
+    """While the learner's code runs, time.time() and datetime.now() follow the
+    emulator clock, as the harness makes them in the sandbox; a module that did
+    `from datetime import datetime` at import keeps the emulator's class.
+    (grader.emulator.clock keeps its own reference to the wall clock.)"""
+    wall_time, wall_time_ns, wall_datetime = time.time, time.time_ns, datetime.datetime
+    offset = clock.offset()
+    time.time = lambda: wall_time() + offset
+    time.time_ns = lambda: wall_time_ns() + int(offset * 1e9)
+    datetime.datetime = _EmulatorDatetime
+    try:
+        yield
+    finally:
+        time.time, time.time_ns, datetime.datetime = wall_time, wall_time_ns, wall_datetime
 
 
 @contextlib.contextmanager
@@ -104,7 +177,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
     module.__file__ = "submission.py"
     # Tracebacks then quote the learner's own lines, as they would in a file.
     linecache.cache["submission.py"] = (len(code), None, code.splitlines(keepends=True), "submission.py")
-    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output), faults.learner_calls(), _learner_time():
         try:
             exec(compile(code, "submission.py", "exec"), module.__dict__)
         except Exception as exc:
@@ -122,6 +195,7 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
     """
     started = time.monotonic()
     moto_fixes.apply()
+    clock.reset()
     output = _Output(cap=OUTPUT_CAP)
     grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
     with _learner_environment():

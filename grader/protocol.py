@@ -10,6 +10,7 @@ Worker <-> emulator child (the control connection, grader/emulator/pool.py):
 Emulator child <-> harness (rpc.sock, grader/emulator/child.py):
     harness -> HarnessReady    child -> HarnessLimits
     child -> Load | Has | Call     harness -> Ok | Failure   (repeated)
+    child -> CallMany              harness -> Ok([Ok | Failure as wire dicts, ...])
 
 The harness (grader/harness/main.py) runs inside the sandbox, where this
 repository is not visible: it repeats the framing and writes these shapes as
@@ -196,6 +197,7 @@ def verdict_to_wire(verdict: Verdict) -> dict:
         "duration_ms": verdict.duration_ms,
         "error": verdict.error,
         "ended": verdict.ended.value if verdict.ended else None,
+        "faults": verdict.faults,
     }
 
 
@@ -223,6 +225,7 @@ def verdict_from_wire(data: Any) -> Verdict:
         duration_ms=_field(data, "duration_ms", int, "verdict", 0),
         error=_field(data, "error", str, "verdict", ""),
         ended=Status(ended) if ended else None,
+        faults=_field(data, "faults", list, "verdict", None) or [],
     )
 
 
@@ -301,13 +304,38 @@ def encode_arg(value: Any) -> Any:
 
 @dataclass
 class Call:
-    """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}."""
+    """Call the learner's function; a LambdaContext argument becomes {LAMBDA_CONTEXT_KEY: LambdaContext.to_wire()}.
+
+    clock_offset: seconds the emulator clock is ahead of the wall clock
+    (grader.emulator.clock); the harness moves the learner's time.time() by it.
+    """
 
     name: str
     args: list = field(default_factory=list)
+    clock_offset: float = 0.0
 
     def to_wire(self) -> dict:
-        return {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+        wire = {"op": "call", "name": self.name, "args": [encode_arg(arg) for arg in self.args]}
+        if self.clock_offset:
+            wire["clock_offset"] = self.clock_offset
+        return wire
+
+
+@dataclass
+class CallMany:
+    """Call the learner's function once per argument list, all at the same time
+    (one thread each in the learner's process, started together), as Lambda runs
+    concurrent invocations. The reply is Ok with one reply object per call, in order."""
+
+    name: str
+    calls: list[list] = field(default_factory=list)
+    clock_offset: float = 0.0
+
+    def to_wire(self) -> dict:
+        wire = {"op": "call_many", "name": self.name, "calls": [[encode_arg(arg) for arg in args] for args in self.calls]}
+        if self.clock_offset:
+            wire["clock_offset"] = self.clock_offset
+        return wire
 
 
 @dataclass

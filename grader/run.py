@@ -23,6 +23,8 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
+from grader.emulator import clock
+from grader.emulator import faults as faults_module
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
 REGION = "us-east-1"
@@ -110,6 +112,12 @@ class Transport(Protocol):
 
     def call(self, name: str, *args: Any) -> Any: ...
 
+    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
+        """Call at the same time, once per argument tuple; each result is the
+        return value or a LearnerError. Raises LearnerError if the learner's
+        process is gone (a timeout, a limit, a crash)."""
+        ...
+
 
 @dataclass
 class LambdaContext:
@@ -150,6 +158,7 @@ class Invocation:
     error: LearnerError | None = None
     failed_ids: list[str] = field(default_factory=list)
     result: Any = None
+    round: int = 0  # invocations that ran at the same time (deliver_sqs's concurrency) share one
 
 
 def sqs_record(message: dict, *, queue_arn: str, region: str = REGION) -> dict:
@@ -260,6 +269,20 @@ class Run:
         # A grader's feedback on a module that never loaded ("setup() raised ...",
         # "Your module has no handler") would repeat or hide the one real error.
         self._not_checked = not_checked_reason(setup_error)
+        # One registry per process, read by the moto hooks: a run is the only one in its process.
+        self.faults = faults_module.install(faults_module.Faults())
+
+    # --- the emulator's clock ------------------------------------------------------
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward without waiting: visibility timeouts,
+        DelaySeconds, retention and rate-limited move tasks behave as if `seconds`
+        had passed, and the learner's time.time() moves with it. Timed work (a move
+        task) has caught up when this returns. The wall-clock limit is unchanged."""
+        clock.advance(seconds)
+
+    def now(self) -> float:
+        """The emulator's time, as a Unix timestamp."""
+        return clock.time_s()
 
     # --- the emulator ----------------------------------------------------------
     def client(self, service: str):
@@ -318,6 +341,8 @@ class Run:
         batch_size: int = 1,
         report_batch_item_failures: bool = False,
         max_batches: int = 200,
+        concurrency: int = 1,
+        duplicate: bool = False,
     ) -> list[Invocation]:
         """Receive from the queue and call the learner's function with each batch,
         as Lambda's event source mapping does, until a receive returns nothing.
@@ -325,23 +350,52 @@ class Run:
         Succeeded messages are deleted; failed ones are made visible again at
         once (so maxReceiveCount is reached within the run). Stops early when
         the learner's process times out, crashes or lacks the function.
+
+        concurrency=N: N pollers, as Lambda scales out: each round receives up to
+        N batches and runs N invocations at the same time (threads in the
+        learner's process). duplicate=True: each batch received is handed to all
+        N invocations at once (at least 2), as SQS's at-least-once delivery can
+        give the same message to two consumers; a message is then deleted if any
+        of them succeeded with it. Each invocation is one Invocation; those that
+        ran together share a `round`.
         """
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        if duplicate:
+            concurrency = max(2, concurrency)
         sqs = self.client("sqs")
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
         invocations: list[Invocation] = []
-        for _ in range(max_batches):
-            messages = sqs.receive_message(
-                QueueUrl=queue_url,
-                MaxNumberOfMessages=max(1, min(10, batch_size)),
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-                WaitTimeSeconds=0,
-            ).get("Messages", [])
-            if not messages:
+        for round_number in range(max_batches):
+            batches = []
+            for _ in range(1 if duplicate else concurrency):
+                messages = sqs.receive_message(
+                    QueueUrl=queue_url,
+                    MaxNumberOfMessages=max(1, min(10, batch_size)),
+                    MessageSystemAttributeNames=["All"],
+                    MessageAttributeNames=["All"],
+                    WaitTimeSeconds=0,
+                ).get("Messages", [])
+                if not messages:
+                    break
+                batches.append(messages)
+            if not batches:
                 break
+            if duplicate:
+                batches = batches * concurrency
+            round_invocations = self._invoke_round(function, batches, queue_arn, round_number, report_batch_item_failures)
+            invocations.extend(round_invocations)
+            self._settle(sqs, queue_url, batches, round_invocations, duplicate)
+            if any(i.error is not None and i.error.kind != "exception" for i in round_invocations):
+                break
+        return invocations
+
+    def _invoke_round(self, function: str, batches: list[list[dict]], queue_arn: str, round_number: int, report_failures: bool) -> list[Invocation]:
+        """Call the learner's function once per batch, at the same time when there are several."""
+        function_arn = f"arn:aws:lambda:{self.region}:123456789012:function:{function}"
+        calls, invocations = [], []
+        for messages in batches:
             records = [sqs_record(m, queue_arn=queue_arn, region=self.region) for m in messages]
-            ids = [r["messageId"] for r in records]
             context = LambdaContext(
                 function_name=function,
                 aws_request_id=str(uuid.uuid4()),
@@ -350,25 +404,49 @@ class Run:
                 log_group_name=f"/aws/lambda/{function}",
                 log_stream_name=time.strftime("%Y/%m/%d") + "/[$LATEST]" + uuid.uuid4().hex,
             )
-            invocation = Invocation(
-                message_ids=ids,
-                bodies=[r["body"] for r in records],
-                receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
-                ok=True,
+            calls.append(({"Records": records}, context))
+            invocations.append(
+                Invocation(
+                    message_ids=[r["messageId"] for r in records],
+                    bodies=[r["body"] for r in records],
+                    receive_counts=[int(r["attributes"].get("ApproximateReceiveCount", "1")) for r in records],
+                    ok=True,
+                    round=round_number,
+                )
             )
+        if len(calls) == 1:
             try:
-                invocation.result = self.learner.call(function, {"Records": records}, context)
+                outcomes: list[Any] = [self.learner.call(function, *calls[0])]
             except LearnerError as error:
-                invocation.ok, invocation.error, invocation.failed_ids = False, error, list(ids)
-            else:
-                if report_batch_item_failures:
-                    failed = _batch_failures(invocation.result, ids)
-                    invocation.failed_ids = list(ids) if failed is None else failed
-                    invocation.ok = not invocation.failed_ids
-            invocations.append(invocation)
-            failed_set = set(invocation.failed_ids)
-            done = [m for m in messages if m["MessageId"] not in failed_set]
-            again = [m for m in messages if m["MessageId"] in failed_set]
+                outcomes = [error]
+        else:
+            try:
+                outcomes = self.learner.call_many(function, calls)
+            except LearnerError as error:  # the learner's process is gone: every call of the round failed
+                outcomes = [error] * len(calls)
+        for invocation, outcome in zip(invocations, outcomes):
+            ids = invocation.message_ids
+            if isinstance(outcome, LearnerError):
+                invocation.ok, invocation.error, invocation.failed_ids = False, outcome, list(ids)
+                continue
+            invocation.result = outcome
+            if report_failures:
+                failed = _batch_failures(outcome, ids)
+                invocation.failed_ids = list(ids) if failed is None else failed
+                invocation.ok = not invocation.failed_ids
+        return invocations
+
+    def _settle(self, sqs, queue_url: str, batches: list[list[dict]], invocations: list[Invocation], duplicate: bool) -> None:
+        """Delete what succeeded; make what failed visible again at once."""
+        if duplicate:
+            # The same batch went to every invocation: it failed only where all of them failed.
+            failed_everywhere = set.intersection(*(set(i.failed_ids) for i in invocations))
+            outcomes = [(batches[0], failed_everywhere)]
+        else:
+            outcomes = [(messages, set(i.failed_ids)) for messages, i in zip(batches, invocations)]
+        for messages, failed in outcomes:
+            done = [m for m in messages if m["MessageId"] not in failed]
+            again = [m for m in messages if m["MessageId"] in failed]
             if done:
                 sqs.delete_message_batch(
                     QueueUrl=queue_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)]
@@ -378,9 +456,6 @@ class Run:
                     QueueUrl=queue_url,
                     Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
                 )
-            if invocation.error is not None and invocation.error.kind != "exception":
-                break
-        return invocations
 
     # --- recording -----------------------------------------------------------------
     def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:
@@ -443,7 +518,7 @@ def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None 
     import logging
 
     started = time.monotonic() if started is None else started
-    verdict = Verdict(flow=run.flow)
+    verdict = Verdict(flow=run.flow, faults=run.faults.injected)
     try:
         grade(run)
     except LearnerError as error:

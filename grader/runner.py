@@ -25,6 +25,7 @@ from grader.emulator.pool import EmulatorRun, WarmEmulator
 from grader.protocol import Job, Result
 from grader.sandbox.launcher import IsolationUnavailable, Launcher
 from grader.sandbox.limits import Limits, cpu_limit_message, time_limit_message
+from grader.workdirs import workdir_create, workdir_remove, workdirs_remove_stale
 
 logger = logging.getLogger(__name__)
 
@@ -152,8 +153,8 @@ class Engine:
         self.config = config
         _become_subreaper()
         self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
-        self.base_dir = tempfile.mkdtemp(prefix="redrive-engine-")
-        os.chmod(self.base_dir, 0o711)
+        workdirs_remove_stale()  # left by engines that were killed (grader/workdirs.py)
+        self.base_dir, self._owner_fd = workdir_create()
         self.emulator = WarmEmulator(self.base_dir)
         self._spares: list[Slot] = []
         self._wanted = 0
@@ -176,6 +177,9 @@ class Engine:
             try:
                 slot = self._make_slot()
             except Exception as exc:  # reported to the run waiting for it
+                with self._lock:
+                    if self._closed:  # close() stopped the emulator under us: not a failure
+                        return
                 logger.exception("could not start a lab sandbox")
                 with self._lock:
                     self._failure = exc
@@ -258,7 +262,7 @@ class Engine:
             slot.destroy()
         self.emulator.close()
         self.launcher.close()
-        shutil.rmtree(self.base_dir, ignore_errors=True)
+        workdir_remove(self.base_dir, self._owner_fd)
 
     # --- one run -------------------------------------------------------------------
     def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str, services: list[str] | None = None) -> Finished:

@@ -58,7 +58,10 @@ class Verdict:
     """A run that ended early (`end()`) keeps the checkpoints it recorded.
 
     flow is the drawing's data, {"nodes", "events", "summary"}, as the grader
-    recorded it with Run.flow_node and Run.flow_event.
+    recorded it with Run.flow_node and Run.flow_event. faults lists the faults
+    the grader injected that fired (grader.emulator.faults.Faults.injected); it
+    travels on the wire but is not yet a stored field (to_dict is the row's
+    shape): the trace that will show it decides where it is kept.
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
@@ -67,6 +70,7 @@ class Verdict:
     duration_ms: int = 0
     error: str = ""
     ended: Status | None = None  # ERROR or TIMEOUT when the run was ended early
+    faults: list = field(default_factory=list)
 
     @property
     def score(self) -> float:

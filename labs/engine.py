@@ -22,6 +22,11 @@ def engine_start() -> None:
     engine.get_engine(engine_config())
 
 
+def engine_stop() -> None:
+    """Stop this process's engine: its sandbox, emulator and working folder."""
+    engine.shutdown_engine()
+
+
 def grade_source(*, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None) -> Verdict:
     return engine.grade_source(
         config=engine_config(), slug=slug, time_limit_s=time_limit_s, grader_files=grader_files, code=code, services=services

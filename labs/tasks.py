@@ -6,7 +6,7 @@ module's task, so keeping it here would make an import cycle."""
 import logging
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 from django.db import OperationalError
 
 from labs import engine
@@ -42,3 +42,15 @@ def start_lab_engine(**kwargs) -> None:
         engine.engine_start()
     except Exception:
         logger.exception("the lab engine did not start; gradings in this process will report it")
+
+
+@worker_process_shutdown.connect
+def stop_lab_engine(**kwargs) -> None:
+    """A pool process leaves through os._exit, which skips the engine's atexit
+    hook: stop the engine here, so a normal stop leaves no sandbox and no
+    redrive-engine-* folder behind (an engine killed outright leaves its folder
+    to the next engine's start, grader/workdirs.py)."""
+    try:
+        engine.engine_stop()
+    except Exception:
+        logger.exception("the lab engine did not stop cleanly")

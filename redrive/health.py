@@ -1,5 +1,9 @@
 """`/healthz`: the web process, its database and its broker, for a load
-balancer or a monitor. It belongs to the site, not to an app."""
+balancer or a monitor. It belongs to the site, not to an app.
+
+Anyone may ask whether the site is up (200 "ok") or down (503 "unhealthy");
+which part failed, and the error text, which can name hosts and ports, are
+for staff only."""
 
 from django.conf import settings
 from django.db import connection
@@ -22,7 +26,8 @@ def _database_ok() -> tuple[bool, str]:
 def _broker_ok() -> tuple[bool, str]:
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One attempt: a probe must answer within its own timeout, not kombu's retries.
+            conn.ensure_connection(max_retries=0, timeout=2)
             return True, conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
     except Exception as exc:
         return False, f"{exc.__class__.__name__}: {exc}"
@@ -34,10 +39,11 @@ def healthz(request):
     db_ok, db_detail = _database_ok()
     broker_ok, broker_detail = _broker_ok()
     healthy = db_ok and broker_ok
-    body = {
-        "status": "ok" if healthy else "unhealthy",
-        "database": {"ok": db_ok, "detail": db_detail},
-        "broker": {"ok": broker_ok, "detail": broker_detail},
-        "course_dir": str(settings.COURSE_DIR) if settings.DEBUG else None,
-    }
+    body = {"status": "ok" if healthy else "unhealthy"}
+    if request.user.is_authenticated and request.user.is_staff:
+        body.update(
+            database={"ok": db_ok, "detail": db_detail},
+            broker={"ok": broker_ok, "detail": broker_detail},
+            course_dir=str(settings.COURSE_DIR),
+        )
     return JsonResponse(body, status=200 if healthy else 503)

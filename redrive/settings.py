@@ -7,9 +7,11 @@ things up.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from redrive.env import env_bool, env_int, env_list, env_str, env_url
@@ -46,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "axes",
+    "csp",
+    "ninja",  # django-ninja: the API docs page served from its own static files (no CDN)
     "django_htmx",
     "template_partials",
     "learning",
@@ -57,6 +62,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every response, the refusals below included, carries the policy.
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads a field: NUL, lone surrogates, deep or non-finite JSON
+    # and oversized API bodies answer 400/413 here, never 500 further in.
+    "redrive.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -66,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redrive.urls"
@@ -119,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes checks every log-in (the site's and the admin's) before the
+# password: see "Log-in throttling" below.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -143,15 +162,44 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 
+# --- E-mail (password reset) -----------------------------------------------
+# Without EMAIL_HOST, mail is printed to the web process's console, so reset
+# links work in development without a mail server. With it, mail goes over SMTP.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10  # seconds: a stuck mail server must not hold a web worker forever
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redrive <noreply@localhost>")
+# A reset link works for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600 * 24, minimum=300)
+
+
 # --- Course content ---------------------------------------------------------
 COURSE_DIR = Path(env_str("COURSE_DIR", str(BASE_DIR / "course"))).resolve()
 
 # --- Celery -----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# A broker on the same network connects in a millisecond; a request must not wait long for one that does not.
+BROKER_CONNECT_TIMEOUT_MS = env_int("BROKER_CONNECT_TIMEOUT_MS", 300, minimum=10, maximum=10_000)
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 120,
+    # Sending never waits for a broker that is down (labs/services/dispatch.py):
+    # one connection attempt, no retries (kombu's default retries for about 6 s),
+    # and a connect that gives up after BROKER_CONNECT_TIMEOUT_MS. The
+    # submission stays queued and the sweep sends it. Workers reconnect on
+    # their own terms (redrive/celery.py QuickReconnectConsumer).
+    "max_retries": 0,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT_MS / 1000,
+}
 if REDIS_URL:
     REDIS_URL = env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss"))
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 120}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_TRANSPORT_OPTIONS
 else:
     # A broker made of files under var/: no server needed, and a worker in
     # another process (make run) still shares the queue with the web server.
@@ -176,9 +224,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1, maximum=64)
+# Two queues: gradings on "celery", the sweep on "sweeps", so a backlog of
+# gradings never delays (or, through its expiry, discards) a sweep. A worker
+# started without -Q consumes every queue listed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "sweeps": {}}
+CELERY_TASK_ROUTES = {"labs.sweep_submissions": {"queue": "sweeps"}}
+# Back on a broker that returns within a few seconds, not kombu's 30 s back-off.
+CELERY_WORKER_CONSUMER = "redrive.celery:QuickReconnectConsumer"
 # The labs sweep (labs/services/sweeps.py): requeues or fails gradings whose
-# worker died, and dispatches submissions saved while the broker was down.
-# Needs beat: `celery -A redrive worker -B` (one beat per deployment).
+# worker died, dispatches submissions saved while the broker was down, and sends
+# again those whose message was lost. Needs beat, as its own process and one per
+# deployment: `celery -A redrive beat` (README, `make run`).
 # A grading whose worker died is requeued LABS_RUNNING_GRACE_S after its lab's
 # time limit ran out, at the next sweep: so within time limit + grace + period.
 LABS_SWEEP_EVERY_S = env_int("LABS_SWEEP_EVERY_S", 10, minimum=1, maximum=300)
@@ -187,7 +244,7 @@ CELERY_BEAT_SCHEDULE = {
     "labs-sweep-submissions": {
         "task": "labs.sweep_submissions",
         "schedule": float(LABS_SWEEP_EVERY_S),
-        "options": {"expires": max(30, 3 * LABS_SWEEP_EVERY_S)},
+        "options": {"expires": max(30, 3 * LABS_SWEEP_EVERY_S), "queue": "sweeps"},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -210,7 +267,76 @@ if not SANDBOX_BWRAP.startswith("/"):
     raise ImproperlyConfigured(f"SANDBOX_BWRAP must be an absolute path to bubblewrap, not {SANDBOX_BWRAP!r}")
 LAB_RATE_LIMIT_PER_MINUTE = env_int("LAB_RATE_LIMIT_PER_MINUTE", 10, minimum=1)
 
+# --- Log-in and sign-up throttling ---------------------------------------------
+# Behind a proxy every request comes from the proxy's address: TRUSTED_PROXY_COUNT
+# says how many proxies append to X-Forwarded-For, so the client's own address is
+# read that many entries from the right (accounts/client_ip.py). 0 (the default)
+# trusts no header: REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+# A lock holds one username from one address: an attacker who tries passwords for
+# alice locks out alice-from-the-attacker's-address, not alice everywhere (which a
+# username-only rule would let anyone do to anyone), and a class of students
+# behind one school address is not locked out by one student's typos (which an
+# address-only rule would do). Guessing from many addresses still costs each
+# address a lock after AXES_FAILURE_LIMIT tries per username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout.locked_out"
+# Failed attempts only: a table of every successful log-in and its address is
+# personal data the site has no use for.
+AXES_DISABLE_ACCESS_LOG = True
+# Sign-ups per client address per clock hour (accounts/throttle.py, in the shared
+# cache): room for a class of 30 signing up together behind one school address,
+# while a script can no longer make accounts by the thousand.
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 30, minimum=1)
+
+# --- Content-Security-Policy (django-csp) ------------------------------------
+# No inline script anywhere: every script is a file under static/ (no handler
+# attributes, no <script> blocks; htmx's own injected style is turned off in
+# base.html). Style *elements* are likewise from files only. Style *attributes*
+# stay allowed (style-src-attr): lesson tables carry text-align from Markdown
+# (coursefiles/markdown.py keeps that one property), templates and the admin use
+# a few; an attribute cannot run script or select other elements, so it cannot
+# read the page the way an injected <style> rule could.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # NONCE: the lab editor (CodeMirror) writes its own <style> element,
+        # stamped with this response's nonce (labs/templates/labs/lab_detail.html
+        # hands it over); django-csp adds the nonce only where a page used it.
+        "style-src-elem": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- Production hardening ---------------------------------------------------
+# Behind a TLS-terminating proxy Django sees plain HTTP: the proxy's
+# X-Forwarded-Proto header tells it the request was HTTPS, so join links, the
+# API's Location headers and secure-cookie checks read https://. Set it only
+# when a proxy sets (and strips any client's) X-Forwarded-Proto.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HSTS: browsers refuse plain HTTP to this host for this many seconds. Off (0) by
+# default, as a wrong value outlives the deployment that sent it.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# /healthz stays reachable over plain HTTP for a load balancer's probe.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)

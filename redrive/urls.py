@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from redrive.api import api_urlpatterns
 from redrive.health import healthz
 
 # The API first: its clients make the most requests, and each tries the patterns in order.
 urlpatterns = [
-    path("api/", include("redrive.urls_api")),
+    path("api/", include((api_urlpatterns(), "api"), namespace="api")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("flashcards/", include("flashcards.urls")),

@@ -71,3 +71,21 @@ def test_sandbox_bwrap_is_read_from_the_environment(tmp_path):
 def test_the_file_system_brokers_control_folder_is_under_var(tmp_path):
     result = _settings_in_a_fresh_process(tmp_path, "settings.CELERY_BROKER_TRANSPORT_OPTIONS['control_folder']")
     assert result.stdout.strip() == str(tmp_path / "broker" / "control"), result.stderr
+
+
+def test_mail_is_printed_to_the_console_without_an_smtp_host(tmp_path):
+    result = _settings_in_a_fresh_process(tmp_path, "settings.EMAIL_BACKEND", EMAIL_HOST="")
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend", result.stderr
+
+
+def test_smtp_is_configured_from_the_environment(tmp_path):
+    expression = "(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, settings.DEFAULT_FROM_EMAIL)"
+    result = _settings_in_a_fresh_process(
+        tmp_path, expression, EMAIL_HOST="smtp.example.org", EMAIL_PORT="2525", EMAIL_HOST_USER="mailer",
+        EMAIL_HOST_PASSWORD="s3cret", EMAIL_USE_TLS="no", DEFAULT_FROM_EMAIL="Course <course@example.org>",
+    )
+    assert result.stdout.strip() == str(
+        ("django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", 2525, "mailer", "s3cret", False, "Course <course@example.org>")
+    ), result.stderr
+    refused = _settings_in_a_fresh_process(tmp_path, "settings.EMAIL_PORT", EMAIL_PORT="smtp")
+    assert refused.returncode != 0 and "EMAIL_PORT must be a whole number" in refused.stderr

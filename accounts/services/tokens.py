@@ -29,6 +29,18 @@ def api_token_revoke(*, user, token_id: int) -> bool:
     return True
 
 
+def api_tokens_revoke_all(*, user) -> int:
+    """Revoke every live token of `user` (a changed password means the old one
+    may be known to someone). Returns how many were live."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    digests = list(tokens.values_list("digest", flat=True))
+    if not digests:
+        return 0
+    tokens.update(revoked_at=timezone.now())
+    token_cache_forget(digests)
+    return len(digests)
+
+
 # Written at most once a minute per token: a busy API client should not turn every read into a write.
 _LAST_USED_EVERY = 60
 

@@ -6,6 +6,9 @@ Who may create a class is a permission (classes.teach_class), granted with
 class is a membership row, so one user can teach one class and attend another.
 """
 
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,6 +60,17 @@ class ClassMembership(models.Model):
         return f"{self.user} in {self.classroom} ({self.role})"
 
 
+# Due dates every layer can hold: Python's datetime stops at years 1 and 9999,
+# PostgreSQL goes far beyond both, and a date PostgreSQL stored that Python
+# cannot read (year 0 after a +14:00 offset, year 10000 after -14:00) made
+# every page that lists the assignment fail. These bounds, in UTC, leave a
+# margin of years on both sides for any time zone's conversion.
+DUE_AT_MIN = datetime(1900, 1, 1, tzinfo=dt_timezone.utc)
+DUE_AT_MAX = datetime(9000, 12, 31, 23, 59, 59, tzinfo=dt_timezone.utc)
+# A deck has at most a few thousand cards; the column holds up to 2**31 - 1.
+DECK_TARGET_COUNT_MAX = 100_000
+
+
 class Assignment(models.Model):
     """One lesson, deck or lab a class must do by `due_at`. Exactly one of the
     item foreign keys is set, matching `kind`."""
@@ -95,6 +109,8 @@ class Assignment(models.Model):
                 | Q(kind="deck", deck__isnull=False, lesson__isnull=True, lab__isnull=True),
                 name="assignment_item_matches_kind",
             ),
+            # The database itself refuses a date no reader could load, whichever path writes it.
+            models.CheckConstraint(condition=Q(due_at__gte=DUE_AT_MIN, due_at__lte=DUE_AT_MAX), name="assignment_due_at_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ labs assigned in such a class. Anything else does not exist for them (404).
 
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
 from flashcards.selectors.decks import decks_assignable
@@ -34,14 +35,28 @@ def user_timezone_is_set(*, user) -> bool:
 
 
 def classes_taught_by(*, user) -> list[Classroom]:
-    """With `.student_count` and `.assignment_count`."""
+    """With `.student_count` and `.assignment_count`, each counted in a subquery:
+    counted over the join that picks the instructor's own membership row, the
+    students would be counted among that one row, always 0."""
     if not user.is_authenticated:
         return []
+    students = (
+        ClassMembership.objects.filter(classroom=OuterRef("pk"), role=STUDENT)
+        .order_by()
+        .values("classroom")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    assignments = (
+        Assignment.objects.filter(classroom=OuterRef("pk")).order_by().values("classroom").annotate(n=Count("id")).values("n")
+    )
     return list(
-        Classroom.objects.filter(memberships__user=user, memberships__role=INSTRUCTOR).annotate(
-            student_count=Count("memberships", filter=Q(memberships__role=STUDENT), distinct=True),
-            assignment_count=Count("assignments", distinct=True),
+        Classroom.objects.filter(id__in=ClassMembership.objects.filter(user=user, role=INSTRUCTOR).values("classroom_id"))
+        .annotate(
+            student_count=Coalesce(Subquery(students), 0),
+            assignment_count=Coalesce(Subquery(assignments), 0),
         )
+        .order_by("name", "id")
     )
 
 
@@ -98,6 +113,10 @@ def student_of_class(*, classroom: Classroom, user_id: int):
 
 def assignments_of(*, classroom: Classroom) -> list[Assignment]:
     return list(Assignment.objects.filter(classroom=classroom).select_related("lesson", "lab", "deck").order_by("due_at", "id"))
+
+
+def assignment_of(*, classroom: Classroom, assignment_id: int) -> Assignment | None:
+    return Assignment.objects.select_related("lesson", "lab", "deck").filter(classroom=classroom, id=assignment_id).first()
 
 
 def lab_assignment_for(*, classroom: Classroom, slug: str) -> Assignment | None:

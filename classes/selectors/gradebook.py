@@ -13,6 +13,7 @@ Rules:
   due date are kept and counted as late attempts. Done means passed.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -151,6 +152,15 @@ def cells_for(*, assignments: list[Assignment], user_ids, now: datetime) -> dict
 
 
 SORTS = ("name", "progress", "overdue")
+# "a<assignment id>": ASCII digits, and few enough for int() (isdigit() also
+# says yes to "²", and int() refuses more than 4,300 digits).
+_COLUMN_SORT = re.compile(r"a[0-9]{1,18}")
+
+
+def sort_clean(sort) -> str:
+    """`sort` if it names a sort this gradebook knows, else "name"."""
+    sort = str(sort or "")
+    return sort if sort in SORTS or _COLUMN_SORT.fullmatch(sort) else "name"
 
 
 def _row_key(sort: str):
@@ -158,7 +168,7 @@ def _row_key(sort: str):
         return lambda r: (r.percent, r.done)
     if sort == "overdue":
         return lambda r: (r.overdue, r.late)
-    if sort.startswith("a") and sort[1:].isdigit():
+    if _COLUMN_SORT.fullmatch(sort):
         assignment_id = int(sort[1:])
 
         def by_cell(row):
@@ -221,12 +231,16 @@ def gradebook_for(
 def gradebook_table(book: Gradebook) -> list[list]:
     """The CSV/JSON form: a header row, then one row per student, username and
     display name first; per lab, the best score (0-100), attempts and a late
-    mark; per lesson or deck, its status."""
+    mark; per lesson, its status and a late mark; per deck, its status, the
+    number of its cards the student reviewed and the progress toward the
+    target ("12 / 20 mastered")."""
     header = ["username", "display name"]
     for column in book.columns:
         a = column.assignment
         if a.kind == Assignment.Kind.LAB:
             header += [f"{a.title} (lab) score", f"{a.title} (lab) attempts", f"{a.title} (lab) late"]
+        elif a.kind == Assignment.Kind.DECK:
+            header += [f"{a.title} (deck) status", f"{a.title} (deck) cards reviewed", f"{a.title} (deck) progress"]
         else:
             header += [f"{a.title} ({a.kind}) status", f"{a.title} ({a.kind}) late"]
     header += ["done", "overdue", "progress %"]
@@ -236,6 +250,9 @@ def gradebook_table(book: Gradebook) -> list[list]:
         for cell in row.cells:
             if cell.assignment.kind == Assignment.Kind.LAB:
                 line += ["" if cell.percent is None else cell.percent, cell.attempts, "late" if cell.late else ""]
+            elif cell.assignment.kind == Assignment.Kind.DECK:
+                # A deck cell's attempts are the cards reviewed (_deck_cells).
+                line += [cell.label.lower(), cell.attempts, cell.progress]
             else:
                 line += [cell.label.lower(), "late" if cell.late else ""]
         line += [row.done, row.overdue, row.percent]

@@ -6,6 +6,7 @@ sentence a person can act on; views and the API show it as is.
 
 import secrets
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
-from classes.models.classes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from classes.models.classes import DECK_TARGET_COUNT_MAX, DUE_AT_MAX, DUE_AT_MIN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from flashcards.selectors.decks import deck_for_slug
 from labs.selectors.labs import lab_for_slug
 from learning.selectors.course import lesson_for_slug
@@ -149,7 +150,48 @@ def due_at_parse(*, value, tz: ZoneInfo) -> datetime:
         raise ClassError(f"“{text}” is not a date and time; use ISO 8601, for example 2026-03-01T17:00 or 2026-03-01T17:00:00Z.")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, tz)
-    return parsed
+    return due_at_check(due_at=parsed)
+
+
+def due_at_check(*, due_at) -> datetime:
+    """`due_at` if it is an aware date-time every layer can store and read back
+    (DUE_AT_MIN..DUE_AT_MAX in UTC), else ClassError. The form and the API both
+    come through here (assignment_create calls it)."""
+    if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
+        raise ClassError("Give the due date with its time zone, for example 2026-03-01T17:00:00Z.")
+    try:
+        in_utc = due_at.astimezone(dt_timezone.utc)
+    except (OverflowError, ValueError):  # year 1 at +14:00 is year 0 in UTC, which Python has not
+        in_utc = None
+    if in_utc is None or not DUE_AT_MIN <= in_utc <= DUE_AT_MAX:
+        raise ClassError(f"Give a due date between the years {DUE_AT_MIN.year} and {DUE_AT_MAX.year}.")
+    return due_at
+
+
+def deck_target_count_parse(value) -> int | None:
+    """The number of cards a deck assignment asks for: None (every card) for
+    nothing or an empty string, else a whole number 1..DECK_TARGET_COUNT_MAX
+    given as an int or as digits (what a form sends). Floats, booleans and
+    anything else are refused rather than rounded."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ClassError("The number of cards must be a whole number.")
+    if isinstance(value, str):
+        text = value.strip()
+        # ASCII digits only, and few enough that int() cannot be made slow or refuse.
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise ClassError(
+                "The number of cards must be a whole number."
+                if not (text.isascii() and text.isdigit())
+                else f"The number of cards must be at most {DECK_TARGET_COUNT_MAX:,}."
+            )
+        value = int(text)
+    if value < 1:
+        raise ClassError("The number of cards must be at least 1.")
+    if value > DECK_TARGET_COUNT_MAX:
+        raise ClassError(f"The number of cards must be at most {DECK_TARGET_COUNT_MAX:,}.")
+    return value
 
 
 def _item_for(kind: str, slug: str):
@@ -173,21 +215,12 @@ def assignment_create(
     if kind not in Assignment.Kind.values:
         raise ClassError(f"kind must be one of lesson, deck or lab, not “{kind}”.")
     item = _item_for(kind, slug)
-    fields = {"classroom": classroom, "kind": kind, "due_at": due_at, kind: item}
+    fields = {"classroom": classroom, "kind": kind, "due_at": due_at_check(due_at=due_at), kind: item}
     if kind == Assignment.Kind.DECK:
         deck_target = deck_target or Assignment.DeckTarget.REVIEWED
         if deck_target not in Assignment.DeckTarget.values:
             raise ClassError("A deck's target is either “reviewed” or “mastered”.")
-        if deck_target_count not in (None, ""):
-            try:
-                deck_target_count = int(deck_target_count)
-            except (TypeError, ValueError):
-                raise ClassError("The number of cards must be a whole number.") from None
-            if deck_target_count < 1:
-                raise ClassError("The number of cards must be at least 1.")
-        else:
-            deck_target_count = None
-        fields.update(deck_target=deck_target, deck_target_count=deck_target_count)
+        fields.update(deck_target=deck_target, deck_target_count=deck_target_count_parse(deck_target_count))
     if Assignment.objects.filter(classroom=classroom, kind=kind, **{kind: item}).exists():
         raise ClassError(f"“{item.title}” is already assigned in this class.")
     try:
@@ -195,6 +228,17 @@ def assignment_create(
             return Assignment.objects.create(**fields)
     except IntegrityError:
         raise ClassError(f"“{item.title}” is already assigned in this class.") from None
+
+
+def assignment_due_set(*, classroom: Classroom, assignment_id: int, due_at: datetime) -> Assignment | None:
+    """Move an assignment's due date; None if the class has no such assignment.
+    Lateness is computed from the due date on every read, so nothing else changes."""
+    assignment = Assignment.objects.select_related("lesson", "lab", "deck").filter(classroom=classroom, id=assignment_id).first()
+    if assignment is None:
+        return None
+    assignment.due_at = due_at
+    assignment.save(update_fields=["due_at"])
+    return assignment
 
 
 def assignment_delete(*, classroom: Classroom, assignment_id: int) -> bool:

@@ -11,13 +11,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.api_auth import accepts_bearer_token
+from coursefiles.spreadsheet import csv_row_safe
 from classes.models import ClassMembership, Classroom
 from classes.selectors.class_labs import lab_report_for, student_work_for
 from classes.selectors.classes import (
     assignable_items,
+    assignment_of,
     assignments_of,
     classes_attended_by,
     classes_taught_by,
@@ -30,11 +33,12 @@ from classes.selectors.classes import (
     user_timezone_for,
     user_timezone_is_set,
 )
-from classes.selectors.gradebook import SORTS, cells_for, gradebook_for, gradebook_table, learner_work_for
+from classes.selectors.gradebook import cells_for, gradebook_for, gradebook_table, learner_work_for, sort_clean
 from classes.services.classes import (
     ClassError,
     assignment_create,
     assignment_delete,
+    assignment_due_set,
     can_teach,
     classroom_create,
     classroom_join,
@@ -68,6 +72,29 @@ def _remember_browser_timezone(request):
 
 def _back(classroom, anchor=""):
     return redirect(reverse("classes:detail", args=[classroom.id]) + anchor)
+
+
+def _section_message(request, level, text, section):
+    """A message shown inside `section` of the class page (manage.html), which the
+    redirect scrolls to; at the top of the page it would be out of sight."""
+    messages.add_message(request, level, text, extra_tags=section)
+
+
+def _confirm(request, classroom, *, heading, explanation, confirm_label, section):
+    """The no-JavaScript confirmation of an action that removes something: its
+    GET shows this page, whose form posts to the same URL."""
+    return render(
+        request,
+        "classes/confirm.html",
+        {
+            "classroom": classroom,
+            "heading": heading,
+            "explanation": explanation,
+            "confirm_label": confirm_label,
+            "cancel_url": reverse("classes:detail", args=[classroom.id]) + f"#{section}",
+            **NAV,
+        },
+    )
 
 
 # --- Learner and common pages ------------------------------------------------
@@ -190,7 +217,7 @@ def detail(request, class_id):
 def code_rotate(request, class_id):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
     classroom_join_code_rotate(classroom=classroom)
-    messages.success(request, f"New join code: {classroom.join_code}. The old code and link no longer work.")
+    _section_message(request, messages.SUCCESS, f"New join code: {classroom.join_code}. The old code and link no longer work.", "joining")
     return _back(classroom, "#joining")
 
 
@@ -200,19 +227,30 @@ def join_open_set(request, class_id):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
     is_open = request.POST.get("open") == "1"
     classroom_join_set_open(classroom=classroom, is_open=is_open)
-    messages.success(request, "The class is open to new students." if is_open else "The class is closed to new students.")
+    _section_message(
+        request, messages.SUCCESS, "The class is open to new students." if is_open else "The class is closed to new students.", "joining"
+    )
     return _back(classroom, "#joining")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def student_remove_view(request, class_id, user_id):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
     student = student_of_class(classroom=classroom, user_id=user_id)
     if student is None:
         raise Http404("No such student in this class")
+    if request.method == "GET":
+        return _confirm(
+            request,
+            classroom,
+            heading=f"Remove {student.username} from “{classroom.name}”?",
+            explanation="They stop seeing this class's assignments and leave the gradebook. Their own lessons, cards and lab attempts are kept; they can join again with the code.",
+            confirm_label=f"Remove {student.username}",
+            section="students",
+        )
     student_remove(classroom=classroom, user_id=student.id)
-    messages.success(request, f"{student.username} was removed from the class. Their own work is kept.")
+    _section_message(request, messages.SUCCESS, f"{student.username} was removed from the class. Their own work is kept.", "students")
     return _back(classroom, "#students")
 
 
@@ -222,9 +260,9 @@ def instructor_add_view(request, class_id):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
     try:
         membership = instructor_add(classroom=classroom, username=request.POST.get("username", ""))
-        messages.success(request, f"{membership.user.username} now teaches this class.")
+        _section_message(request, messages.SUCCESS, f"{membership.user.username} now teaches this class.", "instructors")
     except ClassError as exc:
-        messages.error(request, str(exc))
+        _section_message(request, messages.ERROR, str(exc), "instructors")
     return _back(classroom, "#instructors")
 
 
@@ -245,33 +283,69 @@ def assignment_add(request, class_id):
             deck_target_count=request.POST.get("deck_target_count", ""),
         )
     except ClassError as exc:
-        messages.error(request, str(exc))
+        _section_message(request, messages.ERROR, str(exc), "assignments")
     else:
-        messages.success(request, f"Assigned “{assignment.title}”.")
+        _section_message(request, messages.SUCCESS, f"Assigned “{assignment.title}”.", "assignments")
     return _back(classroom, "#assignments")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def assignment_delete_view(request, class_id, assignment_id):
     classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
-    if not assignment_delete(classroom=classroom, assignment_id=assignment_id):
+    assignment = assignment_of(classroom=classroom, assignment_id=assignment_id)
+    if assignment is None:
         raise Http404("No such assignment")
-    messages.success(request, "Assignment removed. Students' work on it is kept.")
+    if request.method == "GET":
+        return _confirm(
+            request,
+            classroom,
+            heading=f"Remove “{assignment.title}” from the class?",
+            explanation="It leaves the students' lists and the gradebook. Their work on it is kept, and you can assign it again.",
+            confirm_label="Remove assignment",
+            section="assignments",
+        )
+    if assignment_delete(classroom=classroom, assignment_id=assignment.id):
+        _section_message(request, messages.SUCCESS, f"“{assignment.title}” removed. Students' work on it is kept.", "assignments")
     return _back(classroom, "#assignments")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_edit(request, class_id, assignment_id):
+    """Change an assignment's due date."""
+    classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
+    assignment = assignment_of(classroom=classroom, assignment_id=assignment_id)
+    if assignment is None:
+        raise Http404("No such assignment")
+    tz = user_timezone_for(user=request.user)
+    due_value, error = timezone.localtime(assignment.due_at, tz).strftime("%Y-%m-%dT%H:%M"), ""
+    if request.method == "POST":
+        due_value = request.POST.get("due_at", "")
+        try:
+            moved = assignment_due_set(classroom=classroom, assignment_id=assignment.id, due_at=due_at_parse(value=due_value, tz=tz))
+        except ClassError as exc:
+            error = str(exc)
+        else:
+            when = date_format(timezone.localtime(moved.due_at, tz), "D j M Y, H:i")
+            _section_message(request, messages.SUCCESS, f"“{moved.title}” is now due {when} ({tz.key}).", "assignments")
+            return _back(classroom, "#assignments")
+    return render(
+        request,
+        "classes/assignment_edit.html",
+        {"classroom": classroom, "assignment": assignment, "tz": tz, "due_value": due_value, "error": error, **NAV},
+        status=400 if error else 200,
+    )
 
 
 # --- Instructor reads --------------------------------------------------------
 
 
 def _gradebook_from_query(request, classroom):
-    sort = request.GET.get("sort", "name")
-    if sort not in SORTS and not (sort.startswith("a") and sort[1:].isdigit()):
-        sort = "name"
     return gradebook_for(
         classroom=classroom,
         now=timezone.now(),
-        sort=sort,
+        sort=sort_clean(request.GET.get("sort", "name")),
         descending=request.GET.get("dir") == "desc",
         q=request.GET.get("q", "")[:100],
         show=request.GET.get("show", "all"),
@@ -328,8 +402,7 @@ def gradebook_csv(request, class_id):
     response["Content-Disposition"] = f'attachment; filename="{safe_name}-gradebook.csv"'
     writer = csv.writer(response)
     for line in gradebook_table(book):
-        # A leading =, +, - or @ would run as a formula when the file is opened in a spreadsheet.
-        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v for v in line])
+        writer.writerow(csv_row_safe(line))
     return response
 
 

@@ -3,6 +3,18 @@
 from flashcards.content.decks import DeckSpec
 
 
+def _course_order(spec: DeckSpec, modules: dict, lessons: dict) -> tuple:
+    """Where a deck comes in the course, so new cards follow it: its module's
+    place in course.yaml (decks of no module last), then the earliest lesson
+    its cards link to, then its slug. Not the slug alone: "eventbridge" would
+    come before "foundations"."""
+    module = modules.get(spec.module)
+    linked = [
+        (lessons[c.lesson].module.position, lessons[c.lesson].position) for c in spec.cards if c.lesson in lessons
+    ]
+    return (module is None, module.position if module else 0, min(linked, default=(float("inf"), float("inf"))), spec.slug)
+
+
 def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
     """Upsert decks and course cards by stable id and retire what left the files.
 
@@ -20,11 +32,11 @@ def decks_apply(*, decks: list[DeckSpec]) -> dict[str, int]:
         Deck.objects.filter(pk=pk).update(slug=f"retired-{pk}")
     modules = {m.slug: m for m in Module.objects.filter(slug__in={d.module for d in decks if d.module})}
     lesson_slugs = {c.lesson for d in decks for c in d.cards if c.lesson}
-    lessons = {l.slug: l for l in Lesson.objects.filter(slug__in=lesson_slugs)}
+    lessons = {l.slug: l for l in Lesson.objects.filter(slug__in=lesson_slugs).select_related("module")}
     existing = {c.stable_id: c for c in Card.objects.filter(owner__isnull=True)}
     seen: set[str] = set()
     created = changed = 0
-    for position, spec in enumerate(sorted(decks, key=lambda d: d.slug)):
+    for position, spec in enumerate(sorted(decks, key=lambda d: _course_order(d, modules, lessons))):
         deck, _ = Deck.objects.update_or_create(
             stable_id=spec.stable_id,
             defaults={

@@ -28,6 +28,10 @@ class Deck(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        # A deck has no page of its own: its cards, in the card list.
+        return f"/flashcards/cards/?deck={self.slug}"
+
 
 class Card(models.Model):
     class Kind(models.TextChoices):

@@ -1,7 +1,10 @@
 """Which cards a learner may see: course cards of active decks and their own
 cards, never another learner's."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import html
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.html import strip_tags
 
 from flashcards.models import Card, DeckPause
 
@@ -54,7 +57,28 @@ def cards_for_listing(*, user, query: str = "", deck_slug: str = "", show: str =
         cards = cards.filter(states__user=user, states__suspended=True)
     elif show == "leech":
         cards = cards.filter(states__user=user, states__is_leech=True)
+    if show not in ("suspended", "leech"):
+        # One row per cloze note, not one per gap: the note's cards share their
+        # deck and text, and the one of lowest number stands for them. (Suspended
+        # and leech are states of one card, so those lists keep every card.)
+        siblings = Card.objects.filter(
+            deck_id=OuterRef("deck_id"), kind=Card.Kind.CLOZE, owner__isnull=True, is_active=True, front=OuterRef("front")
+        )
+        cards = cards.exclude(Q(kind=Card.Kind.CLOZE) & Exists(siblings.filter(cloze_number__lt=OuterRef("cloze_number"))))
+        cards = cards.annotate(
+            note_cards=Subquery(siblings.order_by().values("deck_id").annotate(n=Count("id")).values("n")[:1])
+        )
     return cards.prefetch_related(Prefetch("states", queryset=CardState.objects.filter(user=user), to_attr="my_states"))
+
+
+def card_listing_text(card: Card) -> str:
+    """A card's text for a one-line list, as the learner reads it: rendered
+    Markdown without its tags, and a cloze note's text with its answers in
+    place (its back, less any extra notes), never `{{c1::...}}`."""
+    source = card.front_html
+    if card.kind == Card.Kind.CLOZE:
+        source = card.back_html.split('<div class="card-extra">', 1)[0]
+    return " ".join(html.unescape(strip_tags(source)).split())
 
 
 def decks_for(*, user):

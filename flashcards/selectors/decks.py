@@ -9,5 +9,5 @@ def deck_for_slug(*, slug: str) -> Deck | None:
 
 
 def decks_assignable() -> list[Deck]:
-    """Active decks, with their slug and title only (the add-assignment form)."""
-    return list(Deck.objects.filter(is_active=True).only("slug", "title").order_by("title"))
+    """Active decks in course order, with their slug and title only (the add-assignment form)."""
+    return list(Deck.objects.filter(is_active=True).only("slug", "title").order_by("position", "title"))

@@ -9,7 +9,7 @@ the reviews logged since the start of the UTC day. When nothing else is left,
 learning cards due within LEARN_AHEAD are shown early, as Anki does.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -197,6 +197,20 @@ def next_card_for(*, user, now: datetime, prefs=None, counts: DueCounts | None =
         if item:
             return item
     return _state_item(_first_learning(user=user, now=now, ahead=LEARN_AHEAD), "learning")
+
+
+def counts_with_item(*, counts: DueCounts, item: QueueItem | None, now: datetime) -> DueCounts:
+    """The counts a learner reads beside `item`, the card on screen, which they
+    always include in its state: a learning card shown ahead of its due time
+    (LEARN_AHEAD) is not yet due, and a card brought back by undo or a link may
+    not be counted either, and "0 learning" above a learning card reads as a bug."""
+    if item is None:
+        return counts
+    if item.kind == "learning" and item.state is not None and item.state.due > now:
+        return replace(counts, learning=counts.learning + 1)
+    if getattr(counts, item.kind) == 0:
+        return replace(counts, **{item.kind: 1})
+    return counts
 
 
 def next_learning_due(*, user, now: datetime) -> datetime | None:

@@ -59,6 +59,18 @@ def own_card_build(*, user, deck: Deck, front: str, back: str, tags=(), lesson=N
     )
 
 
+def own_card_apply(*, card: Card, front: str, back: str, tags=()) -> bool:
+    """Set an own card's sides and tags, unsaved (the CSV import saves them
+    together); False when they already read so."""
+    front, back = _check(front, back)
+    tags = clean_tags(tags)
+    if (card.front, card.back, card.tags) == (front, back, tags):
+        return False
+    card.front, card.back, card.tags = front, back, tags
+    card.front_html, card.back_html = _render(front), _render(back)
+    return True
+
+
 def card_create(*, user, deck: Deck, front: str, back: str, tags=(), lesson=None) -> Card:
     card = own_card_build(user=user, deck=deck, front=front, back=back, tags=tags, lesson=lesson)
     card.save()

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from flashcards import charts
 from flashcards.forms import CardForm
 from flashcards.models import Deck
-from flashcards.selectors.cards import cards_for_listing
+from flashcards.selectors.cards import card_listing_text, cards_for_listing
 from flashcards.selectors.stats import card_history_for
 from flashcards.services.cards import InvalidCard, card_create, card_delete, card_edit, card_suspend
 from flashcards.views.access import get_card_for_user, get_own_card_for_user
@@ -23,6 +23,7 @@ def card_list(request):
     page = Paginator(cards_for_listing(user=request.user, query=query, deck_slug=deck, show=show), 50).get_page(request.GET.get("page"))
     for card in page:
         card.my_state = card.my_states[0] if card.my_states else None
+        card.listing_text = card_listing_text(card)
     return render(
         request,
         "flashcards/cards.html",

@@ -13,7 +13,7 @@ from flashcards.models.study import State
 from flashcards.scheduling import interval_previews
 from flashcards.selectors.cards import card_for_user
 from flashcards.selectors.preferences import key_bindings_for, study_preferences_for
-from flashcards.selectors.queue import QueueItem, due_counts_for, next_card_for, next_learning_due
+from flashcards.selectors.queue import QueueItem, counts_with_item, due_counts_for, next_card_for, next_learning_due
 from flashcards.selectors.sessions import last_review_for, session_summary_for
 from flashcards.services.cards import card_bury, card_suspend
 from flashcards.services.reviews import InvalidReview, StaleVersion, card_review, review_undo
@@ -45,7 +45,10 @@ def _render_session(request, *, item=None, answer=False, shown_ms=None, notice=N
     counts = due_counts_for(user=user, now=now, prefs=prefs)
     if item is None:
         item = next_card_for(user=user, now=now, prefs=prefs, counts=counts)
+    due_total = counts.total  # the nav badge counts what is due, as on every other page
+    counts = counts_with_item(counts=counts, item=item, now=now)
     context = {
+        "due_total": due_total,
         "item": item,
         "answer": answer and item is not None,
         "counts": counts,

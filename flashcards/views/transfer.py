@@ -41,7 +41,11 @@ def import_csv_view(request):
     if request.method == "POST" and form.is_valid():
         result = cards_import_csv(user=request.user, deck=form.cleaned_data["deck"], data=form.cleaned_data["file"].read())
         if not result.errors:
-            messages.success(request, f"Imported {len(result.created)} card{'s' if len(result.created) != 1 else ''} into “{form.cleaned_data['deck'].title}”.")
+            messages.success(request, f"Imported into “{form.cleaned_data['deck'].title}”: {result.summary()}")
+            for reason in result.skipped[:20]:
+                messages.info(request, f"Skipped {reason}")
+            if len(result.skipped) > 20:
+                messages.info(request, f"… and {len(result.skipped) - 20} more rows skipped.")
             return redirect("flashcards:cards")
         errors = result.errors
     status = 422 if errors else 200

@@ -22,9 +22,10 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from grader import protocol
+from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
 from grader.emulator.services import ServicePolicy, refusal
-from grader.protocol import Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
+from grader.protocol import Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
 from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import ENGINE_FAILED, Status, Verdict
 
@@ -94,9 +95,16 @@ def guard(app, policy: ServicePolicy | None = None):
             backend = next((name for name, known in list(instances.items()) if known is target), "")
             if not policy.permits(backend):
                 return refusal(environ, start_response, backend, policy.message(backend))
-        return target(environ, start_response)
+        # Every request on this socket is the learner's: the grader's clients are in-process.
+        with faults.learner_calls():
+            return target(environ, start_response)
 
     return guarded
+
+
+def _learner_error(reply: Failure) -> LearnerError:
+    kind = reply.kind if reply.kind in LearnerError.KINDS else "crashed"
+    return LearnerError(kind, reply.message, exc_type=reply.exc_type, traceback=reply.traceback)
 
 
 class SandboxLearner:
@@ -139,12 +147,7 @@ class SandboxLearner:
             self.gone = LearnerError("crashed", GARBLED)
             raise self.gone from None
         if isinstance(reply, Failure):
-            learner_error = LearnerError(
-                reply.kind if reply.kind in LearnerError.KINDS else "crashed",
-                reply.message,
-                exc_type=reply.exc_type,
-                traceback=reply.traceback,
-            )
+            learner_error = _learner_error(reply)
             if reply.limit:
                 self.limit = reply.limit
                 self.gone = learner_error
@@ -161,7 +164,20 @@ class SandboxLearner:
             return False
 
     def call(self, name: str, *args: Any) -> Any:
-        return self._request(Call(name, list(args)))
+        return self._request(Call(name, list(args), clock_offset=clock.offset()))
+
+    def call_many(self, name: str, calls: list[tuple]) -> list[Any]:
+        """Concurrent calls; each result is the return value or a LearnerError."""
+        replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset()))
+        try:
+            if not isinstance(replies, list) or len(replies) != len(calls):
+                raise protocol.ProtocolError("call_many: expected one reply per call")
+            decoded = [protocol.reply_from_wire(reply) for reply in replies]
+        except protocol.ProtocolError:
+            self.garbled = True
+            self.gone = LearnerError("crashed", GARBLED)
+            raise self.gone from None
+        return [_learner_error(reply) if isinstance(reply, Failure) else reply.value for reply in decoded]
 
     def ending(self) -> tuple[Status, str] | None:
         """How the learner's process ended the run, if it did: this outranks what the grader made of it."""

@@ -18,6 +18,7 @@ above; that only breaks its own run. The verdict is computed outside, from
 the emulator's state and the grader's records.
 """
 
+import datetime
 import errno
 import gc
 import json
@@ -252,6 +253,97 @@ def load_module(code):
     return module
 
 
+# The emulator's clock runs ahead of the wall clock when the grader advances it
+# (grader/emulator/clock.py); the learner's time.time() follows it, so an
+# expiry the learner computes agrees with the emulator's.
+_wall_time, _wall_time_ns = time.time, time.time_ns
+_clock = {"offset": 0.0}
+
+
+def _emulator_time():
+    return _wall_time() + _clock["offset"]
+
+
+def _emulator_time_ns():
+    return _wall_time_ns() + int(_clock["offset"] * 1e9)
+
+
+class _EmulatorDatetime(datetime.datetime):
+    """datetime.now() and utcnow() on the emulator's clock (replaces datetime.datetime)."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return super().now(tz) + datetime.timedelta(seconds=_clock["offset"])
+
+    @classmethod
+    def utcnow(cls):
+        return super().utcnow() + datetime.timedelta(seconds=_clock["offset"])
+
+
+def set_clock(offset):
+    """Called before the learner's module loads (offset 0), so `from datetime import
+    datetime` there gets the emulator's, and before every call."""
+    _clock["offset"] = float(offset or 0)
+    if time.time is not _emulator_time:
+        time.time, time.time_ns = _emulator_time, _emulator_time_ns
+        datetime.datetime = _EmulatorDatetime
+
+
+def call_function(module, name, raw_args, limits):
+    """One call of the learner's function: its reply (raises LimitHit)."""
+    function = getattr(module, name, None) if module is not None else None
+    if not callable(function):
+        return {"error": {"kind": "missing", "message": f"Your code does not define a function called {name}()."}}
+    args = [decode_arg(arg) for arg in raw_args]
+    try:
+        result = function(*args)
+        after_learner_code()
+    except BaseException as exc:
+        after_learner_code()
+        return {"error": describe_error(exc, limits, skip_frames=1)}
+    try:
+        size = len(json.dumps(result))
+    except (TypeError, ValueError) as exc:
+        return {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{name}() returned a value that is not JSON: {exc}"}}
+    if size > MAX_RETURN_BYTES:
+        return {"error": {"kind": "exception", "exc_type": "", "message": (
+            f"{name}() returned a value too large to pass back ({size / MIB:.0f} MiB as JSON; "
+            f"at most {MAX_RETURN_BYTES // MIB} MiB, Lambda's limit for a function's response)."
+        )}}
+    return {"ok": result}
+
+
+def call_concurrently(module, name, calls, limits):
+    """Each call in a thread of its own, released together; replies in order (raises LimitHit)."""
+    replies = [None] * len(calls)
+    hits = []
+    start = threading.Barrier(len(calls)) if calls else None
+
+    def one(index, raw_args):
+        try:
+            start.wait(5)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            replies[index] = call_function(module, name, raw_args, limits)
+        except LimitHit as hit:
+            hits.append(hit)
+        except MemoryError:
+            hits.append(LimitHit(*classify_limit(MemoryError(), limits)))
+
+    threads = [threading.Thread(target=one, args=(i, args), name=f"invocation-{i}") for i, args in enumerate(calls)]
+    try:
+        for thread in threads:
+            thread.start()
+    except RuntimeError as exc:  # could not start a thread: the process limit
+        raise LimitHit(*classify_limit(exc, limits)) from None
+    for thread in threads:
+        thread.join()
+    if hits:
+        raise hits[0]
+    return replies
+
+
 def serve(rpc, limits):
     module = None
     while True:
@@ -262,6 +354,7 @@ def serve(rpc, limits):
         op = request.get("op")
         try:
             if op == "load":
+                set_clock(0)
                 try:
                     module = load_module(request["code"])
                     reply = {"ok": True}
@@ -273,29 +366,11 @@ def serve(rpc, limits):
             elif op == "has":
                 reply = {"ok": module is not None and callable(getattr(module, request["name"], None))}
             elif op == "call":
-                function = getattr(module, request["name"], None) if module is not None else None
-                if not callable(function):
-                    reply = {"error": {"kind": "missing", "message": f"Your code does not define a function called {request['name']}()."}}
-                else:
-                    args = [decode_arg(arg) for arg in request.get("args", [])]
-                    try:
-                        result = function(*args)
-                        after_learner_code()
-                        try:
-                            size = len(json.dumps(result))
-                        except (TypeError, ValueError) as exc:
-                            reply = {"error": {"kind": "exception", "exc_type": "TypeError", "message": f"{request['name']}() returned a value that is not JSON: {exc}"}}
-                        else:
-                            if size > MAX_RETURN_BYTES:
-                                reply = {"error": {"kind": "exception", "exc_type": "", "message": (
-                                    f"{request['name']}() returned a value too large to pass back ({size / MIB:.0f} MiB as JSON; "
-                                    f"at most {MAX_RETURN_BYTES // MIB} MiB, Lambda's limit for a function's response)."
-                                )}}
-                            else:
-                                reply = {"ok": result}
-                    except BaseException as exc:
-                        after_learner_code()
-                        reply = {"error": describe_error(exc, limits, skip_frames=1)}
+                set_clock(request.get("clock_offset", 0))
+                reply = call_function(module, request["name"], request.get("args", []), limits)
+            elif op == "call_many":
+                set_clock(request.get("clock_offset", 0))
+                reply = {"ok": call_concurrently(module, request["name"], request.get("calls", []), limits)}
             else:
                 reply = {"error": {"kind": "crashed", "message": f"harness: unknown request {op!r}"}}
         except LimitHit as hit:

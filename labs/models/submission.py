@@ -29,6 +29,7 @@ class Submission(models.Model):
     error = models.TextField(blank=True)  # plain-language reason for error/timeout
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     dispatch_count = models.PositiveIntegerField(default=0, help_text="times handed to the broker")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="when the broker last accepted it")
     run_count = models.PositiveIntegerField(default=0, help_text="times a worker claimed it")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -32,6 +32,12 @@ class InvalidCode(SubmissionRejected):
     http_status = 400
 
 
+def code_size_check(code: str) -> None:
+    """The one size rule for code a learner sends, run or saved as a draft."""
+    if len(code.encode()) > MAX_CODE_BYTES:
+        raise InvalidCode(f"Your code is over {MAX_CODE_BYTES // 1024} KiB; a lab solution fits in far less.")
+
+
 def submission_create(*, user, lab: Lab, code: str) -> Submission:
     """Save a queued submission and dispatch it after commit.
 
@@ -39,8 +45,7 @@ def submission_create(*, user, lab: Lab, code: str) -> Submission:
     """
     if not code.strip():
         raise InvalidCode("Write some code first: the editor is empty.")
-    if len(code.encode()) > MAX_CODE_BYTES:
-        raise InvalidCode(f"Your code is over {MAX_CODE_BYTES // 1024} KiB; a lab solution fits in far less.")
+    code_size_check(code)
     limit = settings.LAB_RATE_LIMIT_PER_MINUTE
     with transaction.atomic():
         # Lock the learner's row so that two simultaneous posts are counted one

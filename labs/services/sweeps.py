@@ -4,11 +4,18 @@
   mid-grade (killed, OOM, restarted). Requeue it once; a second death fails it
   with a message, so code that somehow kills workers cannot loop forever.
 - queued and never handed to the broker (it was down at submit): dispatch now.
-- queued, dispatched, and still waiting long after: the message was lost (a
-  broker restarted without persistence). Dispatch again; the claim makes
-  duplicates harmless.
+- queued, dispatched, and still waiting REDISPATCH_AFTER_S after the broker
+  last accepted it: the message may be lost (a broker restarted without
+  persistence) or only waiting in a backlog. Dispatch again either way; the
+  claim makes the duplicate of a message that was only waiting a no-op (one
+  UPDATE that matches nothing). Each further re-dispatch waits
+  REDISPATCH_GROWTH times longer, so a long backlog gains few duplicates.
+So a submission whose message the broker lost is sent again at most
+REDISPATCH_AFTER_S + LABS_SWEEP_EVERY_S (30 s) after the broker is back, whether
+the outage was short or long (a failed dispatch does not count).
 Run every settings.LABS_SWEEP_EVERY_S by celery beat (redrive/settings.py
-CELERY_BEAT_SCHEDULE); settings.LABS_RUNNING_GRACE_S is the grace below.
+CELERY_BEAT_SCHEDULE), on its own `sweeps` queue so no grading backlog delays or
+expires it; settings.LABS_RUNNING_GRACE_S is the grace above.
 """
 
 import logging
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from labs.models import Submission
@@ -24,7 +32,10 @@ from labs.services.dispatch import submission_dispatch
 logger = logging.getLogger(__name__)
 
 UNDISPATCHED_AFTER_S = 3  # on_commit normally dispatches within milliseconds
-LOST_AFTER_S = 180  # past the Redis visibility timeout (120 s), when the broker itself would redeliver
+REDISPATCH_AFTER_S = 20  # a grading takes seconds: a message unclaimed after 20 s is probably lost
+REDISPATCH_GROWTH = 3  # then 60 s, 180 s, 540 s...
+# The fifth accepted dispatch still unclaimed after its wait (about 40 minutes
+# in all) fails the submission with a message instead of waiting forever.
 MAX_DISPATCHES = 5
 MAX_RUNS = 2
 # Each item costs a query or two and possibly a broker send; a bounded batch
@@ -43,6 +54,12 @@ class SweepResult:
     requeued: int = 0
     failed: int = 0
     dispatched: int = 0
+
+
+def redispatch_wait_s(dispatch_count: int) -> float:
+    """Seconds after the broker last accepted a submission, still queued, before
+    it is sent again (or, after MAX_DISPATCHES, failed)."""
+    return REDISPATCH_AFTER_S * REDISPATCH_GROWTH ** max(dispatch_count - 1, 0)
 
 
 def submissions_sweep(*, now=None) -> SweepResult:
@@ -82,13 +99,14 @@ def _sweep_queued(now, result: SweepResult) -> None:
         status=Submission.Status.QUEUED, dispatch_count=0, created_at__lt=now - timedelta(seconds=UNDISPATCHED_AFTER_S)
     )
     ids = list(undispatched.order_by("created_at").values_list("id", flat=True)[:BATCH])
-    # Lost messages back off: the nth re-dispatch waits n * LOST_AFTER_S from
-    # creation (there is no dispatched_at column; dispatch_count stands in).
-    waiting = Submission.objects.filter(
-        status=Submission.Status.QUEUED, dispatch_count__gt=0, created_at__lt=now - timedelta(seconds=LOST_AFTER_S)
-    ).order_by("created_at")[:BATCH]
-    for submission in waiting.only("id", "created_at", "dispatch_count"):
-        if submission.created_at >= now - timedelta(seconds=LOST_AFTER_S * submission.dispatch_count):
+    # Rows dispatched before dispatched_at existed count from their creation.
+    waiting = (
+        Submission.objects.annotate(last_dispatch=Coalesce("dispatched_at", "created_at"))
+        .filter(status=Submission.Status.QUEUED, dispatch_count__gt=0, last_dispatch__lt=now - timedelta(seconds=REDISPATCH_AFTER_S))
+        .order_by("last_dispatch")[:BATCH]
+    )
+    for submission in waiting.only("id", "created_at", "dispatched_at", "dispatch_count"):
+        if submission.last_dispatch >= now - timedelta(seconds=redispatch_wait_s(submission.dispatch_count)):
             continue
         if submission.dispatch_count >= MAX_DISPATCHES:
             if Submission.objects.filter(id=submission.id, status=Submission.Status.QUEUED).update(

@@ -3,11 +3,13 @@ htmx the same URLs return the page's named partials instead."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from labs.selectors.diffs import code_diff
+from labs.selectors.drafts import EditorCode, editor_code_for
 from labs.selectors.flows import flow_view_for
 from labs.selectors.labs import lab_progress_for, labs_catalog_for
 from labs.selectors.code import python_html
@@ -17,8 +19,9 @@ from labs.selectors.submissions import (
     submission_summarise,
     submissions_for,
 )
+from labs.services.drafts import draft_save, draft_start_over
 from labs.services.hints import hint_reveal_next, hints_revealed_count
-from labs.services.submissions import SubmissionRejected, submission_create
+from labs.services.submissions import InvalidCode, SubmissionRejected, submission_create
 from labs.views.access import _get_lab_for_user, _get_submission_for_user
 
 TEMPLATE = "labs/lab_detail.html"
@@ -72,18 +75,15 @@ def _polls_so_far(request) -> int:
         return 0
 
 
-def _page(request, lab, submission):
+def _page(request, lab, submission, editor: EditorCode):
     context = _run_context(request, lab, submission)
-    draft = request.session.pop(_draft_key(lab), None)
-    if request.GET.get("code") == "starter":
-        code = lab.starter_code
-    elif draft is not None:
-        code = draft
-    else:
-        code = submission.code if submission else lab.starter_code
+    rejected = request.session.pop(_draft_key(lab), None)
+    if rejected is not None:  # a run refused a moment ago, without JavaScript: what they typed
+        editor = EditorCode(code=rejected, source="rejected")
     shown = hints_revealed_count(session=request.session, lab=lab)
     context.update(
-        code=code,
+        code=editor.code,
+        editor=editor,
         progress=lab_progress_for(user=request.user, lab=lab),
         hints_shown=lab.hints[:shown],
         hints_left=len(lab.hints) - shown,
@@ -104,7 +104,8 @@ def catalog(request):
 @require_GET
 def lab_detail(request, slug):
     lab = _get_lab_for_user(slug, request.user)
-    return _page(request, lab, latest_submission_for(user=request.user, lab=lab))
+    latest = latest_submission_for(user=request.user, lab=lab)
+    return _page(request, lab, latest, editor_code_for(user=request.user, lab=lab, latest=latest))
 
 
 @require_GET
@@ -112,7 +113,8 @@ def lab_detail(request, slug):
 def attempt_detail(request, slug, submission_id):
     lab = _get_lab_for_user(slug, request.user)
     submission = _get_submission_for_user(submission_id, request.user, lab)
-    return _page(request, lab, submission)
+    # A past attempt's page opens that attempt's code, to read or to start from.
+    return _page(request, lab, submission, EditorCode(code=submission.code, source="submission"))
 
 
 @require_GET
@@ -166,3 +168,27 @@ def hint_reveal(request, slug):
         context = {"lab": lab, "hints_shown": lab.hints[:shown], "hints_left": len(lab.hints) - shown, "focus_hint": True}
         return render(request, TEMPLATE + "#hints", context)
     return redirect(lab.get_absolute_url() + f"#hint-{shown}")
+
+
+@require_POST
+@login_required
+def draft(request, slug):
+    """The editor's autosave: 204 when saved, else 400 with {"error": a reason for the learner}."""
+    lab = _get_lab_for_user(slug, request.user)
+    try:
+        draft_save(user=request.user, lab=lab, code=request.POST.get("code", "").replace("\r\n", "\n"))
+    except InvalidCode as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return HttpResponse(status=204)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start_over(request, slug):
+    """GET asks (the page a click reaches without JavaScript; with it, a dialog
+    on the lab page asks instead); POST replaces the draft with the starter."""
+    lab = _get_lab_for_user(slug, request.user)
+    if request.method == "POST":
+        draft_start_over(user=request.user, lab=lab)
+        return redirect(lab.get_absolute_url() + "#editor")
+    return render(request, "labs/start_over.html", {"lab": lab, "nav_section": "labs"})

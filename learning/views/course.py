@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learning.models import Course, Lesson, QuickCheck
 from learning.practice import lesson_panels_for
@@ -52,12 +52,17 @@ def lesson_detail(request, slug):
     if request.user.is_authenticated:
         lesson_view_record(user=request.user, lesson=lesson)
     previous, following = lesson_neighbours(lesson=lesson)
+    segments = lesson_segments_for(lesson=lesson, user=request.user)
+    again = request.GET.get("again")
+    if again:
+        # "Answer again" without JavaScript: that check is shown with nothing chosen.
+        segments = [dict(s, answer=None) if s["kind"] == "quiz" and s["check"].stable_id == again else s for s in segments]
     return render(
         request,
         "learning/lesson.html",
         {
             "lesson": lesson,
-            "segments": lesson_segments_for(lesson=lesson, user=request.user),
+            "segments": segments,
             "progress": lesson_progress_for(user=request.user, lesson=lesson),
             "previous": previous,
             "next": following,
@@ -81,13 +86,20 @@ def lesson_complete_view(request, slug):
     return redirect(lesson.get_absolute_url() + "#complete")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def quick_check_answer_view(request, slug, check_id):
+    """POST answers the check. GET is "Answer again": the check with nothing
+    chosen (htmx swaps it in; otherwise the lesson page shows it so)."""
     lesson = _get_lesson_for_user(slug, request.user)
     check = QuickCheck.objects.filter(lesson=lesson, stable_id=check_id, is_active=True).first()
     if check is None:
         raise Http404("No such quick check")
+    if request.method == "GET":
+        if request.htmx:
+            context = {"lesson": lesson, "check": check, "options": quick_check_options_for(check=check, user=request.user)}
+            return render(request, "learning/lesson.html#quick-check", {**context, "answer": None, "again": True})
+        return redirect(f"{lesson.get_absolute_url()}?again={check.stable_id}#qc-{check.stable_id}")
     error = None
     answer = None
     try:

@@ -12,7 +12,7 @@ import pytest
 
 from grader import protocol
 from grader.protocol import (
-    Call, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Ok, Prepare, ProtocolError, Ready, Result,
+    Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Ok, Prepare, ProtocolError, Ready, Result,
 )
 from grader.run import LambdaContext
 from grader.sandbox.limits import Limits
@@ -153,3 +153,52 @@ def test_the_harness_replies_decode_as_ok_and_failure(pair, harness):
     assert "KeyError" in failure.traceback
     assert protocol.recv_reply(pair[1]) == Failure(kind="crashed", message="Your code used more than 512 MiB of memory.", limit="memory")
     assert json.loads(json.dumps(Failure("missing", "no handler").to_wire())) == {"error": {"kind": "missing", "message": "no handler", "exc_type": "", "traceback": ""}}
+
+
+def test_concurrent_calls_reach_the_harness_and_come_back_one_reply_each(pair, harness):
+    import threading
+    import types
+
+    context = LambdaContext("handler", "req-1", deadline=time.monotonic() + 5)
+    protocol.send(pair[1], CallMany("handler", [[{"n": 1}, context], [{"n": 2}, context]], clock_offset=60.0))
+    request = harness.recv(pair[0])
+    assert (request["op"], request["name"], request["clock_offset"]) == ("call_many", "handler", 60.0)
+
+    barrier = threading.Barrier(2, timeout=2)
+    module = types.ModuleType("submission")
+
+    def handler(event, context):
+        barrier.wait()  # both calls inside at once, or this raises
+        if event["n"] == 2:
+            raise KeyError("n")
+        return context.function_name
+
+    module.handler = handler
+    limits = Limits().for_harness()
+    replies = harness.call_concurrently(module, request["name"], request["calls"], limits)
+    harness.send(pair[0], {"ok": replies})
+
+    reply = protocol.recv_reply(pair[1])
+    first, second = (protocol.reply_from_wire(r) for r in reply.value)
+    assert first == protocol.Ok("handler")
+    assert isinstance(second, Failure) and second.exc_type == "KeyError"
+
+
+def test_the_harness_moves_the_learners_clocks_by_the_offset(harness):
+    import datetime
+
+    wall = time.time()
+    harness.set_clock(3600)
+    try:
+        assert 3599 < time.time() - wall < 3610
+        assert 3599 < (datetime.datetime.now() - datetime.datetime.fromtimestamp(wall)).total_seconds() < 3610
+    finally:
+        harness.set_clock(0)
+        time.time, time.time_ns = harness._wall_time, harness._wall_time_ns
+        datetime.datetime = harness._EmulatorDatetime.__mro__[1]
+
+
+def test_a_verdicts_faults_survive_the_wire(pair):
+    verdict = Verdict(checkpoints=[Checkpoint("a", "A", 1, True, "ok")], faults=[{"fault": "throttle", "service": "kinesis", "target": "PutRecords", "at": 1.5}])
+    protocol.send(pair[0], Result(verdict))
+    assert protocol.recv(pair[1], Result).verdict.faults == verdict.faults

@@ -126,10 +126,16 @@ def broker_at(url: str, transport_options: dict | None = None):
     saved = (app.conf.broker_url, app.conf.broker_transport_options)
 
     def reset():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # Celery takes its producer pool from kombu's process-wide registry, keyed
+        # by broker URL: a worker that shut down closed the one for this URL, and
+        # the next test on the same URL would get it back ("Acquire on closed pool").
+        pools.reset()
 
     app.conf.broker_url, app.conf.broker_transport_options = url, transport_options or {}
     reset()

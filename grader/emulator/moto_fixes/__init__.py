@@ -18,13 +18,21 @@ What is fixed (see each module's docstring):
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
+- sqs_retention: messages older than MessageRetentionPeriod are deleted, not
+  left at the head of the queue hiding every newer one.
+- dynamodb_atomic: a conditional write's check and write happen together
+  (moto let two racing conditional puts both succeed).
+- moto_clock: moto's time follows grader.emulator.clock, which graders move
+  forward (Run.advance) instead of waiting.
+- faults: the learner's calls can be throttled or partly failed, and SQS can
+  deliver twice or out of order, as the grader asks (grader.emulator.faults).
 """
 
 import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, events_delivery, sns_delivery, sns_signing, sqs_move_tasks
+from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -53,9 +61,13 @@ def apply() -> None:
     with _lock:
         if _applied:
             return
+        moto_clock.apply()
         sqs_move_tasks.apply()
+        sqs_retention.apply()
+        dynamodb_atomic.apply()
         events_delivery.apply()
         sns_delivery.apply()
         sns_signing.apply()
         dispatch_speed.apply()
+        fault_hooks.apply()
         _applied = True

@@ -57,3 +57,23 @@ def test_a_learner_can_revoke_only_their_own_tokens(alice_client, alice, bob):
 
 def test_account_page_requires_login(client, db):
     assert client.get("/accounts/").status_code == 302
+
+
+def test_the_sign_up_link_on_log_in_keeps_next_and_sign_up_goes_there(client, db):
+    page = client.get("/accounts/login/?next=/classes/join/K7PQ2XMA/").content.decode()
+    assert 'href="/accounts/signup/?next=/classes/join/K7PQ2XMA/"' in page
+    form = client.get("/accounts/signup/?next=/classes/join/K7PQ2XMA/").content.decode()
+    assert 'name="next" value="/classes/join/K7PQ2XMA/"' in form
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "carol", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42", "next": "/classes/join/K7PQ2XMA/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/classes/join/K7PQ2XMA/"
+
+
+def test_sign_up_ignores_a_next_that_leaves_the_site(client, db):
+    response = client.post(
+        "/accounts/signup/?next=https://evil.example/",
+        {"username": "carol", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42", "next": "//evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/"

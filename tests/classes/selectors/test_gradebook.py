@@ -119,3 +119,11 @@ def test_the_gradebook_costs_the_same_queries_for_a_bigger_class(messaging, make
 def test_cells_for_covers_every_pair(messaging, sam, tess, lab_assignment):
     cells = cells_for(assignments=[lab_assignment], user_ids=[sam.id, tess.id], now=timezone.now())
     assert set(cells) == {(sam.id, lab_assignment.id), (tess.id, lab_assignment.id)}
+
+
+def test_sort_clean_keeps_known_sorts_and_drops_the_rest():
+    from classes.selectors.gradebook import sort_clean
+
+    assert [sort_clean(s) for s in ["name", "progress", "overdue", "a12", "a²", "a" + "1" * 5000, "", None, "b1"]] == [
+        "name", "progress", "overdue", "a12", "name", "name", "name", "name", "name"
+    ]

@@ -143,4 +143,4 @@ def test_the_classes_api_gives_other_instructors_404(client, olga, messaging, la
     response = client.post(
         f"/api/classes/{messaging.id}/assignments/", {"kind": "lab", "slug": lab.slug, "due_at": "2031-01-01"}, content_type="application/json"
     )
-    assert response.status_code == 404 and response.json() == {"error": "not found"}
+    assert response.status_code == 404 and response.json() == {"error": "not found", "detail": [{"field": None, "message": "not found"}]}

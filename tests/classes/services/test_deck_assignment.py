@@ -59,3 +59,16 @@ def test_a_retired_or_unknown_deck_cannot_be_assigned(messaging, deck):
     Deck.objects.filter(id=deck.id).update(is_active=False)
     with pytest.raises(ClassError, match="No deck has the slug"):
         assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(2))
+
+
+def test_the_gradebook_csv_gives_a_deck_the_number_of_cards_reviewed(messaging, sam, deck):
+    from classes.selectors.gradebook import gradebook_table
+
+    assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(2), deck_target="mastered", deck_target_count=3)
+    for card in deck.cards.order_by("id")[:2]:
+        card_review(user=sam, card=card, rating=3, version=0)
+    header, *rows = gradebook_table(gradebook_for(classroom=messaging, now=timezone.now()))
+    sams = dict(zip(header, next(r for r in rows if r[0] == "sam")))
+    assert (sams["SQS basics (deck) status"], sams["SQS basics (deck) cards reviewed"], sams["SQS basics (deck) progress"]) == (
+        "started", 2, "0 / 3 mastered"
+    )

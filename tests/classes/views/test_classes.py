@@ -1,5 +1,8 @@
 """The class pages a learner and an instructor click through."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -34,7 +37,7 @@ def test_due_dates_are_shown_in_the_learners_timezone(client, messaging, sam, la
     assert "17:00" in client.get(reverse("classes:mine")).content.decode()  # UTC by default
     user_timezone_set(user=sam, name="Asia/Tokyo")
     page = client.get(reverse("classes:mine")).content.decode()
-    assert "Sun 2 Mar, 02:00" in page and "Asia/Tokyo" in page
+    assert "Sun 2 Mar 2031, 02:00" in page and "Asia/Tokyo" in page  # another year: with its year
 
 
 def test_the_browser_timezone_is_stored_on_join_but_never_overrides_a_choice(client, ivy, sam):
@@ -154,3 +157,107 @@ def test_the_nav_shows_classes_to_logged_in_users(client, sam):
     client.force_login(sam)
     page = client.get("/").content.decode()
     assert 'href="/classes/"' in page
+
+
+def test_classes_you_teach_shows_the_number_of_students(client, ivy, messaging):
+    client.force_login(ivy)
+    assert "2 students · 0 assignments" in client.get("/classes/").content.decode()
+
+
+def test_a_new_student_signs_up_from_a_join_link_and_lands_in_that_class_join(client, messaging):
+    join_url = reverse("classes:join-link", args=[messaging.join_code])
+    login_page = client.get(client.get(join_url)["Location"]).content.decode()
+    signup_href = re.search(r'href="(/accounts/signup/[^"]*)"', login_page).group(1)
+    form = client.get(html.unescape(signup_href)).content.decode()
+    # The last: the nav's theme toggle has a `next` of its own, before the form.
+    next_value = html.unescape(re.findall(r'name="next" value="([^"]*)"', form)[-1])
+    response = client.post(
+        "/accounts/signup/", {"username": "wendy", "password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42", "next": next_value}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == join_url
+    assert "Join “Messaging 101”" in response.content.decode()
+
+
+def _section(page: str, section: str) -> str:
+    """The HTML of one <section id=...> of the class page."""
+    start = page.index(f'id="{section}"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_removing_a_student_asks_first_on_a_page_that_works_without_javascript(client, ivy, messaging, sam):
+    client.force_login(ivy)
+    url = reverse("classes:student-remove", args=[messaging.id, sam.id])
+    assert f'href="{url}"' in client.get(reverse("classes:detail", args=[messaging.id])).content.decode()
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Remove sam from “Messaging 101”?" in confirm.content.decode()
+    assert '<form method="post"' in confirm.content.decode()
+    assert ClassMembership.objects.filter(user=sam, classroom=messaging).exists()
+    page = client.post(url, follow=True).content.decode()
+    assert not ClassMembership.objects.filter(user=sam, classroom=messaging).exists()
+    assert "sam was removed from the class" in _section(page, "students")
+
+
+def test_removing_an_assignment_asks_first(client, ivy, messaging, lesson):
+    assignment = assignment_create(classroom=messaging, kind="lesson", slug=lesson.slug, due_at=due_in(3))
+    client.force_login(ivy)
+    url = reverse("classes:assignment-delete", args=[messaging.id, assignment.id])
+    assert "Remove “Fan-out” from the class?" in client.get(url).content.decode()
+    assert messaging.assignments.exists()
+    client.post(url)
+    assert not messaging.assignments.exists()
+
+
+def test_an_instructor_moves_a_due_date_in_their_timezone(client, ivy, messaging, lab_assignment):
+    user_timezone_set(user=ivy, name="Europe/Paris")
+    client.force_login(ivy)
+    url = reverse("classes:assignment-edit", args=[messaging.id, lab_assignment.id])
+    assert f'href="{url}"' in client.get(reverse("classes:detail", args=[messaging.id])).content.decode()
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"due_at": "2030-06-01T17:00"}, follow=True)
+    lab_assignment.refresh_from_db()
+    assert lab_assignment.due_at.isoformat() == "2030-06-01T15:00:00+00:00"
+    assert "is now due Sat 1 Jun 2030, 17:00 (Europe/Paris)" in _section(response.content.decode(), "assignments")
+    refused = client.post(url, {"due_at": "soon"})
+    assert refused.status_code == 400 and "is not a date and time" in refused.content.decode()
+
+
+def test_a_student_cannot_move_a_due_date(client, sam, messaging, lab_assignment):
+    client.force_login(sam)
+    assert client.post(reverse("classes:assignment-edit", args=[messaging.id, lab_assignment.id]), {"due_at": "2030-06-01T17:00"}).status_code == 404
+
+
+def test_messages_about_a_section_show_inside_it_not_at_the_top(client, ivy, messaging, lab):
+    client.force_login(ivy)
+    response = client.post(reverse("classes:assignment-add", args=[messaging.id]), {"item": f"lab:{lab.slug}", "due_at": "2031-01-10T09:00"})
+    assert response["Location"].endswith("#assignments")
+    page = client.get(response["Location"]).content.decode()
+    assert "Assigned “DLQ basics”." in _section(page, "assignments")
+    assert page.count("Assigned “DLQ basics”.") == 1
+
+
+def test_lessons_and_decks_in_the_assignment_table_are_links(client, ivy, messaging, lesson):
+    from flashcards.models import Deck
+
+    deck = Deck.objects.create(stable_id="deck-link", slug="sqs-cards", title="SQS cards")
+    assignment_create(classroom=messaging, kind="lesson", slug=lesson.slug, due_at=due_in(3))
+    assignment_create(classroom=messaging, kind="deck", slug=deck.slug, due_at=due_in(4))
+    client.force_login(ivy)
+    table = _section(client.get(reverse("classes:detail", args=[messaging.id])).content.decode(), "assignments")
+    assert '<a href="/lessons/fan-out/">Fan-out</a>' in table
+    assert '<a href="/flashcards/cards/?deck=sqs-cards">SQS cards</a>' in table
+
+
+def test_a_far_future_due_date_shows_its_year(client, messaging, sam, lesson):
+    from datetime import datetime, timezone as dt_timezone
+
+    assignment_create(classroom=messaging, kind="lesson", slug=lesson.slug, due_at=datetime(2099, 3, 6, 17, 0, tzinfo=dt_timezone.utc))
+    client.force_login(sam)
+    assert "Fri 6 Mar 2099, 17:00" in client.get(reverse("classes:mine")).content.decode()
+
+
+def test_the_time_zone_menu_shows_the_zone_the_heading_names(client, sam):
+    client.force_login(sam)
+    page = client.get(reverse("classes:mine")).content.decode()
+    assert "Due dates in <strong>UTC</strong>" in page
+    assert '<option value="UTC" selected>' in page
+    assert "data-browser-default" not in page  # the browser's zone is named beside the menu, not selected in it

@@ -106,3 +106,11 @@ def test_the_drill_down_shows_code_verdict_and_output(client, ivy, messaging, sa
     page = client.get(reverse("classes:student", args=[messaging.id, sam.id])).content.decode()
     assert "sam try" in page and 'class="s1"' in page  # highlighted
     assert "sam output line" in page and "Failed" in page and "maxReceiveCount is 10; the lab asks for 3." in page
+
+
+@pytest.mark.parametrize("sort", ["a²", "a" + "9" * 5000, "a٣", "a-1", "a 1", "a99999999999999999999"])
+def test_a_sort_that_is_no_column_falls_back_to_names_instead_of_failing(client, ivy, messaging, graded, sort):
+    client.force_login(ivy)
+    response = client.get(reverse("classes:gradebook", args=[messaging.id]), {"sort": sort})
+    assert response.status_code == 200
+    assert response.context["book"].filters["sort"] == "name"

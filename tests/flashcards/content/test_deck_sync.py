@@ -92,3 +92,16 @@ def test_a_course_without_decks_is_fine(db, course_copy):
         path.unlink()
     _sync(course_copy)
     assert not Deck.objects.exists()
+
+
+def test_decks_follow_the_course_order_not_the_alphabet(db, course_copy):
+    # Modules in course.yaml: queues first, then basics; and a deck of no module.
+    course_yaml = course_copy / "course.yaml"
+    text = course_yaml.read_text()
+    basics, queues = text.index("  - id: mod-basics"), text.index("  - id: mod-queues")
+    course_yaml.write_text(text[:basics] + text[queues:] + text[basics:queues])
+    extra = (course_copy / "decks" / "basics.yaml").read_text().replace("slug: basics", "slug: aardvark").replace("module: basics\n", "")
+    extra = extra.replace("id: deck-", "id: deck-extra-").replace("  - id: card-", "  - id: card-extra-")
+    (course_copy / "decks" / "aardvark.yaml").write_text(extra)
+    _sync(course_copy)
+    assert list(Deck.objects.filter(is_active=True).values_list("slug", flat=True)) == ["queues", "basics", "aardvark"]

@@ -163,3 +163,24 @@ def test_a_deck_count_out_of_date_does_not_hide_the_reviews_due(alice, decks, no
 
 def _counts_unchecked(user, now):
     return due_counts_for(user=user, now=now)
+
+
+def test_the_card_on_screen_is_counted_in_its_state():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flashcards.selectors.queue import DueCounts, QueueItem, counts_with_item
+
+    now = timezone.now()
+    counts = DueCounts(learning=0, review=2, new=0, new_left=0, review_left=10, done_today=5)
+
+    class State:
+        due = now + timedelta(minutes=5)
+
+    assert counts_with_item(counts=counts, item=QueueItem(None, State(), "learning"), now=now).learning == 1
+    State.due = now - timedelta(minutes=1)  # due now: already among the counts
+    assert counts_with_item(counts=DueCounts(1, 2, 0, 0, 10, 5), item=QueueItem(None, State(), "learning"), now=now).learning == 1
+    assert counts_with_item(counts=counts, item=QueueItem(None, None, "new"), now=now).new == 1  # brought back by undo
+    assert counts_with_item(counts=counts, item=QueueItem(None, State(), "review"), now=now) == counts
+    assert counts_with_item(counts=counts, item=None, now=now) == counts

@@ -52,3 +52,15 @@ def test_the_list_finds_cards_and_never_shows_another_learners(alice_client, bob
     html = alice_client.get("/flashcards/cards/?q=tense").content.decode()
     assert "In which tense" in html and "What is the difference" not in html
     assert "bob's private card" not in alice_client.get("/flashcards/cards/").content.decode()
+
+
+def test_the_list_shows_a_cloze_note_once_as_the_learner_reads_it(alice_client, alice, decks):
+    from flashcards.services.cards import card_create
+    from flashcards.models import Deck
+
+    card_create(user=alice, deck=Deck.objects.get(slug="basics"), front="Why **bold** and `code`?", back="Because")
+    html = alice_client.get("/flashcards/cards/").content.decode()
+    assert "{{c1::" not in html and "{{c2::" not in html
+    assert html.count("A redrive policy moves a message to the dead-letter queue after maxReceiveCount receives.") == 1
+    assert "cloze · 2 cards" in html
+    assert "Why bold and code?" in html and "**bold**" not in html and "`code`" not in html

@@ -128,3 +128,14 @@ def test_undo_costs_a_fixed_number_of_queries(alice_client, alice, card, django_
     # transaction inside the test's own (in production, BEGIN and COMMIT, not logged).
     with django_assert_num_queries(9):
         assert alice_client.post("/flashcards/review/undo/").status_code == 302
+
+
+def test_a_learning_card_shown_ahead_of_its_due_time_is_counted_as_learning(alice_client, alice, decks):
+    from tests.flashcards.reviewing import rate
+
+    for card in Card.objects.filter(owner__isnull=True, is_active=True):
+        rate(user=alice, card=card, rating=3)  # every card now in learning, due in some minutes
+    html = alice_client.get("/flashcards/review/").content.decode()
+    assert "Show answer" in html  # a learning card, shown ahead of its time
+    assert '<b>1</b> learning' in html and '<b>0</b> learning' not in html
+    assert 'title="cards due">' not in html  # nothing is due yet: the nav badge stays empty

@@ -65,3 +65,37 @@ def test_a_learners_leeches_are_tagged_in_the_export(alice_client, alice, card):
     rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
     assert rows[0]["tags"] == "naming leech"
     assert rows[1]["tags"] == ""
+
+
+def test_importing_an_export_says_what_was_created_updated_and_skipped(alice_client, alice, card):
+    exported = alice_client.get(f"/flashcards/decks/{card.deck.slug}/export.csv").content
+    upload = SimpleUploadedFile("cards.csv", exported + b",New front,New back,,,\n", content_type="text/csv")
+    response = alice_client.post("/flashcards/import/", {"deck": card.deck_id, "file": upload}, follow=True)
+    page = response.content.decode()
+    import csv
+    import io
+
+    course_rows = len(list(csv.reader(io.StringIO(exported.decode())))) - 1
+    assert f"1 card created, 0 cards updated, {course_rows} skipped." in page
+    assert "card-event-tense is a course card, already in your decks" in page
+    assert Card.objects.filter(owner=alice).count() == 1
+
+
+def test_an_oversized_cell_is_explained_on_the_import_page(alice_client, alice, decks):
+    upload = SimpleUploadedFile("cards.csv", b"front,back\n" + b"y" * 140_000 + b",back\n", content_type="text/csv")
+    deck_id = Card.objects.get(stable_id="card-event-tense").deck_id
+    page = alice_client.post("/flashcards/import/", {"deck": deck_id, "file": upload}).content.decode()
+    assert "row 2: a cell is far longer than a card side may be" in page and "131072" not in page
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run(alice_client, alice, decks):
+    from flashcards.models import Card, Deck
+    from flashcards.services.cards import own_card_build
+
+    deck = Deck.objects.get(slug="basics")
+    for front, back in [("=cmd|' /C calc'!A0", "@SUM(A1:A2)"), ("+1", "-1"), ("plain", "text")]:
+        own_card_build(user=alice, deck=deck, front=front, back=back, tags="").save()
+    rows = list(csv.DictReader(io.StringIO(alice_client.get("/flashcards/decks/basics/export.csv").content.decode())))
+    mine = {row["front"]: row["back"] for row in rows if row["mine"] == "yes"}
+    assert mine == {"'=cmd|' /C calc'!A0": "'@SUM(A1:A2)", "'+1": "'-1", "plain": "text"}
+    assert Card.objects.filter(owner=alice, front="=cmd|' /C calc'!A0").exists(), "stored as typed; quoted only in the file"

@@ -1,3 +1,5 @@
+import time
+
 from tests.labs.course.conftest import checkpoint, source
 
 SLUG = "sqs-dlq-redrive"
@@ -40,3 +42,24 @@ def test_a_rate_limited_redrive_is_waited_for(grade_lab_code):
     code = source(SLUG, "solution.py").replace("start_message_move_task(SourceArn=dlq_arn)", "start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=50)")
     verdict = grade_lab_code(SLUG, code)
     assert verdict["status"] == "passed", verdict["checkpoints"]
+
+
+def test_the_gentlest_rate_passes_on_the_emulator_clock_without_waiting(grade_lab_code):
+    # The lesson's own advice, MaxNumberOfMessagesPerSecond=1, needs one emulator
+    # second per payment: the grader advances the clock rather than the wall clock.
+    code = source(SLUG, "solution.py").replace("start_message_move_task(SourceArn=dlq_arn)", "start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=1)")
+    started = time.monotonic()
+    verdict = grade_lab_code(SLUG, code)
+    assert verdict["status"] == "passed", verdict["checkpoints"]
+    assert time.monotonic() - started < 10
+
+
+def test_a_task_cancelled_at_once_is_reported_with_what_it_moved(grade_lab_code):
+    code = source(SLUG, "solution.py").replace(
+        'return sqs.start_message_move_task(SourceArn=dlq_arn)["TaskHandle"]',
+        'handle = sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]\n'
+        '    sqs.cancel_message_move_task(TaskHandle=handle)',
+    )
+    verdict = grade_lab_code(SLUG, code)
+    task = checkpoint(verdict, "move-task")
+    assert not task["passed"] and "it is CANCELLED having moved 1 of" in task["feedback"]

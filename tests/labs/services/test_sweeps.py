@@ -3,7 +3,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from labs.models import Submission
-from labs.services.sweeps import LOST_AFTER_S, NEVER_GRADED, WORKER_DIED, submissions_sweep
+from labs.services.sweeps import (
+    MAX_DISPATCHES,
+    NEVER_GRADED,
+    REDISPATCH_AFTER_S,
+    WORKER_DIED,
+    redispatch_wait_s,
+    submissions_sweep,
+)
 
 
 def _age(submission, **fields):
@@ -76,19 +83,50 @@ def test_a_fresh_submission_is_left_to_its_own_dispatch(alice, lab, make_submiss
 
 def test_a_lost_message_is_sent_again_with_backoff(alice, lab, make_submission, broker):
     submission = make_submission(user=alice, lab=lab, dispatch_count=1)
-    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S - 10))
+    _age(submission, dispatched_at=timezone.now() - timedelta(seconds=REDISPATCH_AFTER_S - 5))
     submissions_sweep()
     assert broker.sent == []
-    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S + 10))
+    _age(submission, dispatched_at=timezone.now() - timedelta(seconds=REDISPATCH_AFTER_S + 1))
     submissions_sweep()
     assert broker.sent == [submission.id]
-    submissions_sweep()  # dispatch_count is now 2: the next try waits twice as long
+    submission.refresh_from_db()
+    assert submission.dispatch_count == 2
+    _age(submission, dispatched_at=timezone.now() - timedelta(seconds=REDISPATCH_AFTER_S + 1))
+    submissions_sweep()  # the second re-dispatch waits REDISPATCH_GROWTH times longer
+    assert broker.sent == [submission.id]
+
+
+def test_a_message_lost_in_a_long_outage_is_sent_again_at_the_first_sweep_after(alice, lab, make_submission, broker):
+    """Dispatched, then the broker went down for ten minutes and came back empty."""
+    submission = make_submission(user=alice, lab=lab, dispatch_count=1)
+    _age(submission, dispatched_at=timezone.now() - timedelta(minutes=10), created_at=timezone.now() - timedelta(minutes=10))
+    broker.down = True
+    submissions_sweep()
+    broker.down = False
+    submissions_sweep()
+    assert broker.sent == [submission.id]
+
+
+def test_a_lost_message_is_noticed_within_thirty_seconds_of_the_broker_being_back():
+    from django.conf import settings
+
+    assert redispatch_wait_s(1) + settings.LABS_SWEEP_EVERY_S <= 30
+
+
+def test_a_row_from_before_dispatched_at_counts_from_its_creation(alice, lab, make_submission, broker):
+    submission = make_submission(user=alice, lab=lab, dispatch_count=1)
+    _age(submission, dispatched_at=None, created_at=timezone.now() - timedelta(seconds=REDISPATCH_AFTER_S + 1))
+    submissions_sweep()
     assert broker.sent == [submission.id]
 
 
 def test_a_submission_no_broker_ever_delivered_is_failed_eventually(alice, lab, make_submission, broker):
-    submission = make_submission(user=alice, lab=lab, dispatch_count=5)
-    _age(submission, created_at=timezone.now() - timedelta(seconds=LOST_AFTER_S * 6))
+    submission = make_submission(user=alice, lab=lab, dispatch_count=MAX_DISPATCHES)
+    _age(submission, dispatched_at=timezone.now() - timedelta(seconds=redispatch_wait_s(MAX_DISPATCHES) - 5))
+    submissions_sweep()
+    assert Submission.objects.get(id=submission.id).status == "queued"
+    _age(submission, dispatched_at=timezone.now() - timedelta(seconds=redispatch_wait_s(MAX_DISPATCHES) + 1))
     submissions_sweep()
     submission.refresh_from_db()
     assert submission.status == "error" and submission.error == NEVER_GRADED
+    assert broker.sent == []

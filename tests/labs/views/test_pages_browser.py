@@ -3,15 +3,12 @@ A Celery worker runs in a thread of this process on an in-memory broker, so
 the page really polls while a grading is under way. Screenshots of both
 results, in both themes and at phone width, go to var/screenshots/labs/."""
 
-import os
-import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.labs.conftest import broker_at, verdict
+from tests.labs.views.conftest import log_in as _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,57 +16,6 @@ SHOTS = Path(__file__).resolve().parents[3] / "var" / "screenshots" / "labs"
 
 FAILING = "import boto3\n\nsqs = boto3.client('sqs')\n\n\ndef setup():\n    sqs.create_queue(QueueName='orders')\n"
 PASSING = FAILING + "    sqs.send_message(QueueUrl='orders', MessageBody='{}')\n"
-
-
-@pytest.fixture
-def in_browser():
-    """Run a test body with its own Playwright in a thread of its own: the sync
-    API refuses to start where tests/browser's session-wide Playwright already runs."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-    def run(body):
-        def in_thread():
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                try:
-                    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                    page.set_default_timeout(15_000)
-                    body(page)
-                finally:
-                    browser.close()
-
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(in_thread).result()
-
-    return run
-
-
-@pytest.fixture
-def grading_worker(fake_engine):
-    """Grades with the stand-in engine: code that sends a message passes."""
-    from celery.contrib.testing.worker import start_worker
-
-    def grade(lab, code):
-        fake_engine.result = verdict(passed="send_message" in code, output="created orders\n")
-        return type(fake_engine).grade_lab(fake_engine, lab, code)
-
-    import labs.engine
-
-    original, labs.engine.grade_lab = labs.engine.grade_lab, grade
-    with broker_at("memory://") as app, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=5):
-        yield
-    labs.engine.grade_lab = original
-
-
-def _log_in(page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
 
 
 def _shoot(page, live_server, url, name):
@@ -115,22 +61,3 @@ def _fail_then_pass(page, live_server, alice, lab):
 
     page.goto(f"{live_server.url}/labs/")
     expect(page.locator(".lab-card").first).to_contain_text("Passed")
-
-
-def test_the_editor_indents_with_tab_but_esc_then_tab_leaves(in_browser, live_server, alice, lab):
-    in_browser(lambda page: _tab_then_escape(page, live_server, alice, lab))
-
-
-def _tab_then_escape(page, live_server, alice, lab):
-    _log_in(page, live_server, alice)
-    page.goto(f"{live_server.url}/labs/{lab.slug}/?code=starter")
-    editor = page.get_by_label("Your code")
-    expect(page.get_by_text("To leave the editor with the keyboard, press")).to_be_visible()
-    editor.fill("")
-    editor.press("Tab")
-    expect(editor).to_be_focused()
-    assert editor.input_value() == "    "
-    editor.press("Escape")
-    editor.press("Tab")
-    expect(editor).not_to_be_focused()
-    assert editor.input_value() == "    "

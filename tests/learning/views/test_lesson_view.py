@@ -110,6 +110,27 @@ def test_a_learner_can_make_a_flashcard_from_the_lesson(alice_client, synced_cou
     assert "/flashcards/cards/new/" not in Client().get("/lessons/visibility/").content.decode()
 
 
+def test_answer_again_shows_the_check_with_nothing_chosen(alice_client, synced_course):
+    alice_client.post("/lessons/events/checks/qc-events-tense/", {"option": "0"})
+    page = alice_client.get("/lessons/events/").content.decode()
+    assert 'value="0" checked disabled' in page  # the answer shown cannot be sent again as it is
+    assert 'href="/lessons/events/?again=qc-events-tense#qc-qc-events-tense"' in page
+    fresh = alice_client.get("/lessons/events/checks/qc-events-tense/", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fresh and "checked" not in fresh and "disabled" not in fresh and "Check answer" in fresh
+    assert alice_client.get("/lessons/events/checks/qc-events-tense/")["Location"] == "/lessons/events/?again=qc-events-tense#qc-qc-events-tense"
+    again = alice_client.get("/lessons/events/?again=qc-events-tense").content.decode()
+    check = again[again.index('id="qc-qc-events-tense"') :]
+    check = check[: check.index("</form>")]
+    assert "checked" not in check and "Check answer" in check
+
+
+def test_only_a_swapped_in_result_asks_for_focus(alice_client, synced_course):
+    alice_client.post("/lessons/events/complete/", {"completed": "1"})
+    assert "data-focus-after-swap" not in alice_client.get("/lessons/events/").content.decode()
+    swapped = alice_client.post("/lessons/events/complete/", {"completed": "0"}, headers={"HX-Request": "true"}).content.decode()
+    assert "data-focus-after-swap" in swapped and "Finished reading?" in swapped
+
+
 def test_options_are_shown_in_the_learners_order_and_graded_by_their_written_index(alice_client, alice, synced_course):
     import re
 

@@ -1,12 +1,14 @@
-"""A right answer: DynamoDB's resource API, with the condition built from Attr."""
+"""A right answer: DynamoDB's resource API, with the claim's condition built from Attr."""
 
 import json
+import time
 
 import boto3
 from boto3.dynamodb.conditions import Attr
 
 sqs = boto3.client("sqs")
 dynamodb = boto3.resource("dynamodb")
+CLAIM_FOR = 120  # seconds: far longer than this handler ever runs
 
 
 def setup():
@@ -28,8 +30,20 @@ def handler(event, context):
         order = json.loads(record["body"])
         if not isinstance(order, dict) or not isinstance(order.get("orderId"), str) or order["orderId"] == "":
             raise ValueError("an order needs a non-empty string orderId")
+        order_id = order["orderId"]
+        now = int(time.time())
+        free = Attr("orderId").not_exists() | (Attr("status").eq("CLAIMED") & Attr("expiresAt").lt(now))
         try:
-            table.put_item(Item={"orderId": order["orderId"]}, ConditionExpression=Attr("orderId").not_exists())
+            table.put_item(Item={"orderId": order_id, "status": "CLAIMED", "expiresAt": now + CLAIM_FOR}, ConditionExpression=free)
         except table.meta.client.exceptions.ConditionalCheckFailedException:
-            continue  # already recorded, so already shipped
-        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order["orderId"]}))
+            current = table.get_item(Key={"orderId": order_id}, ConsistentRead=True).get("Item", {})
+            if current.get("status") == "DONE":
+                continue
+            raise RuntimeError(f"{order_id} is still claimed; SQS will deliver it again") from None
+        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))
+        table.update_item(
+            Key={"orderId": order_id},
+            UpdateExpression="SET #s = :done REMOVE expiresAt",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":done": "DONE"},
+        )

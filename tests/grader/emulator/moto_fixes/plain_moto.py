@@ -101,6 +101,51 @@ with mock_aws():
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:123456789012:never-created")
     observe("sns.missing_queue.publish", lambda: bool(sns.publish(TopicArn=topic, Message="m")["MessageId"]))
 
+    # sqs_retention: a message past retention (aged by hand: plain moto has no clock to move)
+    url, _ = queue(sqs, "short", MessageRetentionPeriod="60")
+    sqs.send_message(QueueUrl=url, MessageBody="old")
+    from moto.sqs.models import sqs_backends as sqs_models
+
+    sqs_models["123456789012"][REGION].get_queue("short")._messages[0].sent_timestamp -= 120_000
+    sqs.send_message(QueueUrl=url, MessageBody="new")
+    observe("sqs.retention.bodies", lambda: bodies(sqs, url))
+
+    # dynamodb_atomic: two conditional puts racing on one item, the condition's
+    # evaluation slowed so both have read the item before either writes
+    import threading
+    import time as time_module
+
+    import moto.dynamodb.models.table as dynamodb_table
+
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="claims", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+    )
+    real_filter = dynamodb_table.get_filter_expression
+
+    def slow_filter(*args, **kwargs):
+        time_module.sleep(0.3)
+        return real_filter(*args, **kwargs)
+
+    dynamodb_table.get_filter_expression = slow_filter
+    winners = []
+
+    def claim(who):
+        try:
+            dynamodb.put_item(TableName="claims", Item={"pk": {"S": "order"}, "who": {"S": who}}, ConditionExpression="attribute_not_exists(pk)")
+            winners.append(who)
+        except ClientError:
+            pass
+
+    racers = [threading.Thread(target=claim, args=(who,)) for who in ("a", "b")]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    dynamodb_table.get_filter_expression = real_filter
+    seen["dynamodb.racing_claims_won"] = ["ok", len(winners)]
+
     # sns_signing: the key each subscription signs with
     from moto.sns.models import sns_backends
 
@@ -119,5 +164,15 @@ for _ in range(3):
     list(backends.list_of_moto_modules())
 os.listdir = real_listdir
 seen["dispatch.listdir_calls"] = ["ok", len(listed)]
+
+# moto_clock: moto's time is the wall clock, and moto offers nothing to move it
+import datetime  # noqa: E402
+
+from moto.core.utils import utcnow  # noqa: E402
+from moto.moto_api._internal.urls import url_paths  # noqa: E402
+
+wall = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+seen["clock.follows_wall"] = ["ok", abs((utcnow() - wall).total_seconds()) < 1]
+seen["clock.movable"] = ["ok", any(word in path for path in url_paths for word in ("/time/", "clock", "freeze"))]
 
 json.dump(seen, sys.stdout)

@@ -1,0 +1,71 @@
+# Misconception: a claim only needs to say who holds the order; but a claim that never lapses keeps a crashed order from ever being shipped.
+# fails: crash-recovered
+
+import json
+import boto3
+
+sqs = boto3.client("sqs")
+dynamodb = boto3.client("dynamodb")
+
+TABLE = "processed-orders"
+
+
+def setup():
+    sqs.create_queue(QueueName="orders")
+    sqs.create_queue(QueueName="shipments")
+    dynamodb.create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def order_id_of(body):
+    """The order id of a well-formed order; raise ValueError for a broken one."""
+    order = json.loads(body)
+    order_id = order.get("orderId") if isinstance(order, dict) else None
+    if not isinstance(order_id, str) or not order_id:
+        raise ValueError(f"broken order: {body[:80]}")
+    return order_id
+
+
+def claim(order_id):
+    """True if this invocation now holds the order: no item yet, or a claim that lapsed.
+    One conditional write, so two invocations can never both win."""
+    try:
+        dynamodb.put_item(
+            TableName=TABLE,
+            Item={"orderId": {"S": order_id}, "status": {"S": "CLAIMED"}},
+            ConditionExpression="attribute_not_exists(orderId)",
+        )
+        return True
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
+
+
+def is_done(order_id):
+    item = dynamodb.get_item(TableName=TABLE, Key={"orderId": {"S": order_id}}, ConsistentRead=True).get("Item", {})
+    return item.get("status", {}).get("S") == "DONE"
+
+
+def handler(event, context):
+    shipments = sqs.get_queue_url(QueueName="shipments")["QueueUrl"]
+    for record in event["Records"]:
+        order_id = order_id_of(record["body"])
+        if not claim(order_id):
+            if is_done(order_id):
+                print(f"{order_id} already shipped, skipping")
+                continue
+            # Someone else holds a live claim and has not shipped yet: if we let this
+            # message be deleted and they crash, the order is lost. Fail, and SQS
+            # delivers it again later.
+            raise RuntimeError(f"{order_id} is being handled by another invocation; retry later")
+        sqs.send_message(QueueUrl=shipments, MessageBody=json.dumps({"orderId": order_id}))
+        dynamodb.update_item(
+            TableName=TABLE,
+            Key={"orderId": {"S": order_id}},
+            UpdateExpression="SET #status = :done REMOVE expiresAt",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":done": {"S": "DONE"}},
+        )
