@@ -18,8 +18,15 @@ What it runs (loopback only, bounded by --deadline, cleans up after itself):
   gradings (so every worker process has started its engine), --rss-gradings
   submissions (all labs, round robin) kept --inflight deep; the worker's process
   tree is measured at rest before and after (RSS, and PSS, which splits the
-  pages forked processes share, so it adds up across the tree).
+  pages forked processes share, so it adds up across the tree);
+- what the learner sees (bench/browser.py): --browser-runs clicks on Run & grade
+  for sns-filter-fanout in headless chromium, timed to the verdict drawn on the
+  page, once with the production set-up (granian in front of the same database,
+  Redis and worker) and once with `make run`'s (runserver, SQLite, file-system
+  broker, a worker with beat, under a var/ folder of their own). With the
+  machine's load average, since other work on it shows in these figures.
 Prints one JSON object; exits 1 if any solution did not pass or a target was missed.
+--parts picks what to run (default: all of engine, throughput, browser).
 """
 
 import argparse
@@ -39,10 +46,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 LAUNCH_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive")
 BENCH_DB = "redrive_bench_grading"
-TARGETS = {"sns_filter_fanout_ratio_p50_max": 0.5, "throughput_per_s_min": 3, "rss_growth_pct_max": 10}  # issue 3
+TARGETS = {
+    "sns_filter_fanout_ratio_p50_max": 0.5, "throughput_per_s_min": 3, "rss_growth_pct_max": 10,  # issue 3
+    "browser_p50_ms_max": 500, "browser_p95_ms_max": 900,  # issue 18, in both set-ups
+}
+PARTS = ("engine", "throughput", "browser")
 SETTLE_S = 3  # after the last grading: spare sandboxes and emulators are refilled by then
 sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
 
+from bench import browser  # noqa: E402
 from bench.support import BenchDatabase, log, percentile, require_loopback, run_bench  # noqa: E402
 
 BASELINE = r"""
@@ -68,7 +80,9 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=6, help="unmeasured gradings before measuring")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on; 'none' for SQLite")
-    parser.add_argument("--deadline", type=float, default=1200, help="seconds before the bench gives up")
+    parser.add_argument("--browser-runs", type=int, default=30, help="timed clicks on Run & grade per set-up (browser part)")
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
+    parser.add_argument("--deadline", type=float, default=1800, help="seconds before the bench gives up")
     return parser.parse_args()
 
 
@@ -121,6 +135,7 @@ class Bench:
         self.deadline = time.monotonic() + args.deadline
         self.tmp = Path(tempfile.mkdtemp(prefix="redrive-bench-"))
         self.worker = None
+        self.servers: list[subprocess.Popen] = []  # the browser part's web servers and make_run's worker
         self.database = None
         self.env = {}
 
@@ -168,14 +183,19 @@ class Bench:
             if self.worker.poll() is not None:
                 sys.exit("worker exited:\n" + (self.tmp / "worker.log").read_text()[-3000:])
 
-    def cleanup(self):
-        if self.worker and self.worker.poll() is None:
-            os.killpg(self.worker.pid, signal.SIGTERM)
+    @staticmethod
+    def stop(process):
+        if process and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
             try:
-                self.worker.wait(20)
+                process.wait(20)
             except subprocess.TimeoutExpired:
-                os.killpg(self.worker.pid, signal.SIGKILL)
-                self.worker.wait(5)
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(5)
+
+    def cleanup(self):
+        for process in [*self.servers, self.worker]:
+            self.stop(process)
         try:
             self.redis.flushdb()
         except Exception:
@@ -269,7 +289,58 @@ class Bench:
         end = self.settled_memory()
         return self.args.rss_gradings / span, statuses, start, end
 
+    def browser_latency(self, lab):
+        """bench/browser.py in both set-ups; the production one uses this bench's worker."""
+        from playwright.sync_api import sync_playwright
+
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+        production_env = {
+            **os.environ, **self.env, "ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on loopback: in production a TLS proxy stands in front.
+            "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_SSL_REDIRECT": "0",
+        }
+        unset = ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "LOG_LEVEL")
+        make_run_env = {k: v for k, v in os.environ.items() if k not in unset}
+        make_run_env.update(REDRIVE_VAR_DIR=str(self.tmp / "make-run-var"), LAB_RATE_LIMIT_PER_MINUTE="100000")
+        results = {}
+        with sync_playwright() as playwright:
+            chromium = browser.launch(playwright)
+            try:
+                server, port = browser.serve_granian(REPO, production_env, self.tmp)
+                self.servers.append(server)
+                log(self.args, f"browser, production set-up: {self.args.browser_runs} runs")
+                results["production"] = self.with_load(
+                    lambda: browser.measure(chromium, f"http://127.0.0.1:{port}", "bench-browser-prod", lab.solution_code, self.args.browser_runs)
+                )
+                results["production"]["server"] = browser.server_side(browser.rows_in_django("bench-browser-prod"), self.args.browser_runs)
+                self.stop(server)
+                processes, port = browser.serve_make_run(REPO, make_run_env, self.tmp)
+                self.servers.extend(processes)
+                log(self.args, f"browser, make run set-up: {self.args.browser_runs} runs")
+                results["make_run"] = self.with_load(
+                    lambda: browser.measure(chromium, f"http://127.0.0.1:{port}", "bench-browser-dev", lab.solution_code, self.args.browser_runs)
+                )
+                results["make_run"]["server"] = browser.server_side(
+                    browser.rows_in_sqlite(self.tmp / "make-run-var" / "redrive.sqlite3", "bench-browser-dev"), self.args.browser_runs
+                )
+                for process in processes:
+                    self.stop(process)
+            finally:
+                chromium.close()
+        return results
+
+    @staticmethod
+    def with_load(measure):
+        """measure(), with the machine's 1-minute load average before and after."""
+        before = os.getloadavg()[0]
+        result = measure()
+        result["loadavg_1m"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+        return result
+
     def run(self):
+        parts = {part.strip() for part in self.args.parts.split(",") if part.strip()}
+        if not parts or parts - set(PARTS):
+            sys.exit(f"--parts takes some of {', '.join(PARTS)}")
         self.prepare()
         from labs.models import Lab
 
@@ -281,8 +352,8 @@ class Bench:
         warm = self.user("bench-warmup")
         for i in range(self.args.warmup):
             self.grade_one(warm, labs[i % len(labs)])
-        result = {"labs": {}, "all_passed": True}
-        for lab in labs:
+        result = {"labs": {}, "all_passed": True, "parts": sorted(parts), "loadavg_at_start": [round(v, 2) for v in os.getloadavg()]}
+        for lab in labs if "engine" in parts else []:
             user = self.user(f"bench-{lab.slug}")
             statuses, times = [], []
             for _ in range(self.args.runs):
@@ -301,27 +372,41 @@ class Bench:
                 "ratio_p50": round(p50 / baseline, 3),
             }
             result["all_passed"] &= statuses.count("passed") == len(times)
-        log(self.args, f"throughput and memory over {self.args.rss_gradings} gradings")
-        throughput, statuses, memory_start, memory_end = self.throughput_and_memory(labs)
-        result["all_passed"] &= statuses.get("passed", 0) == sum(statuses.values())
+        if "browser" in parts:
+            sns_lab = next((lab for lab in labs if lab.slug == browser.LAB), None)
+            if sns_lab is None:
+                sys.exit(f"the browser part needs the {browser.LAB} lab")
+            result["browser"] = self.browser_latency(sns_lab)
+            result["all_passed"] &= all(r["passed"] == r["runs"] for r in result["browser"].values())
         from django.conf import settings
 
+        if "throughput" in parts:
+            log(self.args, f"throughput and memory over {self.args.rss_gradings} gradings")
+            throughput, statuses, memory_start, memory_end = self.throughput_and_memory(labs)
+            result["all_passed"] &= statuses.get("passed", 0) == sum(statuses.values())
+            result.update(
+                throughput_per_s=round(throughput, 2),
+                rss_growth_pct=growth_pct(memory_start["rss"], memory_end["rss"]),
+                pss_growth_pct=growth_pct(memory_start["pss"], memory_end["pss"]),
+                memory_kb={"start": memory_start, "end": memory_end},
+                load_statuses=statuses,
+            )
         result.update(
-            throughput_per_s=round(throughput, 2),
-            rss_growth_pct=growth_pct(memory_start["rss"], memory_end["rss"]),
-            pss_growth_pct=growth_pct(memory_start["pss"], memory_end["pss"]),
-            memory_kb={"start": memory_start, "end": memory_end},
-            load_statuses=statuses,
             worker_concurrency=settings.CELERY_WORKER_CONCURRENCY,
             database=settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
             targets=TARGETS,
+            loadavg_at_end=[round(v, 2) for v in os.getloadavg()],
         )
-        sns = result["labs"].get("sns-filter-fanout", {})
-        result["targets_met"] = {
-            "sns_filter_fanout_ratio_p50": sns.get("ratio_p50", 1e9) <= TARGETS["sns_filter_fanout_ratio_p50_max"],
-            "throughput_per_s": result["throughput_per_s"] >= TARGETS["throughput_per_s_min"],
-            "rss_growth_pct": result["rss_growth_pct"] < TARGETS["rss_growth_pct_max"],
-        }
+        met = {}
+        if "engine" in parts:
+            sns = result["labs"].get("sns-filter-fanout", {})
+            met["sns_filter_fanout_ratio_p50"] = sns.get("ratio_p50", 1e9) <= TARGETS["sns_filter_fanout_ratio_p50_max"]
+        if "throughput" in parts:
+            met["throughput_per_s"] = result["throughput_per_s"] >= TARGETS["throughput_per_s_min"]
+            met["rss_growth_pct"] = result["rss_growth_pct"] < TARGETS["rss_growth_pct_max"]
+        for setup, figures in result.get("browser", {}).items():
+            met[f"browser_{setup}"] = figures["p50_ms"] <= TARGETS["browser_p50_ms_max"] and figures["p95_ms"] <= TARGETS["browser_p95_ms_max"]
+        result["targets_met"] = met
         return result
 
 

@@ -5,6 +5,12 @@ import functools
 
 from celery import Celery
 from celery.worker.consumer import Consumer
+from kombu.transport import TRANSPORT_ALIASES
+
+from redrive import broker
+
+# Before any connection: `make run`'s broker URL (redrive/settings.py) names it.
+TRANSPORT_ALIASES.setdefault(broker.ALIAS, "redrive.broker:Transport")
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redrive.settings")
 

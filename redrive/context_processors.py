@@ -3,6 +3,7 @@ here, above the apps, so that no app imports another to draw the menu."""
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from flashcards.selectors.queue import due_badge_for
 
@@ -12,7 +13,9 @@ def navigation(request):
     classes_url = None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        badges["flashcards"] = due_badge_for(user=user, now=timezone.now())
+        # Lazy: only a full page draws the menu. A partial (the lab page's status
+        # poll, several a second) must not pay for a count of due cards.
+        badges = SimpleLazyObject(lambda: {"flashcards": due_badge_for(user=user, now=timezone.now())})
         try:
             classes_url = reverse("classes:mine")
         except NoReverseMatch:

@@ -204,7 +204,7 @@ else:
     # A broker made of files under var/: no server needed, and a worker in
     # another process (make run) still shares the queue with the web server.
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "redrivefs://"  # kombu's filesystem transport, messages written whole (redrive/broker.py)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -212,8 +212,10 @@ else:
         # kombu's exchange tables; its default is "control" in the working directory.
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
-        # How often an idle worker looks for new files (kombu's default: 1 s).
-        "polling_interval": 0.2,
+        # How often an idle worker looks for new files (kombu's default, 1 s,
+        # was most of the wait between Run & grade and the verdict). A look is
+        # one listing of a near-empty folder.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -234,8 +236,16 @@ CELERY_WORKER_CONSUMER = "redrive.celery:QuickReconnectConsumer"
 # worker died, dispatches submissions saved while the broker was down, and sends
 # again those whose message was lost. Needs beat, as its own process and one per
 # deployment: `celery -A redrive beat` (README, `make run`).
+# A grading whose worker died is requeued LABS_RUNNING_GRACE_S after its lab's
+# time limit ran out, at the next sweep: so within time limit + grace + period.
+LABS_SWEEP_EVERY_S = env_int("LABS_SWEEP_EVERY_S", 10, minimum=1, maximum=300)
+LABS_RUNNING_GRACE_S = env_int("LABS_RUNNING_GRACE_S", 15, minimum=1, maximum=600)
 CELERY_BEAT_SCHEDULE = {
-    "labs-sweep-submissions": {"task": "labs.sweep_submissions", "schedule": 10.0, "options": {"expires": 30, "queue": "sweeps"}},
+    "labs-sweep-submissions": {
+        "task": "labs.sweep_submissions",
+        "schedule": float(LABS_SWEEP_EVERY_S),
+        "options": {"expires": max(30, 3 * LABS_SWEEP_EVERY_S), "queue": "sweeps"},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

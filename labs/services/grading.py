@@ -59,7 +59,12 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         return None
     try:
         verdict = engine.grade_lab(submission.lab, submission.code)
-        submission_verdict_store(submission=submission, verdict=verdict)
+        if submission_verdict_store(submission=submission, verdict=verdict):
+            # One line per stored verdict: what an operator counts and times
+            # per worker (docs/deploy.md), and how tests tell who graded what.
+            logger.info(
+                "submission %s graded: %s in %s ms (run %s)", submission_id, verdict.status.value, verdict.duration_ms, submission.run_count
+            )
     except Exception:
         logger.exception("grading submission %s failed", submission_id)
         submission_fail(submission=submission, message=ENGINE_FAILED)

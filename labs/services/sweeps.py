@@ -11,16 +11,18 @@
   UPDATE that matches nothing). Each further re-dispatch waits
   REDISPATCH_GROWTH times longer, so a long backlog gains few duplicates.
 So a submission whose message the broker lost is sent again at most
-REDISPATCH_AFTER_S + SWEEP_EVERY_S (30 s) after the broker is back, whether
+REDISPATCH_AFTER_S + LABS_SWEEP_EVERY_S (30 s) after the broker is back, whether
 the outage was short or long (a failed dispatch does not count).
-Run every SWEEP_EVERY_S by celery beat (redrive/settings.py CELERY_BEAT_SCHEDULE),
-on its own `sweeps` queue so no grading backlog delays or expires it.
+Run every settings.LABS_SWEEP_EVERY_S by celery beat (redrive/settings.py
+CELERY_BEAT_SCHEDULE), on its own `sweeps` queue so no grading backlog delays or
+expires it; settings.LABS_RUNNING_GRACE_S is the grace above.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,8 +31,6 @@ from labs.services.dispatch import submission_dispatch
 
 logger = logging.getLogger(__name__)
 
-SWEEP_EVERY_S = 10
-RUNNING_GRACE_S = 15  # engine start-up and verdict storage beyond the learner's wall clock
 UNDISPATCHED_AFTER_S = 3  # on_commit normally dispatches within milliseconds
 REDISPATCH_AFTER_S = 20  # a grading takes seconds: a message unclaimed after 20 s is probably lost
 REDISPATCH_GROWTH = 3  # then 60 s, 180 s, 540 s...
@@ -73,13 +73,14 @@ def submissions_sweep(*, now=None) -> SweepResult:
 
 
 def _sweep_running(now, result: SweepResult) -> None:
+    grace_s = settings.LABS_RUNNING_GRACE_S  # engine start-up and verdict storage beyond the learner's wall clock
     stale = (
-        Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=now - timedelta(seconds=RUNNING_GRACE_S))
+        Submission.objects.filter(status=Submission.Status.RUNNING, started_at__lt=now - timedelta(seconds=grace_s))
         .select_related("lab")
         .order_by("started_at")[:BATCH]
     )
     for submission in stale:
-        if submission.started_at > now - timedelta(seconds=submission.lab.time_limit_s + RUNNING_GRACE_S):
+        if submission.started_at > now - timedelta(seconds=submission.lab.time_limit_s + grace_s):
             continue
         still_this_run = Submission.objects.filter(
             id=submission.id, status=Submission.Status.RUNNING, run_count=submission.run_count

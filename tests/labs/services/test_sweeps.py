@@ -7,7 +7,6 @@ from labs.services.sweeps import (
     MAX_DISPATCHES,
     NEVER_GRADED,
     REDISPATCH_AFTER_S,
-    SWEEP_EVERY_S,
     WORKER_DIED,
     redispatch_wait_s,
     submissions_sweep,
@@ -46,10 +45,21 @@ def test_a_run_within_its_time_limit_is_left_alone(alice, lab, make_lab, make_su
 
 
 def test_worst_case_a_dead_worker_is_noticed_within_a_minute(lab):
-    from labs.services.sweeps import RUNNING_GRACE_S, SWEEP_EVERY_S
+    from django.conf import settings
 
     # Default lab wall clock + grace + one sweep period.
-    assert lab.time_limit_s + RUNNING_GRACE_S + SWEEP_EVERY_S <= 60
+    assert lab.time_limit_s + settings.LABS_RUNNING_GRACE_S + settings.LABS_SWEEP_EVERY_S <= 60
+    assert settings.CELERY_BEAT_SCHEDULE["labs-sweep-submissions"]["schedule"] == settings.LABS_SWEEP_EVERY_S
+
+
+def test_the_grace_after_the_time_limit_is_a_setting(alice, lab, make_submission, broker, settings):
+    submission = make_submission(user=alice, lab=lab, status="running", run_count=1)
+    _age(submission, started_at=timezone.now() - timedelta(seconds=lab.time_limit_s + 3))
+    submissions_sweep()
+    assert Submission.objects.get(id=submission.id).status == "running"  # within the default 15 s grace
+    settings.LABS_RUNNING_GRACE_S = 2
+    assert submissions_sweep().requeued == 1
+    assert Submission.objects.get(id=submission.id).status == "queued" and broker.sent == [submission.id]
 
 
 def test_a_submission_saved_while_the_broker_was_down_is_dispatched_when_it_is_back(alice, lab, make_submission, broker):
@@ -98,7 +108,9 @@ def test_a_message_lost_in_a_long_outage_is_sent_again_at_the_first_sweep_after(
 
 
 def test_a_lost_message_is_noticed_within_thirty_seconds_of_the_broker_being_back():
-    assert redispatch_wait_s(1) + SWEEP_EVERY_S <= 30
+    from django.conf import settings
+
+    assert redispatch_wait_s(1) + settings.LABS_SWEEP_EVERY_S <= 30
 
 
 def test_a_row_from_before_dispatched_at_counts_from_its_creation(alice, lab, make_submission, broker):

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from labs.models import Submission
 from tests.labs.conftest import verdict
 
@@ -43,7 +45,7 @@ def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_clie
 def test_an_active_attempt_polls_and_refreshes_without_javascript(alice_client, alice, lab, make_submission):
     submission = make_submission(user=alice, lab=lab, status="running")
     body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
-    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/" hx-trigger="every 1s"' in body
+    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:100ms, every 1s"' in body
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in body
     assert "Running your code" in body
 
@@ -140,7 +142,7 @@ def test_with_htmx_a_run_returns_the_polling_result_region(alice_client, alice, 
     body = response.content.decode()
     submission = alice.submissions.get()
     assert response.status_code == 200 and "<html" not in body
-    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/"' in body
+    assert f'hx-get="/labs/{lab.slug}/attempts/{submission.id}/status/?poll=1" hx-trigger="load delay:100ms, every 1s"' in body
     assert 'id="run-announce" hx-swap-oob="innerHTML">Attempt 1: grading' in body
 
 
@@ -175,7 +177,27 @@ def test_it_keeps_polling_while_active(alice_client, alice, lab, make_submission
     submission = make_submission(user=alice, lab=lab, status="queued")
     response = alice_client.get(f"/labs/{lab.slug}/attempts/{submission.id}/status/", headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert 'hx-trigger="every 1s"' in response.content.decode()
+    assert 'hx-trigger="load delay:100ms, every 1s"' in response.content.decode()
+    assert "data-verdict" not in response.content.decode()
+
+
+@pytest.mark.parametrize(("polls", "delay_ms"), [(1, 100), (4, 100), (5, 150), (6, 200), (7, 300), (8, 500), (9, 1000), (40, 1000), ("x", 100)])
+def test_it_looks_again_sooner_at_first_then_backs_off_to_a_second(alice_client, alice, lab, make_submission, polls, delay_ms):
+    submission = make_submission(user=alice, lab=lab, status="running")
+    url = f"/labs/{lab.slug}/attempts/{submission.id}/status/"
+    body = alice_client.get(url, {"poll": polls}, headers={"HX-Request": "true"}).content.decode()
+    next_poll = polls + 1 if isinstance(polls, int) else 1
+    assert f'hx-get="{url}?poll={next_poll}" hx-trigger="load delay:{delay_ms}ms, every 1s"' in body
+
+
+def test_a_look_at_a_running_grading_is_cheap_however_long_the_history(alice_client, alice, lab, make_submission, django_assert_max_num_queries):
+    for _ in range(15):
+        make_submission(user=alice, lab=lab, status="failed", score=0.5)
+    submission = make_submission(user=alice, lab=lab, status="running")
+    # session, user, lab, submission: no history, diffs or solution until the verdict is in
+    with django_assert_max_num_queries(4):
+        response = alice_client.get(f"/labs/{lab.slug}/attempts/{submission.id}/status/", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Running your code" in response.content.decode()
 
 
 def test_it_stops_polling_with_286_when_finished_and_updates_history_and_solution(alice_client, alice, lab, make_submission):
@@ -185,6 +207,7 @@ def test_it_stops_polling_with_286_when_finished_and_updates_history_and_solutio
     body = response.content.decode()
     assert response.status_code == 286  # htmx stops polling and still swaps the body
     assert "hx-trigger" not in body
+    assert 'data-verdict="passed"' in body
     assert "Attempt 1 passed: 2 of 2 checkpoints passed." in body
     assert 'id="history" class="history" aria-labelledby="history-title" hx-swap-oob="true"' in body
     assert 'id="solution" class="solution" aria-labelledby="solution-title" hx-swap-oob="true"' in body
