@@ -118,15 +118,17 @@ def seal(run_dir: str, *, uid: int, disk_bytes: int, disk_files: int, readable: 
             os.symlink(os.readlink(host), f"{root}/{name}")
         elif os.path.isdir(host):
             _bind(host, root)
+    # The only writable places: the capped /tmp (tempfile's and werkzeug's spool) and the run's folder.
+    # Mounted before the readable paths, so a checkout or venv that lives under /tmp (a CI clone,
+    # say) is bound on top of it instead of being hidden by it.
+    os.makedirs(f"{root}/tmp", mode=0o755, exist_ok=True)
+    _mount("tmpfs", f"{root}/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={disk_bytes},nr_inodes={disk_files},mode=1777")
     for path in readable:
         if not path.startswith("/usr/"):
             _bind(path, root)
     os.makedirs(f"{root}/dev", mode=0o755, exist_ok=True)
     for device in DEVICES:
         _bind(f"/dev/{device}", root, writable=True, is_file=True)  # bound read-only, /dev/null refuses writes
-    # The only writable places: the capped /tmp (tempfile's and werkzeug's spool) and the run's folder.
-    os.makedirs(f"{root}/tmp", mode=0o755, exist_ok=True)
-    _mount("tmpfs", f"{root}/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={disk_bytes},nr_inodes={disk_files},mode=1777")
     if os.geteuid() == 0:
         os.chown(run_dir, uid, uid)  # the child listens there once it is no longer root
     _bind(run_dir, root, writable=True)
