@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from moto import mock_aws
@@ -15,7 +16,7 @@ from moto import mock_aws
 from grader.inprocess import grade_in_process
 from labs.models import Lab
 from tests.labs.course.conftest import LABS_DIR, lab_dict
-from tests.labs.views.test_pages_browser import _log_in, in_browser  # noqa: F401 (in_browser: a fixture)
+from tests.labs.views.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,13 +49,13 @@ def _graded(alice, slug):
 
 
 @pytest.mark.parametrize("slug", list(WRONG))
-def test_the_trace_drawn_flow_after_a_wrong_answer_fits_a_phone(in_browser, live_server, alice, slug):  # noqa: F811
+def test_the_trace_drawn_flow_after_a_wrong_answer_fits_a_phone(in_browser, live_server, alice, slug):
     call_command("sync_course", str(settings.COURSE_DIR), "--skip-lab-grading")
     lab = _graded(alice, slug)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     def body(page):
-        _log_in(page, live_server, alice)
+        log_in(page, live_server, alice)
         url = f"{live_server.url}/labs/{lab.slug}/"
         for width, height in ((1280, 900), (390, 844)):
             page.set_viewport_size({"width": width, "height": height})
@@ -63,6 +64,11 @@ def test_the_trace_drawn_flow_after_a_wrong_answer_fits_a_phone(in_browser, live
                 page.goto(url)
                 assert page.locator("section.flow-view svg.flow").count() == 1
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"page overflows at {width} px"
+                # The page after a verdict holds WCAG 2.2 AA like every other page (tests/browser/test_surface.py).
+                serious = [
+                    f"{v['id']}: {v['help']}" for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+                ]
+                assert not serious, f"{slug} at {width} px, {theme}: {serious}"
                 # The section alone, with the site's sticky header out of the way (through
                 # the CSSOM: the site's CSP refuses an injected <style>).
                 page.evaluate("""() => document.querySelectorAll('body > header, .site-header')
