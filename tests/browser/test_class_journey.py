@@ -111,6 +111,7 @@ def test_instructor_assigns_a_lab_student_passes_it_instructor_exports_grades(
     expect(spage.get_by_text("Due dates in America/Chicago time")).to_be_visible()
 
     due.get_by_role("link", name=lab.title).click()
+    expect(spage.locator(".cm-content")).to_be_visible()  # the editor has taken over the textarea: fill it, not the hidden one
     spage.get_by_label("Your code").fill(solution)
     spage.get_by_role("button", name="Run & grade").click()
     expect(spage.locator("#run .verdict-pill")).to_have_text("✓ Passed")

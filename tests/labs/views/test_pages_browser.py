@@ -40,6 +40,7 @@ def _fail_then_pass(page, live_server, alice, lab):
     page.goto(f"{live_server.url}/labs/{lab.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(lab.title)
 
+    expect(page.locator(".cm-content")).to_be_visible()  # the editor has taken over the textarea: fill it, not the hidden one
     page.get_by_label("Your code").fill(FAILING)
     page.get_by_role("button", name="Run & grade").click()
     result = page.locator("#run")
