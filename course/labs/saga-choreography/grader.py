@@ -262,7 +262,10 @@ def grade(run):
                   f"Each InventoryFailed went to two invocations at once; {_list(o['orderId'] for o in comp)} were refunded once.")
 
     leftover = [f"{QUEUES[s]}: {len(m)}" for s, m in left.items() if m]
-    if leftover:
+    if missing_handlers or not all(urls.values()) or not any(invocations.values()):
+        run.check("settled", "Every queue is empty when the saga settles", 1, False,
+                  "The saga could not run: " + ("a queue is missing." if not all(urls.values()) else "no handler was invoked.") + note)
+    elif leftover:
         run.check("settled", "Every queue is empty when the saga settles", 1, False,
                   f"Messages were still arriving after {MAX_ROUNDS} rounds of delivery ({_list(leftover)}): a handler keeps failing, "
                   "or keeps putting events that come back to it." + note)
