@@ -22,6 +22,8 @@ What is fixed (see each module's docstring):
   left at the head of the queue hiding every newer one.
 - dynamodb_atomic: a conditional write's check and write happen together
   (moto let two racing conditional puts both succeed).
+- dynamodb_request_token: TransactWriteItems' ClientRequestToken makes a repeat
+  within 10 minutes a no-op, or IdempotentParameterMismatchException (moto ignored it).
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
 - faults: the learner's calls can be throttled or partly failed, and SQS can
@@ -32,7 +34,7 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -65,6 +67,7 @@ def apply() -> None:
         sqs_move_tasks.apply()
         sqs_retention.apply()
         dynamodb_atomic.apply()
+        dynamodb_request_token.apply()
         events_delivery.apply()
         sns_delivery.apply()
         sns_signing.apply()

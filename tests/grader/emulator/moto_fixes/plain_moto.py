@@ -146,6 +146,16 @@ with mock_aws():
     dynamodb_table.get_filter_expression = real_filter
     seen["dynamodb.racing_claims_won"] = ["ok", len(winners)]
 
+    # dynamodb_request_token: a transaction repeated with its ClientRequestToken, and one
+    # with the same token but other items
+    put = {"Put": {"TableName": "claims", "Item": {"pk": {"S": "token-order"}}}}
+    dynamodb.transact_write_items(TransactItems=[put], ClientRequestToken="token-1")
+    dynamodb.delete_item(TableName="claims", Key={"pk": {"S": "token-order"}})
+    dynamodb.transact_write_items(TransactItems=[put], ClientRequestToken="token-1")
+    seen["dynamodb.token_repeat_wrote_again"] = ["ok", "Item" in dynamodb.get_item(TableName="claims", Key={"pk": {"S": "token-order"}})]
+    other = {"Put": {"TableName": "claims", "Item": {"pk": {"S": "token-other"}}}}
+    observe("dynamodb.token_other_parameters", lambda: bool(dynamodb.transact_write_items(TransactItems=[other], ClientRequestToken="token-1")))
+
     # sns_signing: the key each subscription signs with
     from moto.sns.models import sns_backends
 
