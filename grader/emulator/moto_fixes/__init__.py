@@ -24,6 +24,10 @@ What is fixed (see each module's docstring):
   (moto let two racing conditional puts both succeed).
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
+- firehose_buffering: a stream to S3 keeps what it receives for the grader's
+  Firehose (grader/firehose_delivery.py: buffering and the transformation
+  Lambda) instead of writing one object per put; CreateDeliveryStream refuses
+  the prefixes and buffering hints AWS refuses.
 - faults: the learner's calls can be throttled or partly failed, and SQS can
   deliver twice or out of order, as the grader asks (grader.emulator.faults).
 """
@@ -32,7 +36,10 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import (
+    dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, firehose_buffering, moto_clock,
+    sns_delivery, sns_signing, sqs_move_tasks, sqs_retention,
+)
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -68,6 +75,7 @@ def apply() -> None:
         events_delivery.apply()
         sns_delivery.apply()
         sns_signing.apply()
+        firehose_buffering.apply()
         dispatch_speed.apply()
         fault_hooks.apply()
         _applied = True
