@@ -242,7 +242,7 @@ def grade(run):
         parts = [f"{error_prefix} should hold exactly the {len(malformed)} malformed records (returned as ProcessingFailed); it holds {len(raw_failed)}"]
         if missing:
             dropped_ones = [r["label"] for r in malformed if results.get(r.get("id")) == "Dropped"]
-            parts.append(f"missing: {_names(missing)}" + (f" ({_names(dropped_ones, 2)} came back Dropped, which deletes it; use ProcessingFailed)" if dropped_ones else ""))
+            parts.append(f"missing: {_names(missing)}" + (f" ({_names(dropped_ones, 2)} came back Dropped, which discards a record for good; use ProcessingFailed)" if dropped_ones else ""))
         if extra:
             parts.append(f"should not be there: {_names(extra)}")
         feedback = "; ".join(parts) + "."
@@ -254,7 +254,7 @@ def grade(run):
         return [o for o in done.objects] if done else []
 
     early = [o for at in (60, 179) for o in written(at)]
-    on_time = [o for o in written(180) if o.kind == "delivered"]
+    on_time = written(180)
     invoked_at = sorted(round(i.at - t0) for i in invocations)
     ok = bool(invocations) and not early and bool(on_time)
     if ok:

@@ -20,6 +20,8 @@ What is fixed (see each module's docstring):
 - dispatch_speed: moto's service list read once, not listed from disk per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
+- sqs_message_size: a message's size is its body's UTF-8 bytes plus its
+  attributes' names, types and values (moto counted characters of the body).
 - dynamodb_atomic: a conditional write's check and write happen together
   (moto let two racing conditional puts both succeed).
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
@@ -38,7 +40,7 @@ import moto
 
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, firehose_buffering, moto_clock,
-    sns_delivery, sns_signing, sqs_move_tasks, sqs_retention,
+    sns_delivery, sns_signing, sqs_message_size, sqs_move_tasks, sqs_retention,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -71,6 +73,7 @@ def apply() -> None:
         moto_clock.apply()
         sqs_move_tasks.apply()
         sqs_retention.apply()
+        sqs_message_size.apply()
         dynamodb_atomic.apply()
         events_delivery.apply()
         sns_delivery.apply()
