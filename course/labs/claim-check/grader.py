@@ -3,7 +3,7 @@
 The grader calls send(doc_id, text) for each hidden document, looks at what
 reached `documents` and the bucket, then plays Lambda's SQS trigger (batch
 size 1). The handler's first send to `processed` for the largest document
-fails once (KmsThrottled, which boto3 does not retry), so that document is
+(sent last) fails once (KmsThrottled, which boto3 does not retry), so that document is
 only processed on Lambda's retry: its payload must still be there.
 """
 
@@ -49,6 +49,9 @@ def _pointer(body):
 
 def grade(run):
     docs = run.inputs["documents"]
+    largest = max(docs, key=lambda d: len(d["head"].encode()) + len(d["repeat"].encode()) * d["count"])
+    # Sent last, so the retries of a handler that lost its payload hold up no other document.
+    docs = [d for d in docs if d is not largest] + [largest]
     for doc in docs:
         doc["text"] = _text(doc)
         doc["bytes"] = doc["text"].encode("utf-8")
@@ -133,7 +136,6 @@ def grade(run):
               if not problems else "; ".join(problems) + ".")
 
     # 3. Lambda's trigger, with one failed send to `processed` for the largest document
-    largest = max(docs, key=lambda d: len(d["bytes"]))
     for doc in docs:
         reach = ["handler", "processed"]
         for message in sent.get(doc["docId"], []):

@@ -20,7 +20,7 @@ def test_the_starter_runs_and_scores_below_full(grade_lab_code):
 
 def test_counting_characters_sends_multi_byte_text_inline_and_sqs_refuses_it(grade_lab_code):
     feedback = checkpoint(grade_lab_code(SLUG, source(SLUG, "wrong/characters_not_bytes.py")), "large-offloaded")["feedback"]
-    assert "x 350,000: fewer characters than the limit, more bytes (send raised InvalidParameterValue" in feedback
+    assert "x 350,000: fewer characters than the limit, more bytes (send raised ClientError: An error occurred (InvalidParameterValue)" in feedback
 
 
 def test_an_exclusive_limit_offloads_the_message_that_fits_to_the_byte(grade_lab_code):
