@@ -40,6 +40,7 @@ RECEIVED, VISIBILITY, DELETED = "received", "visibility-changed", "deleted"
 DEAD_LETTERED, MOVED, DEDUPLICATED = "dead-lettered", "moved", "deduplicated"
 PUT_RECORD, READ = "put-record", "read"
 INVOKED, FAILED, RETURNED = "invoked", "failed", "returned"
+DROPPED = "dropped"  # a record a Firehose transformation dropped on purpose
 UNDELIVERABLE = "undeliverable"
 FAULT = "fault"  # the grader injected a fault here (grader.emulator.faults): a mark, not a step the message took
 REFUSALS = (FILTERED_OUT, NO_MATCH, MATCHED_NO_RULE, DEDUPLICATED, UNDELIVERABLE)

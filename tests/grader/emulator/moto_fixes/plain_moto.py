@@ -185,4 +185,29 @@ wall = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 seen["clock.follows_wall"] = ["ok", abs((utcnow() - wall).total_seconds()) < 1]
 seen["clock.movable"] = ["ok", any(word in path for path in url_paths for word in ("/time/", "clock", "freeze"))]
 
+# firehose_buffering and sqs_message_size
+with mock_aws():
+    firehose, s3, sqs = (boto3.client(s, region_name=REGION) for s in ("firehose", "s3", "sqs"))
+    s3.create_bucket(Bucket="lake-bucket")
+    firehose.create_delivery_stream(
+        DeliveryStreamName="to-lake",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/r", "BucketARN": "arn:aws:s3:::lake-bucket",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 120},
+        },
+    )
+    firehose.put_record(DeliveryStreamName="to-lake", Record={"Data": b"one"})
+    observe("firehose.objects_at_once", lambda: len(s3.list_objects_v2(Bucket="lake-bucket").get("Contents", [])))
+    observe("firehose.expressions_without_error_prefix", lambda: bool(firehose.create_delivery_stream(
+        DeliveryStreamName="dated",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/r", "BucketARN": "arn:aws:s3:::lake-bucket",
+            "Prefix": "p/!{timestamp:yyyy}/",
+        },
+    )))
+    url = sqs.create_queue(QueueName="sized")["QueueUrl"]
+    observe("sqs.multibyte_over_limit", lambda: bool(sqs.send_message(QueueUrl=url, MessageBody="\u20ac" * 350_000)["MessageId"]))
+    observe("sqs.attributes_over_limit", lambda: bool(sqs.send_message(
+        QueueUrl=url, MessageBody="a" * 1_048_576, MessageAttributes={"docId": {"DataType": "String", "StringValue": "d-1"}})["MessageId"]))
+
 json.dump(seen, sys.stdout)
