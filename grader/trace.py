@@ -41,6 +41,7 @@ DEAD_LETTERED, MOVED, DEDUPLICATED = "dead-lettered", "moved", "deduplicated"
 PUT_RECORD, READ = "put-record", "read"
 INVOKED, FAILED, RETURNED = "invoked", "failed", "returned"
 UNDELIVERABLE = "undeliverable"
+FIRED, REPLAYED = "fired", "replayed"  # a Scheduler schedule invoked its target; an archive replayed an event
 REFUSALS = (FILTERED_OUT, NO_MATCH, MATCHED_NO_RULE, DEDUPLICATED, UNDELIVERABLE)
 
 # Who acted: the grader's own clients, Lambda's event source mapping (the Run
