@@ -138,7 +138,7 @@ def fire(backend, group, schedule: Schedule, scheduled_s: float) -> None:
         dead_letter=lambda error, retries, exhausted: _dead_letter(schedule, execution_id, payload, error, retries, exhausted),
         failed=lambda error, retries, next_step: _attempt_failed(schedule, execution_id, error, retries, next_step),
     )
-    target_retries.start(backend, delivery, schedule.target.get("RetryPolicy"))
+    target_retries.start(backend, delivery, schedule.target.get("RetryPolicy"), at_s=min(clock.time_s(), scheduled_s + flexible_delay_s(schedule)))
     if at_time_s(schedule) is not None and (schedule.action_after_completion or "NONE") == "DELETE":
         group.schedules.pop(schedule.name, None)
 

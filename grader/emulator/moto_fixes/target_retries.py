@@ -77,15 +77,19 @@ def policy_limits(retry_policy: dict | None) -> tuple[int, int]:
     return int(DEFAULT_MAX_RETRIES if retries is None else retries), int(DEFAULT_MAX_AGE_S if age is None else age)
 
 
-def start(backend: Any, delivery: Delivery, retry_policy: dict | None) -> bool:
-    """Deliver now; on failure retry per `retry_policy` on the emulator clock. True if delivered now."""
+def start(backend: Any, delivery: Delivery, retry_policy: dict | None, *, at_s: float | None = None) -> bool:
+    """Deliver now; on failure retry per `retry_policy` on the emulator clock. True if delivered now.
+
+    `at_s`: when this first attempt was due, if earlier than now (a schedule
+    caught up by a long advance): its retries and its age count from then."""
+    base = clock.time_s() if at_s is None else at_s
     delivery.max_retries, max_age = policy_limits(retry_policy)
-    delivery.deadline_s = clock.time_s() + max_age
+    delivery.deadline_s = base + max_age
     try:
         delivery.deliver()
         return True
     except DeliveryError as error:
-        _failed(backend, delivery, error)
+        _failed(backend, delivery, error, at_s=base)
         return False
 
 
