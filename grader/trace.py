@@ -43,6 +43,7 @@ INVOKED, FAILED, RETURNED = "invoked", "failed", "returned"
 DROPPED = "dropped"  # a record a Firehose transformation dropped on purpose
 UNDELIVERABLE = "undeliverable"
 FAULT = "fault"  # the grader injected a fault here (grader.emulator.faults): a mark, not a step the message took
+FIRED, REPLAYED = "fired", "replayed"  # a Scheduler schedule invoked its target; an archive replayed an event
 REFUSALS = (FILTERED_OUT, NO_MATCH, MATCHED_NO_RULE, DEDUPLICATED, UNDELIVERABLE)
 
 # Who acted: the grader's own clients, Lambda's event source mapping (the Run

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from grader.trace import (
     DEAD_LETTERED, DEDUPLICATED, DELETED, DELIVERED, DROPPED, FAILED, FAULT, FILTERED_OUT, GRADER, INVOKED, LAMBDA, LEARNER,
     MATCHED, MATCHED_NO_RULE, MOVED, NO_MATCH, PUBLISHED, PUT, PUT_RECORD, READ, RECEIVED, SENT, TRANSFORMED,
-    UNDELIVERABLE, VISIBILITY, possessive,
+    UNDELIVERABLE, VISIBILITY, FIRED, REPLAYED, possessive,
 )
 
 OUTCOME_LABELS = {"ok": "as expected", "bad": "wrong", "": "what happened"}
@@ -71,6 +71,10 @@ def _step(hop: dict) -> str | None:
         return f"could not be delivered to {resource}: {detail}"
     if action == FAULT:
         return f"⚡ {detail}"
+    if action == FIRED:
+        return f"schedule {resource} fired" + (f" ({detail})" if detail else "")
+    if action == REPLAYED:
+        return f"replayed onto {resource}" + (f" ({detail})" if detail else "")
     return None
 
 

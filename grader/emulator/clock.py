@@ -12,6 +12,11 @@ when `advance` returns that work is where it would be after the wait; and it
 sleeps with `wait_until`, which wakes on the emulator clock, not only on the
 wall clock.
 
+Emulated services that act on their own when time passes (EventBridge target
+retries, Scheduler schedules) keep their pending work in moto's backends and
+register one `add_hook` each at patch time: hooks survive `reset()` (they hold
+no run's state) and run after the listeners on every advance.
+
 One clock per process: the emulator child serves one run, and
 grade_in_process calls `reset()` before each run.
 
@@ -28,6 +33,7 @@ _wall_time = time.time  # kept: the learner's time.time() may be moved by this c
 _condition = threading.Condition()
 _offset = 0.0
 _listeners: list[Callable[[], None]] = []
+_hooks: list[Callable[[], None]] = []
 
 
 def offset() -> float:
@@ -52,7 +58,7 @@ def advance(seconds: float) -> None:
         raise ValueError("the emulator clock only moves forward")
     with _condition:
         _offset += seconds
-        listeners = list(_listeners)
+        listeners = list(_listeners) + list(_hooks)
         _condition.notify_all()
     for listener in listeners:
         listener()
@@ -69,6 +75,14 @@ def on_advance(listener: Callable[[], None]) -> Callable[[], None]:
                 _listeners.remove(listener)
 
     return remove
+
+
+def add_hook(hook: Callable[[], None]) -> None:
+    """Call `hook()` after every advance, in every run of this process (kept by reset()).
+    For patches that find their pending work in moto's backends; idempotent."""
+    with _condition:
+        if hook not in _hooks:
+            _hooks.append(hook)
 
 
 def wait_until(when_s: float, stop: threading.Event | None = None) -> bool:
@@ -88,7 +102,7 @@ def wait_until(when_s: float, stop: threading.Event | None = None) -> bool:
 
 
 def reset() -> None:
-    """Back to the wall clock, with no listeners (for a new in-process run)."""
+    """Back to the wall clock, with no listeners (for a new in-process run); hooks stay."""
     global _offset
     with _condition:
         _offset = 0.0

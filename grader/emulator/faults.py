@@ -8,13 +8,17 @@ A grader asks through `run.faults` (a Faults):
     run.faults.duplicate("orders", select=lambda body: "o-2" in body, delay_s=0)
     run.faults.reorder("orders")
     run.faults.delay("dynamodb", "GetItem", seconds=0.3)
+    run.faults.fail_delivery("invoicing", select=lambda body: "o-7" in body, times=3)
 
 Call faults (throttle, fail, fail_records) hit only the LEARNER's calls: the
 ones that reach the emulator over its socket (the child's guard marks them) or,
 in-process, the ones made while the learner's code runs (InProcessLearner marks
 them); the grader's own clients are never faulted. Delivery faults (duplicate,
 reorder) change what any ReceiveMessage on that queue returns, since the
-consumer may be the learner's code or the grader playing Lambda.
+consumer may be the learner's code or the grader playing Lambda. Target
+faults (fail_delivery) fail what AWS itself delivers to a queue or topic: an
+EventBridge rule's target or a Scheduler schedule's, which then retry per
+their RetryPolicy (grader.emulator.moto_fixes.target_retries).
 
 Every fault that fires is appended to `Faults.injected` (kind, service,
 action or queue, what it hit, the emulator time), which the verdict carries
@@ -108,11 +112,29 @@ class DeliveryFault:
 
 
 @dataclass
+class TargetFault:
+    """Fail AWS's own deliveries (EventBridge rule targets, Scheduler targets) to `resource`."""
+
+    resource: str  # queue or topic name
+    times: int
+    select: Callable[[str], bool] | None = None
+    code: str = "THROTTLING"
+    message: str = ""
+    retryable: bool = True
+    fired: int = 0
+
+    def stop(self) -> None:
+        """No more firing from now on."""
+        self.times = self.fired
+
+
+@dataclass
 class Faults:
     """The faults of one run; `injected` lists those that fired, in order."""
 
     calls: list[CallFault] = field(default_factory=list)
     deliveries: list[DeliveryFault] = field(default_factory=list)
+    targets: list[TargetFault] = field(default_factory=list)
     injected: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -175,6 +197,25 @@ class Faults:
             self.deliveries.append(fault)
         return fault
 
+    def fail_delivery(
+        self, resource: str, *, times: int = 1_000_000, select: Callable[[str], bool] | None = None,
+        code: str = "THROTTLING", message: str = "", retryable: bool = True,
+    ) -> TargetFault:
+        """The next `times` deliveries that AWS itself makes to queue or topic `resource`
+        (an EventBridge rule's target, a Scheduler schedule's target) fail, for those
+        whose payload `select` accepts: as a target that is throttled or unavailable
+        (`code` is the ERROR_CODE the dead-letter queue will show; THROTTLING by
+        default). A retryable failure is retried per the target's RetryPolicy on the
+        emulator clock (each retry is a delivery too, and counts); retryable=False
+        sends the event to the target's dead-letter queue at once, as a missing
+        permission does. The default `times` makes an outage that outlasts any retry."""
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        fault = TargetFault(resource, times, select, code, message or "Rate exceeded.", retryable)
+        with self.lock:
+            self.targets.append(fault)
+        return fault
+
     # --- what the moto hooks call --------------------------------------------------------
     def _add(self, fault: CallFault) -> CallFault:
         if fault.times < 1:
@@ -194,6 +235,15 @@ class Faults:
     def delivery_faults(self, queue: str, kind: str) -> list[DeliveryFault]:
         with self.lock:
             return [f for f in self.deliveries if f.queue == queue and f.kind == kind and f.fired < f.times]
+
+    def target_fault(self, resource: str, payload: str) -> TargetFault | None:
+        """The target fault that fails this delivery to `resource`, if any (counts it)."""
+        with self.lock:
+            for fault in self.targets:
+                if fault.resource == resource and fault.fired < fault.times and (fault.select is None or fault.select(payload)):
+                    fault.fired += 1
+                    return fault
+        return None
 
     def record(self, kind: str, service: str, target: str, detail: Any = None) -> None:
         entry = {"fault": kind, "service": service, "target": target, "at": round(clock.time_s(), 3)}

@@ -13,6 +13,11 @@ What is fixed (see each module's docstring):
 - sqs_move_tasks: StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask.
 - events_delivery: InputTransformer templates with unquoted string placeholders,
   disabled rules, SNS targets, and targets that cannot receive (no crash in PutEvents).
+- target_retries: a target's RetryPolicy and DeadLetterConfig (EventBridge rule
+  targets and Scheduler targets), retried on the emulator clock.
+- events_replay: StartReplay replays only its time window, only to FilterArns'
+  rules, through the targets' transformers, with `replay-name`.
+- scheduler_fire: EventBridge Scheduler schedules fire on the emulator clock.
 - sns_delivery: InvalidParameter for a non-JSON filter policy, `$or` in
   MessageBody scope, and a subscription whose queue does not exist.
 - sns_signing: one signing key per process, made before the zygote forks
@@ -41,8 +46,9 @@ import threading
 import moto
 
 from grader.emulator.moto_fixes import (
-    dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, fault_hooks, firehose_buffering, moto_clock,
-    sns_delivery, sns_signing, sqs_message_size, sqs_move_tasks, sqs_retention,
+    dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
+    firehose_buffering, moto_clock, scheduler_fire, sns_delivery, sns_signing, sqs_message_size, sqs_move_tasks,
+    sqs_retention,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -79,6 +85,8 @@ def apply() -> None:
         dynamodb_atomic.apply()
         dynamodb_request_token.apply()
         events_delivery.apply()
+        events_replay.apply()
+        scheduler_fire.apply()
         sns_delivery.apply()
         sns_signing.apply()
         firehose_buffering.apply()

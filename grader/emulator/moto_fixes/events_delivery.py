@@ -14,7 +14,11 @@
   PutEvents. As on AWS, the event was accepted (PutEvents reports it as an
   entry, not a failure): the delivery fails, and goes to the target's
   DeadLetterConfig queue if it has one, with AWS's ERROR_CODE, ERROR_MESSAGE,
-  RULE_ARN and TARGET_ARN message attributes.
+  RETRY_ATTEMPTS, RULE_ARN and TARGET_ARN message attributes.
+- A delivery that fails retryably (a fault the grader injected with
+  run.faults.fail_delivery) is retried per the target's RetryPolicy on the
+  emulator clock before it is dead-lettered (target_retries).
+- A replayed event is delivered with its `replay-name` (events_replay).
 Other targets (logs, archives, other buses) still go through moto's own code.
 """
 
@@ -25,8 +29,12 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from moto.events.models import Rule
+from moto.events.models import Rule, events_backends
 from moto.utilities.arns import parse_arn
+
+from grader.emulator import faults
+from grader.emulator.moto_fixes import target_retries
+from grader.emulator.moto_fixes.target_retries import DeliveryError
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +50,9 @@ def _iso(value: Any) -> Any:
 
 
 def envelope(event: dict) -> dict:
-    """The event as EventBridge delivers it (moto's internal copy has extra keys)."""
-    return {
+    """The event as EventBridge delivers it (moto's internal copy has extra keys);
+    a replayed event also carries the replay's name, as on AWS."""
+    delivered = {
         "version": "0",
         "id": event.get("id"),
         "detail-type": event.get("detail-type"),
@@ -54,6 +63,9 @@ def envelope(event: dict) -> dict:
         "resources": event.get("resources", []),
         "detail": event.get("detail", {}),
     }
+    if event.get("replay-name"):
+        delivered["replay-name"] = event["replay-name"]
+    return delivered
 
 
 def _json_path(event: dict, path: str) -> Any:
@@ -124,50 +136,92 @@ def target_payload(rule: Rule, target: dict, event: dict) -> str:
     return json.dumps(envelope(event))
 
 
+def target_name(arn: str) -> str:
+    return parse_arn(arn).resource_id.rsplit(":", 1)[-1]
+
+
+def _as_delivery_error(error: Exception) -> DeliveryError:
+    """What AWS would report for a failure the emulator met: a missing queue or
+    topic is NO_RESOURCE, which is never retried."""
+    if isinstance(error, DeliveryError):
+        return error
+    name = getattr(error, "code", None) or type(error).__name__
+    message = str(getattr(error, "message", None) or error) or name
+    if "NotFound" in name or "NonExistent" in name or "DoesNotExist" in name:
+        return DeliveryError("NO_RESOURCE", message, retryable=False)
+    return DeliveryError("SDK_CLIENT_ERROR", f"{name}: {message}", retryable=False)
+
+
+def send_to_target(target_arn: str, payload: str, *, group_id: str | None = None, deduplication_id: str | None = None) -> None:
+    """Deliver `payload` to an SQS queue or SNS topic as AWS's own services do
+    (a rule's target, a schedule's target); a fault the grader injected on that
+    resource fails it first. Raises DeliveryError."""
+    arn = parse_arn(target_arn)
+    fault = faults.current().target_fault(target_name(target_arn), payload)
+    if fault is not None:
+        faults.current().record("fail_delivery", arn.service, target_name(target_arn), fault.code)
+        raise DeliveryError(fault.code, fault.message, retryable=fault.retryable)
+    try:
+        if arn.service == "sqs":
+            from moto.sqs import sqs_backends
+
+            backend = sqs_backends[arn.account][arn.region]
+            queue = backend.get_queue(arn.resource_id)
+            backend.send_message(
+                arn.resource_id,
+                payload,
+                group_id=group_id,
+                deduplication_id=deduplication_id if queue.fifo_queue else None,
+                validate_group_id=False,
+            )
+        elif arn.service == "sns":
+            from moto.sns import sns_backends
+
+            sns_backends[arn.account][arn.region].publish(message=payload, arn=target_arn)
+        else:
+            raise DeliveryError("SDK_CLIENT_ERROR", f"this emulator cannot deliver to {arn.service} targets", retryable=False)
+    except Exception as error:
+        raise _as_delivery_error(error) from None
+
+
 def _deliver(rule: Rule, target: dict, payload: str, event: dict) -> None:
-    arn = parse_arn(target["Arn"])
-    if arn.service == "sqs":
-        from moto.sqs import sqs_backends
-
-        backend = sqs_backends[arn.account][arn.region]
-        queue = backend.get_queue(arn.resource_id)
-        group_id = (target.get("SqsParameters") or {}).get("MessageGroupId")
-        backend.send_message(
-            arn.resource_id,
-            payload,
-            group_id=group_id,
-            deduplication_id=event.get("id") if queue.fifo_queue else None,
-            validate_group_id=False,
-        )
-    elif arn.service == "sns":
-        from moto.sns import sns_backends
-
-        sns_backends[arn.account][arn.region].publish(message=payload, arn=target["Arn"])
+    send_to_target(
+        target["Arn"], payload,
+        group_id=(target.get("SqsParameters") or {}).get("MessageGroupId"), deduplication_id=event.get("id"),
+    )
 
 
-def _dead_letter(rule: Rule, target: dict, event: dict, error: Exception) -> None:
-    dlq_arn = (target.get("DeadLetterConfig") or {}).get("Arn")
-    logger.info("EventBridge target %s of rule %s could not receive: %r", target.get("Arn"), rule.name, error)
+def dead_letter_attributes(error: DeliveryError, retries: int, exhausted: str, **arns: str) -> dict:
+    attributes = {"ERROR_CODE": error.code, "ERROR_MESSAGE": (error.message or error.code)[:256]}
+    if exhausted:
+        attributes["EXHAUSTED_RETRY_CONDITION"] = exhausted
+    attributes["RETRY_ATTEMPTS"] = str(retries)
+    attributes.update(arns)
+    return {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
+
+
+def send_to_dead_letter_queue(dlq_arn: str | None, body: str, attributes: dict) -> None:
     if not dlq_arn:
         return
     from moto.sqs import sqs_backends
 
     arn = parse_arn(dlq_arn)
-    code = getattr(error, "code", None) or type(error).__name__
-    attributes = {
-        "ERROR_CODE": code,
-        "ERROR_MESSAGE": str(getattr(error, "message", None) or error)[:256] or code,
-        "RULE_ARN": rule.arn,
-        "TARGET_ARN": target["Arn"],
-    }
     try:
-        sqs_backends[arn.account][arn.region].send_message(
-            arn.resource_id,
-            json.dumps(envelope(event)),
-            message_attributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
-        )
+        sqs_backends[arn.account][arn.region].send_message(arn.resource_id, body, message_attributes=attributes)
     except Exception as dlq_error:  # a missing DLQ is dropped too, as on AWS
-        logger.info("EventBridge dead-letter queue %s could not receive: %r", dlq_arn, dlq_error)
+        logger.info("dead-letter queue %s could not receive: %r", dlq_arn, dlq_error)
+
+
+def _dead_letter(rule: Rule, target: dict, event: dict, error: DeliveryError, retries: int = 0, exhausted: str = "") -> None:
+    logger.info("EventBridge target %s of rule %s could not receive: %s", target.get("Arn"), rule.name, error.code)
+    send_to_dead_letter_queue(
+        (target.get("DeadLetterConfig") or {}).get("Arn"), json.dumps(envelope(event)),
+        dead_letter_attributes(error, retries, exhausted, RULE_ARN=rule.arn, TARGET_ARN=target["Arn"]),
+    )
+
+
+def _attempt_failed(rule: Rule, target: dict, event: dict, error: DeliveryError, retries: int, next_step: str) -> None:
+    """One delivery attempt failed (the trace hooks this)."""
 
 
 def _send_to_targets(original):
@@ -175,17 +229,25 @@ def _send_to_targets(original):
         if self.state == "DISABLED" or not self.event_pattern.matches_event(original_event):
             return
         for target in self.targets:
+            event = copy.deepcopy(original_event)
             try:
                 service = parse_arn(target["Arn"]).service
                 if service in OWN_TARGETS:
-                    payload = target_payload(self, target, original_event) if transform_input else json.dumps(envelope(original_event))
-                    _deliver(self, target, payload, original_event)
+                    payload = target_payload(self, target, event) if transform_input else json.dumps(envelope(event))
                 else:
                     single = copy.copy(self)
                     single.targets = [target]
-                    original(single, copy.deepcopy(original_event), transform_input)
+                    original(single, event, transform_input)
+                    continue
             except Exception as error:  # delivery failures never reach the PutEvents caller
-                _dead_letter(self, target, original_event, error)
+                _dead_letter(self, target, event, _as_delivery_error(error))
+                continue
+            delivery = target_retries.Delivery(
+                deliver=lambda rule=self, target=target, payload=payload, event=event: _deliver(rule, target, payload, event),
+                dead_letter=lambda error, retries, exhausted, rule=self, target=target, event=event: _dead_letter(rule, target, event, error, retries, exhausted),
+                failed=lambda error, retries, next_step, rule=self, target=target, event=event: _attempt_failed(rule, target, event, error, retries, next_step),
+            )
+            target_retries.start(events_backends[self.account_id][self.region_name], delivery, target.get("RetryPolicy"))
 
     send_to_targets._redrive_fix = True
     return send_to_targets
@@ -194,3 +256,4 @@ def _send_to_targets(original):
 def apply() -> None:
     if not getattr(Rule.send_to_targets, "_redrive_fix", False):
         Rule.send_to_targets = _send_to_targets(Rule.send_to_targets)
+    target_retries.register(lambda: target_retries.all_backends(events_backends))

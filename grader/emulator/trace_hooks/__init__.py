@@ -17,7 +17,7 @@ What each records is in its module's docstring.
 import threading
 
 from grader.emulator import moto_fixes
-from grader.emulator.trace_hooks import events, firehose, kinesis, sns, sqs
+from grader.emulator.trace_hooks import events, firehose, kinesis, scheduler, sns, sqs
 
 _lock = threading.Lock()
 _applied = False
@@ -35,4 +35,5 @@ def apply() -> None:
         events.apply()
         kinesis.apply()
         firehose.apply()
+        scheduler.apply()
         _applied = True

@@ -81,6 +81,49 @@ with mock_aws():
     rule_to(events, "gone", {"Arn": f"arn:aws:sqs:{REGION}:123456789012:never-created", "DeadLetterConfig": {"Arn": dlq_arn}})
     observe("events.missing_target.put", lambda: put_event(events, "gone", {"a": 1}))
 
+    # target_retries: a target whose queue is gone (plain moto has no fault to inject) with a DLQ
+    url, arn = queue(sqs, "retry-dlq")
+    rule_to(events, "retry", {"Arn": f"arn:aws:sqs:{REGION}:123456789012:gone-too", "DeadLetterConfig": {"Arn": arn},
+                              "RetryPolicy": {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 60}})
+    try:
+        put_event(events, "retry", {"a": 1})
+    except Exception:
+        pass
+    observe("events.retry.dlq_after_failure", lambda: len(bodies(sqs, url)))
+
+    # events_replay: two events a minute apart, a replay of the second only, to one of two rules
+    import datetime as replay_dt
+
+    bus = events.create_event_bus(Name="replayed")["EventBusArn"]
+    replay_urls = {}
+    for name in ("wanted", "other"):
+        replay_urls[name], arn = queue(sqs, f"replay-{name}")
+        events.put_rule(Name=name, EventBusName="replayed", EventPattern=json.dumps({"source": ["replay"]}))
+        target = {"Id": "1", "Arn": arn}
+        if name == "wanted":
+            target["InputTransformer"] = {"InputPathsMap": {"n": "$.detail.n"}, "InputTemplate": '{"n": <n>}'}
+        events.put_targets(Rule=name, EventBusName="replayed", Targets=[target])
+    archive = events.create_archive(ArchiveName="replayed", EventSourceArn=bus)["ArchiveArn"]
+    now = replay_dt.datetime.now(replay_dt.UTC)
+    for n, when in ((1, now - replay_dt.timedelta(hours=2)), (2, now)):
+        events.put_events(Entries=[{"Source": "replay", "DetailType": "d", "Detail": json.dumps({"n": n}), "EventBusName": "replayed", "Time": when}])
+    for url in replay_urls.values():
+        sqs.purge_queue(QueueUrl=url)
+    wanted_rule = events.describe_rule(Name="wanted", EventBusName="replayed")["Arn"]
+    events.start_replay(ReplayName="r", EventSourceArn=archive, EventStartTime=now - replay_dt.timedelta(minutes=5),
+                        EventEndTime=now + replay_dt.timedelta(minutes=5), Destination={"Arn": bus, "FilterArns": [wanted_rule]})
+    wanted = [json.loads(b) for b in bodies(sqs, replay_urls["wanted"])]
+    observe("events.replay.window_count", lambda: len(wanted))
+    observe("events.replay.other_rule_count", lambda: len(bodies(sqs, replay_urls["other"])))
+    observe("events.replay.transformed", lambda: bool(wanted) and all(set(b) == {"n"} for b in wanted))
+
+    # scheduler_fire: an at() already due; plain moto never invokes it
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    url, arn = queue(sqs, "scheduled")
+    scheduler.create_schedule(Name="due", ScheduleExpression="at(2020-01-01T00:00:00)", FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": arn, "RoleArn": "arn:aws:iam::123456789012:role/r", "Input": "x"})
+    observe("scheduler.fired", lambda: len(bodies(sqs, url)))
+
     # sns_delivery
     topic = sns.create_topic(Name="filtered")["TopicArn"]
     url, arn = queue(sqs, "filtered")

@@ -46,7 +46,9 @@ def test_sqs_hook_internals():
     assert params(sqs_move_tasks._move_one) == ["task", "dlq", "message", "fallback_arn"], "trace_hooks/sqs.py: _move_one"
     from grader.emulator.moto_fixes import events_delivery
 
-    assert params(events_delivery._dead_letter) == ["rule", "target", "event", "error"], "trace_hooks/events.py: _dead_letter"
+    assert params(events_delivery._dead_letter) == ["rule", "target", "event", "error", "retries", "exhausted"], "trace_hooks/events.py: _dead_letter"
+    assert params(events_delivery._attempt_failed) == ["rule", "target", "event", "error", "retries", "next_step"], "trace_hooks/events.py: _attempt_failed"
+    assert params(events_delivery._deliver) == ["rule", "target", "payload", "event"], "trace_hooks/events.py: _deliver"
     message = Message("m-1", "body")
     assert message.id == "m-1" and message.approximate_receive_count == 0 and callable(message.had_receipt_handle)
     queue = Queue("canary", "us-east-1", "123456789012")
