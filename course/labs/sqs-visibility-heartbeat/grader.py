@@ -85,9 +85,11 @@ def _run_failing_job(run, sqs, url, competitor, job):
     run.label(message_id, f"{job['jobId']}, fails at part {job['fail_at']} of {job['parts']}")
     started = run.now()
     slow = run.faults.slow("dynamodb", "PutItem", seconds=job["seconds"])
+    # The node loses its permission mid-job (a role swapped under it): a 400 that boto3 does not retry.
     fail = run.faults.fail(
-        "dynamodb", "PutItem", code="InternalFailure", status=400,
-        message=f"The render of part {job['fail_at']} failed on this node.",
+        "dynamodb", "PutItem", code="AccessDeniedException",
+        message="User: arn:aws:sts::123456789012:assumed-role/render-node/worker is not authorized to perform: "
+        "dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/render-parts",
     )
     error = _call_work(run)
     slow.stop()
