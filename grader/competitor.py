@@ -84,7 +84,7 @@ class Competitor:
                 if recorder is not None:
                     recorder.step(message["MessageId"], trace_module.Hop(
                         trace_module.INVOKED, self.name, kind="function", source=f"queue:{queue}", by=trace_module.WORKER,
-                        detail=f"another worker received it (receive #{count})",
+                        detail=f"receive #{count}",
                     ))
             self.taken.extend(took)
             return took

@@ -52,7 +52,7 @@ def _step(hop: dict) -> str | None:
             return None  # told by the worker's own step, below
         return f"received from {resource}" + (" by Lambda" if by == LAMBDA else " by your code" if by == LEARNER else "")
     if action == INVOKED:
-        return f"taken by {resource}, another worker: {detail}" if by == WORKER else f"{resource} invoked"
+        return f"taken by {resource}, another worker ({detail})" if by == WORKER else f"{resource} invoked"
     if action == FAILED:
         return f"{resource} failed: {detail}"
     if action == VISIBILITY:
