@@ -85,19 +85,22 @@ def _ledger(payments, ledger, no_handler):
         if body != {"paymentId": payment_id}:
             odd.append(message["Body"][:60])
         counts[str(payment_id)] = counts.get(str(payment_id), 0) + 1
-    wrong, repeated = [], False
+    missing, repeated = [], []
     for payment in valid:
         times = counts.get(json.loads(payment["body"])["paymentId"], 0)
-        if times != 1:
-            wrong.append(f"{payment['label']}: {times} times")
-            repeated = repeated or times > 1
+        if times == 0:
+            missing.append(payment["label"])
+        elif times > 1:
+            repeated.append(f"{payment['label']} ({times} times)")
     valid_ids = {json.loads(p["body"])["paymentId"] for p in valid}
     extra = [f"{_label_by_id(payments, pid)} ({n} times)" for pid, n in counts.items() if pid not in valid_ids]
-    if not wrong and not extra and not odd:
+    if not missing and not repeated and not extra and not odd:
         return True, f"All {len(valid)} valid payments are in ledger exactly once, as {{\"paymentId\": ...}}."
     parts = [f"Each of the {len(valid)} valid payments should be in ledger once as {{\"paymentId\": ...}}; ledger got {len(ledger)} message(s)"]
-    if wrong:
-        parts.append("wrong counts: " + "; ".join(wrong[:6]))
+    if missing:
+        parts.append("missing: " + "; ".join(missing[:6]))
+    if repeated:
+        parts.append("recorded more than once: " + "; ".join(repeated[:6]))
     if extra:
         parts.append("should not be there (invalid payments): " + ", ".join(extra[:6]))
     if odd:

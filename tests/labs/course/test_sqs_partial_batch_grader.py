@@ -35,7 +35,7 @@ def test_raising_on_a_bad_record_is_told_as_a_whole_batch_retry(grade_lab_code):
     assert identifiers.startswith("In invocation 1 (a batch of 10) the handler raised ValueError: bad amount: True.")
     assert "Lambda then retries the whole batch" in identifiers
     ledger = checkpoint(verdict, "ledger-once")["feedback"]
-    assert "pay-5242, amount 2542: 3 times" in ledger and "retried with its batch" in ledger
+    assert "recorded more than once: pay-5242, amount 2542 (3 times)" in ledger and "retried with its batch" in ledger
 
 
 def test_a_receipt_handle_as_identifier_is_named(grade_lab_code):
