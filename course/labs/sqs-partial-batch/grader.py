@@ -151,7 +151,7 @@ def _identifiers(invocations, sent, no_handler):
         if not isinstance(result, dict) or not isinstance(result.get("batchItemFailures"), list):
             return False, (
                 f"{where} the handler returned {_short(result)}; Lambda expects "
-                '{"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]} and reads anything else as "all succeeded".'
+                '{"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}; a response without batchItemFailures counts as "all succeeded", so every record was deleted.'
             )
         for item in result["batchItemFailures"]:
             identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
