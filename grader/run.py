@@ -25,6 +25,7 @@ from typing import Any, Callable, Protocol
 
 from grader import firehose_delivery
 from grader import trace as trace_module
+from grader.competitor import Competitor
 from grader.emulator import clock
 from grader.emulator import faults as faults_module
 from grader.variants import variant_inputs
@@ -499,6 +500,15 @@ class Run:
                 QueueUrl=queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0} for i, m in enumerate(again)],
             )
+
+    # --- a competing consumer ----------------------------------------------------------
+    def compete_sqs(self, queue_url: str, *, name: str = "worker-2", hold_s: int = 30) -> Competitor:
+        """Start another worker on the queue (grader/competitor.py): it receives
+        whatever is visible each time the emulator clock moves (run.advance, a slow
+        call) and on `.poll()`, keeps it in flight `hold_s` seconds and never deletes
+        it. `.taken` lists what it got (message_id, body, at, receive_count),
+        `.polls` what the queue held at each poll (at, visible, in_flight); `.stop()`."""
+        return Competitor(self.client("sqs"), queue_url, name=name, hold_s=hold_s).start()
 
     # --- recording -----------------------------------------------------------------
     def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:

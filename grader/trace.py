@@ -47,9 +47,10 @@ FIRED, REPLAYED = "fired", "replayed"  # a Scheduler schedule invoked its target
 REFUSALS = (FILTERED_OUT, NO_MATCH, MATCHED_NO_RULE, DEDUPLICATED, UNDELIVERABLE)
 
 # Who acted: the grader's own clients, Lambda's event source mapping (the Run
-# playing it), the learner's code, or AWS itself (a subscription, a rule, a
-# redrive policy, a move task).
-GRADER, LAMBDA, LEARNER, AWS = "grader", "lambda", "learner", "aws"
+# playing it), the learner's code, AWS itself (a subscription, a rule, a
+# redrive policy, a move task), or a competing consumer the grader plays
+# (grader/competitor.py).
+GRADER, LAMBDA, LEARNER, AWS, WORKER = "grader", "lambda", "learner", "aws", "worker"
 
 
 def possessive(name: str) -> str:

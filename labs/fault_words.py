@@ -2,8 +2,8 @@
 
 A grader makes AWS misbehave on purpose (grader.emulator.faults): it throttles
 a call, fails some records of a batch, delivers a message twice, shuffles a
-queue, slows an answer down. When the learner's code mishandles one, the
-checkpoint says what went wrong; this list says what was done to their code,
+queue, slows an answer down, makes a call take emulator time. When the
+learner's code mishandles one, the checkpoint says what went wrong; this list says what was done to their code,
 so the two can be read together.
 """
 
@@ -33,6 +33,10 @@ def fault_sentence(fault: dict) -> str:
                 f"entr{'y' if len(failed) == 1 else 'ies'} {positions}{why}; the others were written.")
     if kind == "delay":
         return f"Held back the answer to {call} by {detail.get('seconds', '?')} s."
+    if kind == "slow":
+        seconds = detail.get("seconds")
+        took = f"{seconds:g} s" if isinstance(seconds, (int, float)) else "a while"
+        return f"Made {call} take {took} of the emulator's time, as slow work would."
     if kind == "duplicate":
         later = detail.get("delay_s") or 0
         when = f" {later:g} s later" if later else " at once"

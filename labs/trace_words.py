@@ -10,7 +10,8 @@ in full: "payments' filter policy wanted amount >= 100; this message had 99.99".
 from dataclasses import dataclass, field
 
 from grader.trace import (
-    DEAD_LETTERED, DEDUPLICATED, DELETED, DELIVERED, DROPPED, FAILED, FAULT, FILTERED_OUT, GRADER, INVOKED, LAMBDA, LEARNER,
+    DEAD_LETTERED, DEDUPLICATED, DELETED, DELIVERED, DROPPED, FAILED, FAULT, FILTERED_OUT, GRADER, INVOKED, LAMBDA,
+    LEARNER, WORKER,
     MATCHED, MATCHED_NO_RULE, MOVED, NO_MATCH, PUBLISHED, PUT, PUT_RECORD, READ, RECEIVED, SENT, TRANSFORMED,
     UNDELIVERABLE, VISIBILITY, FIRED, REPLAYED, possessive,
 )
@@ -48,9 +49,11 @@ def _step(hop: dict) -> str | None:
     if action == TRANSFORMED:
         return f"{resource} transformed it into {detail}"
     if action == RECEIVED:
+        if by == WORKER:
+            return None  # told by the worker's own step, below
         return f"received from {resource}" + (" by Lambda" if by == LAMBDA else " by your code" if by == LEARNER else "")
     if action == INVOKED:
-        return f"{resource} invoked"
+        return f"taken by {resource}, another worker ({detail})" if by == WORKER else f"{resource} invoked"
     if action == FAILED:
         return f"{resource} failed: {detail}"
     if action == DROPPED:

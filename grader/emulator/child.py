@@ -79,6 +79,14 @@ def guard(app, policy: ServicePolicy | None = None):
         target = resolve(environ)
         return None if any(target is instances.get(name) for name in REFUSED_BACKENDS) else target
 
+    def with_clock(start_response):
+        """Tell the harness the emulator clock's offset once the call has run (it may have moved)."""
+
+        def start(status, headers, exc_info=None):
+            return start_response(status, [*headers, (clock.OFFSET_HEADER, repr(clock.offset()))], exc_info)
+
+        return start
+
     def guarded(environ, start_response):
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             return refuse(start_response, "411 Length Required", b"Send a Content-Length.\n")
@@ -100,10 +108,10 @@ def guard(app, policy: ServicePolicy | None = None):
         recorder = trace.active()
         if recorder is None:
             with faults.learner_calls():
-                return target(environ, start_response)
+                return target(environ, with_clock(start_response))
         invocation = environ.get("HTTP_" + trace.INVOCATION_HEADER.upper().replace("-", "_")) or None
         with faults.learner_calls(), recorder.acting(trace.LEARNER, invocation):
-            return target(environ, start_response)
+            return target(environ, with_clock(start_response))
 
     return guarded
 

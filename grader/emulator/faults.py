@@ -9,8 +9,9 @@ A grader asks through `run.faults` (a Faults):
     run.faults.reorder("orders")
     run.faults.delay("dynamodb", "GetItem", seconds=0.3)
     run.faults.fail_delivery("invoicing", select=lambda body: "o-7" in body, times=3)
+    run.faults.slow("dynamodb", "PutItem", seconds=[12, 20, 7])
 
-Call faults (throttle, fail, fail_records) hit only the LEARNER's calls: the
+Call faults (throttle, fail, fail_records, delay, slow) hit only the LEARNER's calls: the
 ones that reach the emulator over its socket (the child's guard marks them) or,
 in-process, the ones made while the learner's code runs (InProcessLearner marks
 them); the grader's own clients are never faulted. Delivery faults (duplicate,
@@ -70,7 +71,7 @@ RECORD_ERRORS = {
 class CallFault:
     """Fail a learner's call of `action` on `service` with an AWS error, or fail some of its records."""
 
-    kind: str  # "throttle" | "fail" | "fail_records" | "delay"
+    kind: str  # "throttle" | "fail" | "fail_records" | "delay" | "slow"
     service: str
     action: str
     times: int
@@ -80,12 +81,17 @@ class CallFault:
     message: str = ""
     select: Callable[[int, dict], bool] | None = None
     seconds: float = 0.0  # "delay": wall-clock seconds the answer is held back
+    durations: tuple[float, ...] = ()  # "slow": emulator seconds each firing takes, in order
     seen: int = 0  # matching calls so far
     fired: int = 0
 
     def stop(self) -> None:
         """No more firing from now on."""
         self.times = self.fired
+
+    def duration(self) -> float:
+        """A slow fault's emulator seconds for the firing just counted (the last value repeats)."""
+        return self.durations[min(self.fired, len(self.durations)) - 1] if self.durations else 0.0
 
     def takes(self) -> bool:
         """Count one matching call; whether this fault fires on it."""
@@ -179,6 +185,24 @@ class Faults:
         fault.seconds = seconds
         return self._add(fault)
 
+    def slow(self, service: str, action: str, *, seconds, times: int | None = None, after: int = 0) -> CallFault:
+        """The learner's calls of `action` take emulator time: before the call is
+        served, the emulator clock moves forward `seconds` (one number for every
+        call, or a list: the n-th call that fires takes the n-th value), as
+        `run.advance` would, so visibility timeouts run out during the call and
+        whatever listens to the clock (a competing consumer) acts then. The
+        learner's time.time() follows. Costs no wall-clock time: use it to make a
+        step of the learner's work "take" 20 seconds. `times` defaults to the
+        list's length (one number: every call)."""
+        durations = tuple(float(s) for s in seconds) if isinstance(seconds, (list, tuple)) else (float(seconds),)
+        if not durations or any(d < 0 for d in durations):
+            raise ValueError("a slow call takes zero or more seconds")
+        if times is None:
+            times = len(durations) if isinstance(seconds, (list, tuple)) else 1_000_000
+        fault = CallFault("slow", service, action, times, after)
+        fault.durations = durations
+        return self._add(fault)
+
     def duplicate(self, queue: str, *, select: Callable[[str], bool] | None = None, times: int = 1, delay_s: float = 0) -> DeliveryFault:
         """The next `times` messages received from `queue` (those whose body `select`
         accepts) are delivered again: a copy with the same MessageId and body becomes
@@ -269,10 +293,12 @@ def install(faults: Faults) -> Faults:
 
 
 @contextlib.contextmanager
-def learner_calls():
-    """Requests made on this thread inside the block are the learner's."""
+def learner_calls(active: bool = True):
+    """Requests made on this thread inside the block are the learner's (with
+    active=False: are not, as the grader's competing consumer polling from
+    inside a learner's slow call)."""
     previous = getattr(_learner, "active", False)
-    _learner.active = True
+    _learner.active = active
     try:
         yield
     finally:

@@ -43,6 +43,8 @@ FORWARD_PORT = int(os.environ.get("REDRIVE_FORWARD_PORT", "4566"))
 WARM_SERVICES = ("sqs", "sns", "events")
 # grader.trace.INVOCATION_HEADER: names the Lambda invocation a learner request is part of.
 INVOCATION_HEADER = "X-Redrive-Invocation"
+# grader.emulator.clock.OFFSET_HEADER: the emulator clock's offset after each call.
+CLOCK_HEADER = "X-Redrive-Clock-Offset"
 # The trace's id of the invocation each thread is running, while it runs one:
 # per thread, because CallMany runs several invocations at once.
 _invocation = threading.local()
@@ -129,6 +131,7 @@ def warm_boto3():
 
     boto3.setup_default_session()
     _name_invocations()
+    _follow_clock()
     for service in WARM_SERVICES:
         boto3.client(service)  # loads and caches the service model on the default session
     gc.collect()
@@ -157,6 +160,27 @@ def _name_invocations():
         return original(self, params, operation_model)
 
     Endpoint.create_request = create_request
+
+
+def _follow_clock():
+    """The emulator clock can move while a call runs (a grader's slow call): each
+    answer carries its offset, and the learner's time.time() catches up at once,
+    not only when the next function call starts. It only ever moves forward."""
+    from botocore.endpoint import Endpoint
+
+    original = Endpoint._send
+
+    def _send(self, request):
+        response = original(self, request)
+        try:
+            offset = float(response.headers.get(CLOCK_HEADER) or 0)
+        except (AttributeError, TypeError, ValueError):
+            return response
+        if offset > _clock["offset"]:
+            _clock["offset"] = offset
+        return response
+
+    Endpoint._send = _send
 
 
 # --- 4. running the learner's code -----------------------------------------------

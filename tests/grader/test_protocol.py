@@ -251,3 +251,23 @@ def test_concurrent_calls_each_send_their_own_invocation_on_their_requests(pair,
     replies = harness.call_concurrently(module, "handler", request["calls"], Limits().for_harness(), request["invocations"])
     assert replies == [{"ok": "inv-1"}, {"ok": "inv-2"}]
     assert Endpoint.create_request(None, {"headers": {}}) is None  # outside any invocation: no header
+
+
+def test_the_learners_clock_follows_an_answer_that_says_the_emulator_clock_moved(harness, monkeypatch):
+    import types
+
+    from botocore.endpoint import Endpoint
+
+    from grader.emulator import clock
+
+    assert harness.CLOCK_HEADER == clock.OFFSET_HEADER
+    answers = iter(["12.5", "40.0", "3.0", None])
+    # The harness wraps whatever _send is in place; this one answers with the next offset.
+    monkeypatch.setattr(Endpoint, "_send", lambda self, request: types.SimpleNamespace(headers={harness.CLOCK_HEADER: next(answers)}))
+    monkeypatch.setitem(harness._clock, "offset", 0.0)
+    harness._follow_clock()
+    seen = []
+    for _ in range(4):
+        Endpoint._send(None, None)
+        seen.append(harness._clock["offset"])
+    assert seen == [12.5, 40.0, 40.0, 40.0]  # only forward; an answer without the header changes nothing

@@ -36,3 +36,11 @@ def test_the_same_fault_firing_again_is_counted_not_repeated():
 
 def test_malformed_entries_are_skipped_and_unknown_kinds_still_said():
     assert fault_sentences(["junk", {"fault": "slow_down", "service": "s3", "target": "PutObject"}]) == ["Slow down on S3 PutObject."]
+
+
+def test_a_slow_call_says_how_long_it_took_on_the_emulator_clock():
+    slow = {"fault": "slow", "service": "dynamodb", "target": "PutItem"}
+    assert fault_sentences([{**slow, "detail": {"seconds": 20.0}}, {**slow, "detail": {"seconds": 7.5}}, {**slow, "detail": {"seconds": 20.0}}]) == [
+        "Made your DynamoDB PutItem call take 20 s of the emulator's time, as slow work would (2 times).",
+        "Made your DynamoDB PutItem call take 7.5 s of the emulator's time, as slow work would.",
+    ]

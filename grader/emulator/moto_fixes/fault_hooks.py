@@ -162,6 +162,11 @@ def _hook_call_action(original):
             return original(self)
         if fault.kind == "fail_records":
             return _partial(self, original, fault, registry)
+        if fault.kind == "slow":
+            seconds = fault.duration()
+            registry.record("slow", fault.service, fault.action, {"seconds": seconds})
+            clock.advance(seconds)  # the call takes this long; listeners (a competing consumer) act meanwhile
+            return original(self)
         if fault.kind == "delay":
             answer = original(self)
             registry.record("delay", fault.service, fault.action, {"seconds": fault.seconds})

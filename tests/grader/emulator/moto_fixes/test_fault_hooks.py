@@ -324,3 +324,69 @@ def test_select_can_see_the_whole_call_to_fail_the_first_record_of_each_repeated
     response = world.learner("kinesis").put_records(StreamName="clicks", Records=records)
     assert [("ErrorCode" in r) for r in response["Records"]] == [True, True, False, False, False]
     assert stream_records(world, "clicks") == ["ann-2", "bob-2", "cy-1"]
+
+
+# --- slow calls ---------------------------------------------------------------------
+def parts_table(world):
+    world.grader("dynamodb").create_table(
+        TableName="parts", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def test_a_slow_call_moves_the_emulator_clock_by_its_seconds_in_turn(world):
+    parts_table(world)
+    world.faults.slow("dynamodb", "PutItem", seconds=[12, 20])
+    client = world.learner("dynamodb")
+    before = clock.offset()
+    client.put_item(TableName="parts", Item={"k": {"S": "1"}})
+    assert clock.offset() - before == pytest.approx(12)
+    client.put_item(TableName="parts", Item={"k": {"S": "2"}})
+    assert clock.offset() - before == pytest.approx(32)
+    client.put_item(TableName="parts", Item={"k": {"S": "3"}})  # the list is spent: no more time
+    assert clock.offset() - before == pytest.approx(32)
+    assert world.grader("dynamodb").scan(TableName="parts")["Count"] == 3
+    assert [(f["fault"], f["detail"]) for f in world.faults.injected] == [("slow", {"seconds": 12.0}), ("slow", {"seconds": 20.0})]
+
+
+def test_a_slow_call_lets_a_visibility_timeout_run_out_while_it_runs(world):
+    parts_table(world)
+    sqs = world.grader("sqs")
+    url = sqs.create_queue(QueueName="jobs", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="job")
+    assert sqs.receive_message(QueueUrl=url)["Messages"]
+    world.faults.slow("dynamodb", "PutItem", seconds=31)  # one number: every call
+    world.learner("dynamodb").put_item(TableName="parts", Item={"k": {"S": "1"}})
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url).get("Messages", [])] == ["job"]
+
+
+def test_the_graders_own_calls_are_never_slow(world):
+    parts_table(world)
+    world.faults.slow("dynamodb", "PutItem", seconds=60)
+    before = clock.offset()
+    world.grader("dynamodb").put_item(TableName="parts", Item={"k": {"S": "1"}})
+    assert clock.offset() == before and world.faults.injected == []
+
+
+def test_slow_refuses_negative_seconds():
+    with pytest.raises(ValueError):
+        faults.Faults().slow("dynamodb", "PutItem", seconds=[3, -1])
+
+
+def test_every_answer_over_the_socket_carries_the_clock_offset(guarded_server, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    clock.reset()
+    registry = faults.install(faults.Faults())
+    try:
+        client = boto3.client("sqs", region_name=REGION, endpoint_url=guarded_server, config=NO_RETRIES)
+        seen = []
+        client.meta.events.register("after-call", lambda http_response, **kw: seen.append(http_response.headers.get(clock.OFFSET_HEADER)))
+        client.list_queues()
+        clock.advance(42)
+        registry.slow("sqs", "ListQueues", seconds=8)
+        client.list_queues()  # the offset after the call: the slow call's own 8 s included
+        assert [float(offset) for offset in seen] == [0.0, pytest.approx(50)]
+    finally:
+        faults.install(faults.Faults())
+        clock.reset()

@@ -1,0 +1,42 @@
+# Misconception: the FIFO rule (report the failed record and every one after it) applied to a standard queue retries valid payments.
+# fails: dead-letters
+import json
+
+import boto3
+
+sqs = boto3.client("sqs")
+
+
+def setup():
+    dlq_url = sqs.create_queue(QueueName="payments-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.create_queue(
+        QueueName="payments",
+        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})},
+    )
+    sqs.create_queue(QueueName="ledger")
+
+
+def parse_payment(body):
+    """Return the payment id of a valid payment; raise ValueError for anything else."""
+    payment = json.loads(body)  # json.JSONDecodeError is a ValueError
+    if not isinstance(payment, dict):
+        raise ValueError("a payment must be a JSON object")
+    payment_id, amount = payment.get("paymentId"), payment.get("amount")
+    if not isinstance(payment_id, str) or not payment_id:
+        raise ValueError(f"bad paymentId: {payment_id!r}")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        raise ValueError(f"bad amount: {amount!r}")
+    return payment_id
+
+
+def handler(event, context):
+    ledger = sqs.get_queue_url(QueueName="ledger")["QueueUrl"]
+    records = event["Records"]
+    for index, record in enumerate(records):
+        try:
+            payment_id = parse_payment(record["body"])
+        except ValueError:
+            return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in records[index:]]}
+        sqs.send_message(QueueUrl=ledger, MessageBody=json.dumps({"paymentId": payment_id}))
+    return {"batchItemFailures": []}
