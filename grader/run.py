@@ -25,6 +25,7 @@ from typing import Any, Callable, Protocol
 
 import yaml
 
+from grader import policy as policy_module
 from grader import trace as trace_module
 from grader.emulator import clock
 from grader.emulator import faults as faults_module
@@ -311,6 +312,15 @@ class Run:
 
     def queue_attributes(self, queue_url: str) -> dict:
         return self.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+
+    def policy_decision(self, policy: str | dict | None, *, principal, action: str, resource: str, context: dict | None = None) -> policy_module.Decision:
+        """Would this resource policy let the request through? The emulator's own
+        judgement (grader/policy.py, as SNS delivery to a queue is judged), for
+        requests a scenario cannot make: another account's caller, a request
+        without TLS. `.allowed`, `.effect` (allow, deny, implicit-deny),
+        `.statement` and `.reason` name the outcome."""
+        request = policy_module.PolicyRequest(principal=principal, action=action, resource=resource, context=dict(context or {}))
+        return policy_module.decide(policy, request)
 
     def drain(self, queue_url: str, *, limit: int = 100) -> list[dict]:
         """Receive and delete everything visible in a queue (for end-of-run checks).
