@@ -25,7 +25,7 @@ from typing import Any, Callable, Protocol
 
 from grader import policy as policy_module
 from grader import trace as trace_module
-from grader.emulator import clock
+from grader.emulator import clock, cloudwatch_minutes
 from grader.emulator import faults as faults_module
 from grader.variants import variant_inputs
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
@@ -278,6 +278,7 @@ class Run:
         self._not_checked = not_checked_reason(setup_error)
         # One registry per process, read by the moto hooks: a run is the only one in its process.
         self.faults = faults_module.install(faults_module.Faults())
+        cloudwatch_minutes.reset()
 
     # --- the emulator's clock ------------------------------------------------------
     def advance(self, seconds: float) -> None:
@@ -290,6 +291,20 @@ class Run:
     def now(self) -> float:
         """The emulator's time, as a Unix timestamp."""
         return clock.time_s()
+
+    def cloudwatch_minutes(self, minutes: int = 1) -> list[dict]:
+        """Play CloudWatch for `minutes` minutes of the emulator's clock
+        (grader/emulator/cloudwatch_minutes.py): each minute the clock moves 60 s,
+        SQS publishes its AWS/SQS metrics for every queue, every metric alarm is
+        evaluated, and an alarm that changes state notifies the SNS topics among
+        that state's actions. Returns the state changes, oldest first:
+        {"alarm", "old", "new", "reason", "at", "notified" (topic ARNs),
+        "message_ids" (the notifications' SNS message ids, for run.label)}."""
+        changes = []
+        for _ in range(minutes):
+            clock.advance(60)
+            changes.extend(t.to_dict() for t in cloudwatch_minutes.minute(region=self.region))
+        return changes
 
     # --- the emulator ----------------------------------------------------------
     def client(self, service: str):
