@@ -7,7 +7,8 @@ hands it in (labs/engine.py). The path of one submission is in
 docs/architecture.md.
 """
 
+from grader.policy import Decision
 from grader.run import Invocation, LambdaContext, LearnerError, Run
 from grader.verdict import Checkpoint, Status, Verdict
 
-__all__ = ["Checkpoint", "Invocation", "LambdaContext", "LearnerError", "Run", "Status", "Verdict"]
+__all__ = ["Checkpoint", "Decision", "Invocation", "LambdaContext", "LearnerError", "Run", "Status", "Verdict"]

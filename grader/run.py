@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from grader import firehose_delivery
+from grader import policy as policy_module
 from grader import trace as trace_module
 from grader.competitor import Competitor
-from grader.emulator import clock
+from grader.emulator import clock, cloudwatch_minutes
 from grader.emulator import faults as faults_module
 from grader.variants import variant_inputs
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
@@ -280,6 +281,7 @@ class Run:
         # One registry per process, read by the moto hooks: a run is the only one in its process.
         self.faults = faults_module.install(faults_module.Faults())
         self._firehose: dict[str, firehose_delivery.FirehoseStream] = {}
+        cloudwatch_minutes.reset()
 
     # --- the emulator's clock ------------------------------------------------------
     def advance(self, seconds: float) -> None:
@@ -292,6 +294,20 @@ class Run:
     def now(self) -> float:
         """The emulator's time, as a Unix timestamp."""
         return clock.time_s()
+
+    def cloudwatch_minutes(self, minutes: int = 1) -> list[dict]:
+        """Play CloudWatch for `minutes` minutes of the emulator's clock
+        (grader/emulator/cloudwatch_minutes.py): each minute the clock moves 60 s,
+        SQS publishes its AWS/SQS metrics for every queue, every metric alarm is
+        evaluated, and an alarm that changes state notifies the SNS topics among
+        that state's actions. Returns the state changes, oldest first:
+        {"alarm", "old", "new", "reason", "at", "notified" (topic ARNs),
+        "message_ids" (the notifications' SNS message ids, for run.label)}."""
+        changes = []
+        for _ in range(minutes):
+            clock.advance(60)
+            changes.extend(t.to_dict() for t in cloudwatch_minutes.minute(region=self.region))
+        return changes
 
     # --- the emulator ----------------------------------------------------------
     def client(self, service: str):
@@ -313,6 +329,15 @@ class Run:
 
     def queue_attributes(self, queue_url: str) -> dict:
         return self.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+
+    def policy_decision(self, policy: str | dict | None, *, principal, action: str, resource: str, context: dict | None = None) -> policy_module.Decision:
+        """Would this resource policy let the request through? The emulator's own
+        judgement (grader/policy.py, as SNS delivery to a queue is judged), for
+        requests a scenario cannot make: another account's caller, a request
+        without TLS. `.allowed`, `.effect` (allow, deny, implicit-deny),
+        `.statement` and `.reason` name the outcome."""
+        request = policy_module.PolicyRequest(principal=principal, action=action, resource=resource, context=dict(context or {}))
+        return policy_module.decide(policy, request)
 
     def drain(self, queue_url: str, *, limit: int = 100) -> list[dict]:
         """Receive and delete everything visible in a queue (for end-of-run checks).

@@ -32,7 +32,7 @@ LAB_KEYS = {
     "attempts_before_solution", "order", "hints", "lessons",
 }
 DIFFICULTIES = ("intro", "intermediate", "advanced")
-SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb"}
+SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb", "cloudwatch"}
 REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py", "variants.py")
 MIN_WRONG, MIN_RIGHT = 4, 2
 # wrong/*.py line 2; a checkpoint id as graders write them (run.check's first argument)

@@ -32,12 +32,13 @@ LAB_SERVICES = {
     "s3": ("s3", "s3bucket_path"),
     "logs": ("logs",),
     "dynamodb": ("dynamodb", "dynamodbstreams"),
+    "cloudwatch": ("cloudwatch",),
 }
 ALWAYS = ("iam", "sts")  # what the declared services need: roles for targets and functions, account ids
 NAMES = {
     "sqs": "SQS", "sns": "SNS", "events": "EventBridge", "scheduler": "EventBridge Scheduler", "pipes": "EventBridge Pipes",
     "kinesis": "Kinesis", "firehose": "Firehose", "lambda": "Lambda", "awslambda": "Lambda", "kafka": "MSK (Kafka)",
-    "s3": "S3", "s3bucket_path": "S3", "logs": "CloudWatch Logs", "dynamodb": "DynamoDB", "dynamodbstreams": "DynamoDB Streams",
+    "s3": "S3", "s3bucket_path": "S3", "logs": "CloudWatch Logs", "dynamodb": "DynamoDB", "dynamodbstreams": "DynamoDB Streams", "cloudwatch": "CloudWatch",
     "sts": "STS", "iam": "IAM", "batch": "Batch", "ec2": "EC2", "ecs": "ECS", "stepfunctions": "Step Functions",
 }
 REFUSED_CODE = "UnknownOperationException"

@@ -20,6 +20,9 @@ What is fixed (see each module's docstring):
 - scheduler_fire: EventBridge Scheduler schedules fire on the emulator clock.
 - sns_delivery: InvalidParameter for a non-JSON filter policy, `$or` in
   MessageBody scope, and a subscription whose queue does not exist.
+- sqs_queue_policy: SNS delivers to a queue only when the queue's policy (and
+  its KMS key, if any) lets the topic in; a Policy that is not a JSON object
+  is InvalidAttributeValue.
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
@@ -48,7 +51,7 @@ import moto
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
     firehose_buffering, moto_clock, scheduler_fire, sns_delivery, sns_signing, sqs_message_size, sqs_move_tasks,
-    sqs_retention,
+    sqs_queue_policy, sqs_retention,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -88,6 +91,7 @@ def apply() -> None:
         events_replay.apply()
         scheduler_fire.apply()
         sns_delivery.apply()
+        sqs_queue_policy.apply()
         sns_signing.apply()
         firehose_buffering.apply()
         dispatch_speed.apply()

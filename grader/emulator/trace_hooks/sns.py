@@ -4,7 +4,8 @@ clause of the filter policy that failed and the value the message had.
 
 Hooked: Topic.publish (every publish: the API, PublishBatch, EventBridge
 targets) and Subscription.publish (one subscription's delivery, which moto
-decides with `_filter_policy_matcher`).
+decides with `_filter_policy_matcher`), refused by the queue's policy or key
+(moto_fixes.sqs_queue_policy's reason) or delivered.
 """
 
 import uuid
@@ -81,6 +82,19 @@ def _undeliverable(rec, subscription: Subscription, cause) -> None:
                                     by=trace.AWS, detail="the subscribed queue does not exist"))
 
 
+@recording("sns refused by queue policy")
+def _refused(rec, subscription: Subscription, cause) -> bool:
+    """Record and return True when the queue's policy or key keeps SNS out (moto_fixes.sqs_queue_policy drops it)."""
+    from grader.emulator.moto_fixes.sqs_queue_policy import delivery_refusal
+
+    reason = delivery_refusal(subscription)
+    if not reason:
+        return False
+    name, kind = _endpoint_name(subscription)
+    rec.hop_on(cause.entry, Hop(UNDELIVERABLE, name, kind=kind, source=f"topic:{subscription.topic.name}", by=trace.AWS, detail=reason))
+    return True
+
+
 def _subscription_publish(original):
     def publish(self: Subscription, message: str, message_id: str, *args, **kwargs):
         rec = recorder()
@@ -91,6 +105,8 @@ def _subscription_publish(original):
         if _filtered_out(rec, self, cause, message, message_attributes):
             return original(self, message, message_id, *args, **kwargs)
         _undeliverable(rec, self, cause)
+        if _refused(rec, self, cause):
+            return original(self, message, message_id, *args, **kwargs)
         raw = str(self.attributes.get("RawMessageDelivery", "")).lower() == "true"
         with rec.caused_by(None, DELIVERED, cause.source, entry=cause.entry,
                            detail="the raw message" if raw or self.protocol != "sqs" else "wrapped in SNS's JSON envelope"):

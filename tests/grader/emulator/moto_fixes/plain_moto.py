@@ -144,6 +144,26 @@ with mock_aws():
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=f"arn:aws:sqs:{REGION}:123456789012:never-created")
     observe("sns.missing_queue.publish", lambda: bool(sns.publish(TopicArn=topic, Message="m")["MessageId"]))
 
+    # sqs_queue_policy: SNS delivery judged by the queue's policy
+    topic = sns.create_topic(Name="orders")["TopicArn"]
+    rogue = sns.create_topic(Name="orders-replay")["TopicArn"]
+    url, arn = queue(sqs, "no-policy")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    sns.publish(TopicArn=topic, Message="orders")
+    observe("sqs.queue_policy.no_policy_bodies", lambda: len(bodies(sqs, url)))
+    only_orders = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+        "Resource": "*", "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
+    }]}
+    url, arn = queue(sqs, "only-orders", Policy=json.dumps(only_orders))
+    for source in (topic, rogue):
+        sns.subscribe(TopicArn=source, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        sns.publish(TopicArn=source, Message=source.rsplit(":", 1)[-1])
+    observe("sqs.queue_policy.rogue_bodies", lambda: sorted(bodies(sqs, url)))
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "40"})
+    observe("sqs.queue_policy.kept", lambda: "Policy" in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}))
+    observe("sqs.queue_policy.not_json", lambda: sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": "{'Version': '2012-10-17'}"}) and "set")
+
     # sqs_retention: a message past retention (aged by hand: plain moto has no clock to move)
     url, _ = queue(sqs, "short", MessageRetentionPeriod="60")
     sqs.send_message(QueueUrl=url, MessageBody="old")

@@ -4,6 +4,7 @@ import pytest
 
 from grader.emulator.moto_fixes.events_delivery import MISSING, render_template
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
+from tests.grader.emulator.sns_access import allow_topic
 
 PATTERN = json.dumps({"source": ["com.shop"], "detail-type": ["OrderPlaced"]})
 
@@ -104,7 +105,7 @@ def test_an_sns_target_publishes_to_the_topic(aws):
     sns = aws("sns")
     topic = sns.create_topic(Name="orders")["TopicArn"]
     fan = sqs.create_queue(QueueName="fan")["QueueUrl"]
-    fan_arn = sqs.get_queue_attributes(QueueUrl=fan, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    fan_arn = allow_topic(sqs, fan, topic)
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=fan_arn, Attributes={"RawMessageDelivery": "true"})
     events.put_targets(Rule="r", Targets=[{"Id": "topic", "Arn": topic, "InputPath": "$.detail"}])
     assert put(events, {"orderId": "o-8"})["FailedEntryCount"] == 0

@@ -4,13 +4,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
+from tests.grader.emulator.sns_access import allow_topic
 
 
 def topic_and_queue(aws):
     sns, sqs = aws("sns"), aws("sqs")
     topic = sns.create_topic(Name="events")["TopicArn"]
     url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = allow_topic(sqs, url, topic)
     return sns, sqs, topic, url, arn
 
 

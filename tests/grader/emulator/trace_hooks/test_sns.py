@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from tests.grader.emulator.sns_access import allow_topic
 from tests.grader.emulator.trace_hooks.conftest import actions, entries
 
 
@@ -9,7 +10,7 @@ def subscribed(aws, policy, *, name="payments", raw=True, scope=None):
     sns, sqs = aws("sns"), aws("sqs")
     topic = sns.create_topic(Name="order-events")["TopicArn"]
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = allow_topic(sqs, url, topic)
     attributes = {"FilterPolicy": json.dumps(policy), "RawMessageDelivery": "true" if raw else "false"}
     if scope:
         attributes["FilterPolicyScope"] = scope
@@ -76,3 +77,20 @@ def test_a_subscription_whose_queue_is_gone_is_undeliverable_and_the_others_stil
     sqs.delete_queue(QueueUrl=gone)
     sns.publish(TopicArn=topic, Message="m")
     assert actions(entries(recorder)[0]) == [("published", "order-events"), ("delivered", "payments"), ("undeliverable", "gone")]
+
+
+def test_a_delivery_the_queue_policy_refuses_is_undeliverable_with_the_reason(aws, recorder):
+    sns, sqs = aws("sns"), aws("sqs")
+    topic = sns.create_topic(Name="order-events")["TopicArn"]
+    rogue = sns.create_topic(Name="order-events-replay")["TopicArn"]
+    url = sqs.create_queue(QueueName="payments")["QueueUrl"]
+    arn = allow_topic(sqs, url, topic)
+    sns.subscribe(TopicArn=rogue, Protocol="sqs", Endpoint=arn)
+    sns.publish(TopicArn=rogue, Message="m")
+    entry = entries(recorder)[0]
+    assert actions(entry) == [("published", "order-events-replay"), ("undeliverable", "payments")]
+    hop = entry["hops"][1]
+    assert hop["source"] == "topic:order-events-replay"
+    assert hop["detail"] == (
+        "payments' queue policy does not let topic order-events-replay send (sqs:SendMessage as sns.amazonaws.com): no statement allows it"
+    )
