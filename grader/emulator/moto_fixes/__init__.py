@@ -22,6 +22,8 @@ What is fixed (see each module's docstring):
   left at the head of the queue hiding every newer one.
 - dynamodb_atomic: a conditional write's check and write happen together
   (moto let two racing conditional puts both succeed).
+- kinesis_sequence_numbers: sequence numbers shaped like AWS's (long, with gaps,
+  encoding their shard), and GetShardIterator refusing another shard's number.
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
 - faults: the learner's calls can be throttled or partly failed, and SQS can
@@ -32,7 +34,10 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import (
+    dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, kinesis_sequence_numbers, moto_clock,
+    sns_delivery, sns_signing, sqs_move_tasks, sqs_retention,
+)
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -69,5 +74,6 @@ def apply() -> None:
         sns_delivery.apply()
         sns_signing.apply()
         dispatch_speed.apply()
+        kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True
