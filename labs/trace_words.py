@@ -64,6 +64,8 @@ def _step(hop: dict) -> str | None:
     if action == PUT_RECORD:
         return f"put to {resource} ({detail})"
     if action == READ:
+        if hop.get("kind") == "function":
+            return f"read by your {resource} ({detail})" if detail else f"read by your {resource}"
         return f"read from {resource}"
     if action == UNDELIVERABLE:
         return f"could not be delivered to {resource}: {detail}"
