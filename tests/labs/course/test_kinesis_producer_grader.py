@@ -24,6 +24,7 @@ def test_the_starter_runs_and_scores_below_full(grade_lab_code):
     [
         ("retry_whole_batch", "exactly-once"),
         ("retry_failed_after_later", "order"),
+        ("retry_with_next_wave", "order"),
         ("one_call_per_user", "order"),
         ("no_retry", "exactly-once"),
         ("retry_once", "exactly-once"),
