@@ -198,7 +198,7 @@ def grade(run):
         )
         for (_, before), (_, after) in zip(firsts, firsts[1:]):
             if before["seq"] > after["seq"]:
-                out_of_order.append(f"{user}'s seq {after['seq']} ({after['id']}) has a lower sequence number than its seq {before['seq']} ({before['id']})")
+                out_of_order.append(f"{user}'s seq {after['seq']} ({after['id']}) has a higher sequence number than its seq {before['seq']} ({before['id']})")
                 break
     ok = stream_exists and bool(written) and not out_of_order
     if ok:

@@ -51,7 +51,7 @@ def test_resending_the_whole_batch_names_the_doubled_events_and_marks_the_copies
 def test_a_retry_behind_a_later_event_names_the_user_and_the_two_seqs(grade_lab_code):
     verdict = grade_lab_code(SLUG, source(SLUG, "wrong/retry_failed_after_later.py"))
     order = checkpoint(verdict, "order")
-    assert not order["passed"] and "has a lower sequence number than its seq" in order["feedback"]
+    assert not order["passed"] and "has a higher sequence number than its seq" in order["feedback"]
     assert "never put two events of one user in the same PutRecords call" in order["feedback"]
     assert checkpoint(verdict, "exactly-once")["passed"]
 
