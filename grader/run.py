@@ -534,6 +534,29 @@ class Run:
         it. `.taken` lists what it got (message_id, body, at, receive_count),
         `.polls` what the queue held at each poll (at, visible, in_flight); `.stop()`."""
         return Competitor(self.client("sqs"), queue_url, name=name, hold_s=hold_s).start()
+    def learner_calls(self, service: str, action: str) -> int:
+        """How many times the learner's code has called `action` on `service` so far
+        in this run (setup() included; a call boto3 retried counts each attempt)."""
+        with self.faults.lock:
+            return self.faults.made[(service, action)]
+
+    # --- calling the learner's code as a worker ---------------------------------------
+    def invoke(self, function: str, *args: Any, reads: str) -> Any:
+        """Call the learner's `function` as a worker process would (a stream consumer's
+        loop, say): returns what it returns, raises LearnerError as learner.call does.
+
+        In the trace the call is an invocation whose input is what it reads: each
+        Kinesis record it gets from stream `reads` gains a step into the function,
+        and what the function sends during the call joins the record it answers
+        (as a Lambda handler's sends join its batch). If it fails, the records it
+        read and had not answered yet show the failure.
+        """
+        with self.trace.invocation(function=function, queue="", message_ids=[], bodies=[], source=f"stream:{reads}") as invocation_id:
+            try:
+                return self.learner.call(function, *args)
+            except LearnerError as error:
+                self.trace.invocation_failed(invocation_id, error.describe())
+                raise
 
     # --- recording -----------------------------------------------------------------
     def check(self, id: str, title: str, points: float, passed: bool, feedback: str) -> bool:

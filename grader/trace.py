@@ -201,7 +201,9 @@ class _Invocation:
     id: str
     function: str
     queue: str
-    entries: list[tuple[_Entry, str]]  # (entry, body) of each message in the batch
+    entries: list[tuple[_Entry, str]]  # (entry, body) of each message in the batch, or each record it read
+    source: str = ""  # the node its input comes from: "queue:orders", "stream:orders-stream"
+    answered: set[int] = field(default_factory=set)  # entries something was sent for during it
 
 
 class Recorder:
@@ -252,15 +254,22 @@ class Recorder:
         return getattr(self._local, "cause", None)
 
     @contextlib.contextmanager
-    def invocation(self, *, function: str, queue: str, message_ids: list[str], bodies: list[str]) -> Iterator[str]:
+    def invocation(
+        self, *, function: str, queue: str, message_ids: list[str], bodies: list[str], source: str | None = None
+    ) -> Iterator[str]:
         """The Run invokes `function` with these messages: record it, and attribute
-        what the learner's code sends meanwhile to them. Yields the invocation's id."""
+        what the learner's code sends meanwhile to them. Yields the invocation's id.
+
+        With no messages and a `source` ("stream:orders-stream"), the function is a
+        worker that reads its own input: the records it reads join the invocation
+        (read_in_invocation) and what it sends answers them."""
         invocation_id = f"inv-{next(self._counter)}"
+        source = source or f"queue:{queue}"
         with self._lock:
             pairs = [(self._by_id[m], body) for m, body in zip(message_ids, bodies) if m in self._by_id]
             for entry, _ in pairs:
-                self._hop(entry, Hop(INVOKED, function, kind="function", source=f"queue:{queue}", by=LAMBDA))
-            self._invocations[invocation_id] = _Invocation(invocation_id, function, queue, pairs)
+                self._hop(entry, Hop(INVOKED, function, kind="function", source=source, by=LAMBDA))
+            self._invocations[invocation_id] = _Invocation(invocation_id, function, queue, pairs, source=source)
         try:
             with self.acting(LEARNER, invocation_id):
                 yield invocation_id
@@ -276,6 +285,31 @@ class Recorder:
                     continue
                 if message_id in failed_ids:
                     self._hop(entry, Hop(FAILED, function, kind="function", detail=error or "reported as a batch item failure", by=LEARNER))
+
+    def invocation_failed(self, invocation_id: str, error: str) -> None:
+        """A worker invocation (see invocation()) raised: each record it read and
+        sent nothing for yet is where it stopped."""
+        with self._lock:
+            invocation = self._invocations.get(invocation_id)
+            if invocation is None:
+                return
+            for entry, _ in invocation.entries:
+                if entry.index not in invocation.answered:
+                    self._hop(entry, Hop(FAILED, invocation.function, kind="function", detail=error, by=LEARNER))
+
+    def read_in_invocation(self, emulator_id: str, body: str, *, stream: str, detail: str) -> bool:
+        """The learner's code read record `emulator_id` from `stream`: inside a worker
+        invocation it becomes that invocation's input (a step into the function);
+        False when there is no invocation, or the record is not one we follow."""
+        with self._lock:
+            invocation = self._current_invocation() if self.actor() == LEARNER else None
+            entry = self._by_id.get(emulator_id)
+            if invocation is None or entry is None:
+                return False
+            self._hop(entry, Hop(READ, invocation.function, kind="function", source=f"stream:{stream}", detail=detail, by=LEARNER))
+            if all(known is not entry for known, _ in invocation.entries):
+                invocation.entries.append((entry, body))
+            return True
 
     def _current_invocation(self) -> _Invocation | None:
         wanted = getattr(self._local, "invocation", None)
@@ -319,6 +353,7 @@ class Recorder:
                 invocation = self._current_invocation() if self.actor() == LEARNER else None
                 if invocation is not None and invocation.entries:
                     entry = _triggering(invocation, body, resource)
+                    invocation.answered.add(entry.index)
                     self._hop(entry, Hop(SENT, resource, kind=kind, source=f"function:{invocation.function}", detail=body, by=LEARNER))
                 else:
                     entry = self._new_entry(body)

@@ -2,7 +2,7 @@
 
 Steps are said once each in the order they first happened, with a count when
 they repeat ("delivered to handler 3 times"); the grader's own end-of-run
-receives are left out (they are how it checks, not where the message went).
+receives and stream reads are left out (they are how it checks, not where the message went).
 Refusals (a filter policy, an event pattern, a duplicate) are reasons, said
 in full: "payments' filter policy wanted amount >= 100; this message had 99.99".
 """
@@ -32,7 +32,7 @@ class MessageStory:
 
 def _step(hop: dict) -> str | None:
     action, resource, by, detail = hop.get("action"), hop.get("resource", ""), hop.get("by", ""), hop.get("detail", "")
-    if by == GRADER and action in (RECEIVED, DELETED, VISIBILITY):
+    if by == GRADER and action in (RECEIVED, DELETED, VISIBILITY, READ):
         return None
     if action == SENT:
         if by == LEARNER and hop.get("source", "").startswith("function:"):
@@ -69,6 +69,8 @@ def _step(hop: dict) -> str | None:
     if action == PUT_RECORD:
         return f"put to {resource} ({detail})"
     if action == READ:
+        if hop.get("kind") == "function":
+            return f"read by your {resource} ({detail})" if detail else f"read by your {resource}"
         return f"read from {resource}"
     if action == UNDELIVERABLE:
         return f"could not be delivered to {resource}: {detail}"

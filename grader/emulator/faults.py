@@ -31,6 +31,7 @@ the rules and imports no moto. One registry per process (the emulator child
 serves one run; grade_in_process installs a fresh one).
 """
 
+import collections
 import contextlib
 import threading
 from dataclasses import dataclass, field
@@ -142,6 +143,9 @@ class Faults:
     deliveries: list[DeliveryFault] = field(default_factory=list)
     targets: list[TargetFault] = field(default_factory=list)
     injected: list[dict] = field(default_factory=list)
+    # Every learner call the hook saw, by (service, action): how the code used the API
+    # ("fewer PutRecords calls than events"), faulted or not.
+    made: collections.Counter = field(default_factory=collections.Counter)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- what graders call ----------------------------------------------------------
@@ -251,6 +255,7 @@ class Faults:
     def call_fault(self, service: str, action: str) -> CallFault | None:
         """The fault that fires on this learner call, if any (counts the call)."""
         with self.lock:
+            self.made[(service, action)] += 1
             for fault in self.calls:
                 if fault.service == service and fault.action == action and fault.takes():
                     return fault

@@ -198,3 +198,20 @@ def test_a_fault_mark_is_said_in_the_message_story():
         hop("fault", "done", "queue", by="grader", detail="the grader failed SendMessage (KmsDisabled)"),
     ]}
     assert story(entry).steps == ["sent to jobs", "⚡ the grader failed SendMessage (KmsDisabled)"]
+
+
+def test_a_record_a_worker_read_is_an_edge_from_the_stream_into_the_function_and_said_so():
+    from labs.trace_words import story
+
+    trace = [
+        {
+            "label": "o-1", "body": "{}", "hops": [
+                hop("put-record", "orders-stream", "stream", "grader:grader", detail="shardId-000000000000, sequence number 49"),
+                hop("read", "consume", "function", "stream:orders-stream", detail="from shardId-000000000000 at sequence number 49", by="learner"),
+                hop("sent", "processed", "queue", "function:consume", detail='{"orderId": "o-1"}', by="learner"),
+            ],
+        },
+    ]
+    edges = edges_of(trace_to_diagram(trace))
+    assert ("stream:orders-stream", "function:consume") in edges and ("function:consume", "queue:processed") in edges
+    assert story(trace[0]).steps[1] == "read by your consume (from shardId-000000000000 at sequence number 49)"

@@ -34,6 +34,8 @@ What is fixed (see each module's docstring):
   (moto let two racing conditional puts both succeed).
 - dynamodb_request_token: TransactWriteItems' ClientRequestToken makes a repeat
   within 10 minutes a no-op, or IdempotentParameterMismatchException (moto ignored it).
+- kinesis_sequence_numbers: sequence numbers shaped like AWS's (long, with gaps,
+  encoding their shard), and GetShardIterator refusing another shard's number.
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
 - firehose_buffering: a stream to S3 keeps what it receives for the grader's
@@ -50,8 +52,8 @@ import moto
 
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, moto_clock, scheduler_fire, sns_delivery, sns_signing, sqs_message_size, sqs_move_tasks,
-    sqs_queue_policy, sqs_retention,
+    firehose_buffering, kinesis_sequence_numbers, moto_clock, scheduler_fire, sns_delivery, sns_signing,
+    sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -95,5 +97,6 @@ def apply() -> None:
         sns_signing.apply()
         firehose_buffering.apply()
         dispatch_speed.apply()
+        kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True

@@ -1,5 +1,7 @@
 """Kinesis: a record put to a stream (with its shard and sequence number) and
-each time it is read.
+each time it is read: a step into the function when the learner's code reads it
+inside a worker invocation (Run.invoke), where what it then sends joins the
+record; else a read of the stream.
 
 Hooked: Stream.put_record (PutRecord and PutRecords both go through it) and
 KinesisBackend.get_records.
@@ -48,8 +50,10 @@ def _read(rec, shard_iterator: str, records: list) -> None:
 
     stream_name, shard_id, _ = decompose_shard_iterator(shard_iterator)
     for record in records:
-        rec.step(record_id(stream_name, record.sequence_number),
-                 Hop(READ, stream_name, kind="stream", detail=f"from {shard_id} at sequence number {record.sequence_number}"))
+        key, detail = record_id(stream_name, record.sequence_number), f"from {shard_id} at sequence number {record.sequence_number}"
+        # Inside a worker invocation (Run.invoke) the record is the function's input.
+        if not rec.read_in_invocation(key, _text(record.data), stream=stream_name, detail=detail):
+            rec.step(key, Hop(READ, stream_name, kind="stream", detail=detail))
 
 
 def _get_records(original):

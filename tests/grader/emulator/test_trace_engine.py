@@ -4,6 +4,8 @@ to the message the invocation was handling (the harness names the invocation
 on each request of the invocation's thread; a thread the handler starts falls
 back to the one invocation in progress)."""
 
+import json
+
 import pytest
 
 import labs.engine
@@ -110,3 +112,52 @@ def test_two_concurrent_invocations_each_name_their_own_message(settings):
     assert sent("order #1") == ["thanks #x"]
     assert sent("order #2") == ["thanks #xx"]
     assert not any(entry.body.startswith("thanks") for entry in verdict.trace)  # no send became a message of its own
+
+
+WORKER_GRADER = '''
+import json
+
+
+def grade(run):
+    kinesis = run.client("kinesis")
+    kinesis.create_stream(StreamName="orders", ShardCount=1)
+    for order in ("o-1", "o-2"):
+        kinesis.put_record(StreamName="orders", Data=json.dumps({"orderId": order}).encode(), PartitionKey=order)
+        run.label(json.dumps({"orderId": order}), order, reach=["consume", "processed"])
+    shard = kinesis.list_shards(StreamName="orders")["Shards"][0]["ShardId"]
+    processed = run.invoke("consume", shard, reads="orders")
+    run.check("consumed", "consume read both", 1, processed == 2, str(processed))
+'''
+
+WORKER = '''
+import json
+
+import boto3
+
+kinesis, sqs = boto3.client("kinesis"), boto3.client("sqs")
+
+
+def setup():
+    sqs.create_queue(QueueName="processed")
+
+
+def consume(shard_id):
+    url = sqs.get_queue_url(QueueName="processed")["QueueUrl"]
+    iterator = kinesis.get_shard_iterator(StreamName="orders", ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = kinesis.get_records(ShardIterator=iterator)["Records"]
+    for record in reversed(records):  # the send joins the record it names, not the one read last
+        sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"orderId": json.loads(record["Data"])["orderId"], "done": True}))
+    return len(records)
+'''
+
+
+def test_a_worker_invocation_follows_each_record_it_reads_to_what_it_sends(settings):
+    verdict = labs.engine.grade_source(slug="worker-probe", time_limit_s=10, grader_files={"grader.py": WORKER_GRADER}, code=WORKER)
+    assert verdict.checkpoints[0].passed, verdict.to_dict()
+    trace = {entry.label: entry for entry in verdict.trace}
+    assert set(trace) == {"o-1", "o-2"} and {e.outcome for e in trace.values()} == {"ok"}
+    for order, entry in trace.items():
+        assert [(h.action, h.resource, h.source) for h in entry.hops] == [
+            ("put-record", "orders", "grader:grader"), ("read", "consume", "stream:orders"), ("sent", "processed", "function:consume"),
+        ]
+        assert json.loads(entry.hops[2].detail)["orderId"] == order

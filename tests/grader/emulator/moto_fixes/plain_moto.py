@@ -228,6 +228,16 @@ with mock_aws():
     subscriptions = [s for s in sns_backends["123456789012"][REGION].subscriptions.values() if s.topic.arn == topic]
     observe("sns.signing_keys", lambda: len({s.private_key().public_key().public_numbers().n for s in subscriptions}))
 
+with mock_aws():
+    # kinesis_sequence_numbers: the first record of each shard, and another shard's number used on shard 0
+    kinesis = boto3.client("kinesis", region_name=REGION)
+    kinesis.create_stream(StreamName="numbered", ShardCount=2)
+    first = [kinesis.put_record(StreamName="numbered", Data=b"x", PartitionKey=key) for key in ("a", "b")]
+    seen["kinesis.sequence_numbers.first_per_shard"] = ["ok", [r["SequenceNumber"] for r in first]]
+    observe("kinesis.sequence_numbers.other_shard", lambda: bool(kinesis.get_shard_iterator(
+        StreamName="numbered", ShardId="shardId-000000000000", ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+        StartingSequenceNumber=first[1]["SequenceNumber"])["ShardIterator"]))
+
 # dispatch_speed: directory listings per look-up of moto's service packages, once warm
 list(backends.list_of_moto_modules())
 listed = []
