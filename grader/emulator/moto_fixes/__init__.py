@@ -15,6 +15,9 @@ What is fixed (see each module's docstring):
   disabled rules, SNS targets, and targets that cannot receive (no crash in PutEvents).
 - sns_delivery: InvalidParameter for a non-JSON filter policy, `$or` in
   MessageBody scope, and a subscription whose queue does not exist.
+- sns_fifo: FIFO topics deduplicate on the topic (explicit or content-based
+  ids, 5 minutes, topic or group scope), answer with sequence numbers, put
+  them in the envelope, and give standard queues no group id.
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
@@ -32,7 +35,7 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_fifo, sns_signing, sqs_move_tasks, sqs_retention
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -67,6 +70,7 @@ def apply() -> None:
         dynamodb_atomic.apply()
         events_delivery.apply()
         sns_delivery.apply()
+        sns_fifo.apply()
         sns_signing.apply()
         dispatch_speed.apply()
         fault_hooks.apply()

@@ -76,3 +76,20 @@ def test_a_subscription_whose_queue_is_gone_is_undeliverable_and_the_others_stil
     sqs.delete_queue(QueueUrl=gone)
     sns.publish(TopicArn=topic, Message="m")
     assert actions(entries(recorder)[0]) == [("published", "order-events"), ("delivered", "payments"), ("undeliverable", "gone")]
+
+
+def test_a_fifo_topic_drops_a_retried_publish_at_the_topic(aws, recorder):
+    sns, sqs = aws("sns"), aws("sqs")
+    topic = sns.create_topic(Name="order-events.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    url = sqs.create_queue(QueueName="billing.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    for _ in range(2):
+        sns.publish(TopicArn=topic, Message='{"orderId": "o-1"}', MessageGroupId="o-1", MessageDeduplicationId="evt-1")
+    first, retry = entries(recorder)
+    assert actions(first) == [("published", "order-events.fifo"), ("delivered", "billing.fifo")]
+    assert actions(retry) == [("published", "order-events.fifo"), ("deduplicated", "order-events.fifo")]
+    assert retry["hops"][1]["detail"] == "a message with deduplication id evt-1 was published less than 5 minutes before"
+    assert recorder.label('{"orderId": "o-1"}', "o-1 created", reach=["billing.fifo"])
+    assert recorder.label('{"orderId": "o-1"}', "retry of o-1 created", avoid=["billing.fifo"])
+    assert [e.outcome for e in recorder.export()] == ["ok", "ok"]
