@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:class_id>/", classes.detail, name="detail"),
     path("<int:class_id>/code/rotate/", classes.code_rotate, name="code-rotate"),
     path("<int:class_id>/code/open/", classes.join_open_set, name="join-open"),
+    path("<int:class_id>/lab-variant/", classes.lab_variant_set, name="lab-variant"),
     path("<int:class_id>/instructors/", classes.instructor_add_view, name="instructor-add"),
     path("<int:class_id>/assignments/", classes.assignment_add, name="assignment-add"),
     path("<int:class_id>/assignments/<int:assignment_id>/edit/", classes.assignment_edit, name="assignment-edit"),

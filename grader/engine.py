@@ -50,16 +50,18 @@ atexit.register(shutdown_engine)
 
 
 def grade_source(
-    *, config: EngineConfig, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None
+    *, config: EngineConfig, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None,
+    seed: int = 0,
 ) -> Verdict:
     """Grade one submission in a fresh sandbox and emulator. Never raises for
     anything the learner's code does; raises IsolationUnavailable when
     bubblewrap cannot run and config.require_isolation is on. `services` is the
     lab's declared list (lab.yaml): the emulator serves only those, plus IAM
-    and STS; None serves every service a lab may declare."""
+    and STS; None serves every service a lab may declare. `seed` picks the
+    variant (grader.variants) whose inputs the grader reads."""
     started = time.monotonic()
     limits = Limits(time_limit_s=max(1, min(float(time_limit_s or 20), MAX_TIME_LIMIT_S)))
-    finished = get_engine(config).run(slug=slug, limits=limits, grader_files=grader_files, code=code, services=services)
+    finished = get_engine(config).run(slug=slug, limits=limits, grader_files=grader_files, code=code, services=services, seed=seed)
     return amend_in_worker(finished, limits, duration_ms=int((time.monotonic() - started) * 1000))
 
 

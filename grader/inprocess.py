@@ -202,7 +202,7 @@ def _import_learner(code: str, output: _Output) -> tuple[types.ModuleType | None
 
 
 def grade_in_process(lab_dict: dict, code: str) -> Verdict:
-    """lab_dict = {"slug", "time_limit_s", "grader_files"}.
+    """lab_dict = {"slug", "time_limit_s", "grader_files"} and optionally "seed" (the variant, 0 by default).
 
     Precondition: moto's mock_aws() is active in this thread.
     """
@@ -212,7 +212,7 @@ def grade_in_process(lab_dict: dict, code: str) -> Verdict:
     recorder = trace.Recorder()
     trace.activate(recorder)
     output = _Output(cap=OUTPUT_CAP)
-    grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"))
+    grade, inputs = load_grader(lab_dict["grader_files"], slug=lab_dict.get("slug", "lab"), seed=lab_dict.get("seed", 0))
     with _learner_environment():
         module, setup_error = _import_learner(code, output)
         learner = InProcessLearner(module, output)

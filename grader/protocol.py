@@ -151,12 +151,13 @@ class Job:
     limits: dict
     time_limit_message: str
     services: list[str] | None = None
+    seed: int = 0  # the variant: grader.variants
 
     def to_wire(self) -> dict:
         return {
             "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
             "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
-            "services": self.services,
+            "services": self.services, "seed": self.seed,
         }
 
     @classmethod
@@ -170,6 +171,7 @@ class Job:
             limits=_field(data, "limits", dict, "job"),
             time_limit_message=_field(data, "time_limit_message", str, "job"),
             services=_field(data, "services", (list, type(None)), "job", None),
+            seed=_field(data, "seed", int, "job", 0),
         )
 
 

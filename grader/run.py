@@ -23,11 +23,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-import yaml
-
 from grader import trace as trace_module
 from grader.emulator import clock
 from grader.emulator import faults as faults_module
+from grader.variants import variant_inputs
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
 REGION = "us-east-1"
@@ -514,8 +513,8 @@ class Run:
 # --- loading and running a grader ------------------------------------------------
 
 
-def load_grader(grader_files: dict[str, str], *, slug: str = "lab") -> tuple[Callable[[Run], None], dict]:
-    """Compile grader.py from its text and parse inputs.yaml. Raises on a broken grader."""
+def load_grader(grader_files: dict[str, str], *, slug: str = "lab", seed: int = 0) -> tuple[Callable[[Run], None], dict]:
+    """Compile grader.py from its text and draw the inputs of variant `seed`. Raises on a broken grader."""
     source = grader_files.get("grader.py")
     if not source:
         raise ValueError(f"lab {slug} has no grader.py")
@@ -525,11 +524,7 @@ def load_grader(grader_files: dict[str, str], *, slug: str = "lab") -> tuple[Cal
     grade = getattr(module, "grade", None)
     if not callable(grade):
         raise ValueError(f"lab {slug}: grader.py defines no grade(run)")
-    # libyaml's loader when PyYAML has it: parsed on every run, and the pure-Python one is several times slower.
-    inputs = yaml.load(grader_files.get("inputs.yaml") or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-    if not isinstance(inputs, dict):
-        raise ValueError(f"lab {slug}: inputs.yaml must be a mapping")
-    return grade, inputs
+    return grade, variant_inputs(grader_files, seed, slug=slug)
 
 
 def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None = None) -> Verdict:

@@ -265,7 +265,9 @@ class Engine:
         workdir_remove(self.base_dir, self._owner_fd)
 
     # --- one run -------------------------------------------------------------------
-    def run(self, *, slug: str, limits: Limits, grader_files: dict, code: str, services: list[str] | None = None) -> Finished:
+    def run(
+        self, *, slug: str, limits: Limits, grader_files: dict, code: str, services: list[str] | None = None, seed: int = 0
+    ) -> Finished:
         """Grade in a fresh slot; the emulator serves only `services` (None: all a lab may declare)."""
         slot = self._take()
         output = bytearray()
@@ -273,6 +275,7 @@ class Engine:
             job = Job(
                 slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
                 limits=limits.for_harness(), time_limit_message=time_limit_message(limits), services=services,
+                seed=seed,
             )
             protocol.send(slot.emulator.connection, job)
             deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S

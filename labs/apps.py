@@ -7,3 +7,5 @@ class LabsConfig(AppConfig):
     course_content = "labs.course_content"
     # Its part of a lesson page (see learning/practice.py).
     lesson_practice = "labs.lesson_practice.lesson_panel"
+    # The learner's own variant when no app (a class) chooses one for them.
+    lab_variant = None

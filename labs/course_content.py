@@ -1,7 +1,8 @@
 """course/labs/<slug>/: load, validate, grade and apply the labs.
 
 A lab folder holds lab.yaml, instructions.md, starter.py, solution.py,
-grader.py, optionally inputs.yaml, and the answers that keep its grader
+grader.py, variants.py (the hidden inputs drawn from a learner's seed:
+grader.variants), and the answers that keep its grader
 honest: right/*.py (other correct answers) and wrong/*.py (plausible mistakes,
 each headed by its misconception and the checkpoint it must fail; see
 docs/labs.md). Every problem is reported as path:line. When the index asks
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.engine import MAX_TIME_LIMIT_S
+from grader.variants import variant_inputs
 from grader.verdict import Status, Verdict
 from labs import engine
 from coursefiles.fields import FieldReader
@@ -31,7 +33,7 @@ LAB_KEYS = {
 }
 DIFFICULTIES = ("intro", "intermediate", "advanced")
 SERVICES = {"sqs", "sns", "events", "scheduler", "pipes", "kinesis", "firehose", "lambda", "kafka", "s3", "logs", "dynamodb"}
-REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py")
+REQUIRED_FILES = ("instructions.md", "starter.py", "solution.py", "grader.py", "variants.py")
 MIN_WRONG, MIN_RIGHT = 4, 2
 # wrong/*.py line 2; a checkpoint id as graders write them (run.check's first argument)
 FAILS_LINE = re.compile(r"#\s*fails:\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*")
@@ -206,21 +208,40 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
     if "grader.py" in texts and _check_python(texts["grader.py"], shown_folder / "grader.py", problems, needs=("grade",)):
         spec.grader_files["grader.py"] = texts["grader.py"]
     _load_answers(folder, shown_folder, spec, problems)
-    inputs = folder / "inputs.yaml"
-    if inputs.exists():
-        shown = shown_folder / "inputs.yaml"
-        try:
-            parsed = load_yaml_file(inputs)
-        except YamlError as exc:
-            problems.add(shown, exc.line, exc.message)
-        else:
-            if parsed is not None and not isinstance(parsed, dict):
-                problems.add(shown, 1, "inputs.yaml must be a YAML mapping (the grader reads run.inputs as a dict)")
-            else:
-                spec.grader_files["inputs.yaml"] = inputs.read_text(encoding="utf-8")
+    if "variants.py" in texts and _check_python(texts["variants.py"], shown_folder / "variants.py", problems, needs=("variants",)):
+        _check_variants(texts["variants.py"], shown_folder / "variants.py", spec, problems)
+    if (folder / "inputs.yaml").exists():
+        problems.add(shown_folder / "inputs.yaml", 1, "hidden inputs come from variants.py (variants(seed) returns them); move them there")
 
     loaded.problems.extend(problems)
     return None if problems else spec
+
+
+def _check_variants(text: str, shown: Path, spec: LabSpec, problems: Problems) -> None:
+    """variants(seed) runs, returns JSON data, and returns the same for the same seed."""
+    files = {"variants.py": text}
+    try:
+        first, again, other = (variant_inputs(files, seed, slug=spec.slug) for seed in (0, 0, 1))
+    except Exception as exc:  # the author's code: any error is a problem in their file
+        problems.add(shown, _error_line(exc, shown), f"variants() failed: {type(exc).__name__}: {exc}")
+        return
+    if first != again:
+        problems.add(shown, 1, "variants(0) returned different inputs on two calls: draw them from random.Random(seed), not from the clock or global state")
+    elif first == other and first:
+        problems.add(shown, 1, "variants(0) and variants(1) are the same: two learners would see the same hidden inputs")
+    else:
+        spec.grader_files["variants.py"] = text
+
+
+def _error_line(exc: BaseException, shown: Path) -> int:
+    """The line of `shown` where `exc` was raised, 1 when it is not in the file's frames."""
+    line = 1
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename.endswith(f"{shown.parent.name}/variants.py"):
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
 
 
 def _load_answers(folder: Path, shown_folder: Path, spec: LabSpec, problems: Problems) -> None:
@@ -252,9 +273,10 @@ def _load_answers(folder: Path, shown_folder: Path, spec: LabSpec, problems: Pro
                 spec.wrong[path.name] = WrongAnswer(code=text, misconception=misconception, fails=fails.group(1))
 
 
-def _grade(spec: LabSpec, code: str) -> Verdict:
+def _grade(spec: LabSpec, code: str, seed: int = 0) -> Verdict:
     return engine.grade_source(
-        slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code, services=spec.services
+        slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code, services=spec.services,
+        seed=seed,
     )
 
 

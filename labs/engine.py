@@ -27,12 +27,17 @@ def engine_stop() -> None:
     engine.shutdown_engine()
 
 
-def grade_source(*, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None) -> Verdict:
+def grade_source(
+    *, slug: str, time_limit_s: float, grader_files: dict, code: str, services: list[str] | None = None, seed: int = 0
+) -> Verdict:
     return engine.grade_source(
-        config=engine_config(), slug=slug, time_limit_s=time_limit_s, grader_files=grader_files, code=code, services=services
+        config=engine_config(), slug=slug, time_limit_s=time_limit_s, grader_files=grader_files, code=code,
+        services=services, seed=seed,
     )
 
 
-def grade_lab(lab: Lab, code: str) -> Verdict:
-    """Grade `code` with the lab's stored grader files, time limit and services."""
-    return grade_source(slug=lab.slug, time_limit_s=lab.time_limit_s, grader_files=lab.grader_files, code=code, services=lab.services)
+def grade_lab(lab: Lab, code: str, *, seed: int = 0) -> Verdict:
+    """Grade `code` on variant `seed` with the lab's stored grader files, time limit and services."""
+    return grade_source(
+        slug=lab.slug, time_limit_s=lab.time_limit_s, grader_files=lab.grader_files, code=code, services=lab.services, seed=seed
+    )

@@ -10,8 +10,11 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+
+from labs.selectors.variants import SEED_SPACE
 
 # No 0/O, 1/I/L or U/V: codes get read aloud and copied off projectors.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
@@ -22,6 +25,12 @@ class Classroom(models.Model):
     name = models.CharField(max_length=120)
     join_code = models.CharField(max_length=16, unique=True)
     join_open = models.BooleanField(default=True, help_text="Closed classes refuse new students; members stay.")
+    # Labs draw their hidden inputs from a seed, one per learner by default, so
+    # two students comparing answers see different messages. An instructor who
+    # wants to walk the class through one run can give everyone the same one.
+    lab_variant = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(SEED_SPACE - 1)], help_text="One lab variant for every student of the class; empty: one per student."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="classrooms_created"
     )

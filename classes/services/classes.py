@@ -19,6 +19,7 @@ from classes.models import Assignment, ClassMembership, Classroom, UserTimezone
 from classes.models.classes import DECK_TARGET_COUNT_MAX, DUE_AT_MAX, DUE_AT_MIN, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from flashcards.selectors.decks import deck_for_slug
 from labs.selectors.labs import lab_for_slug
+from labs.selectors.variants import SEED_SPACE
 from learning.selectors.course import lesson_for_slug
 
 TEACH_PERMISSION = "classes.teach_class"
@@ -86,6 +87,21 @@ def classroom_join_code_rotate(*, classroom: Classroom) -> Classroom:
 def classroom_join_set_open(*, classroom: Classroom, is_open: bool) -> Classroom:
     Classroom.objects.filter(pk=classroom.pk).update(join_open=is_open)
     classroom.join_open = is_open
+    return classroom
+
+
+def classroom_lab_variant_set(*, classroom: Classroom, value: str) -> Classroom:
+    """"" (empty) gives each student their own variant of every lab; a number
+    from 0 to SEED_SPACE - 1 gives the whole class that one."""
+    value = (value or "").strip()
+    if not value:
+        variant = None
+    else:
+        if not value.isdigit() or int(value) >= SEED_SPACE:
+            raise ClassError(f"A lab variant is a whole number from 0 to {SEED_SPACE - 1}, or empty for one per student.")
+        variant = int(value)
+    Classroom.objects.filter(pk=classroom.pk).update(lab_variant=variant)
+    classroom.lab_variant = variant
     return classroom
 
 

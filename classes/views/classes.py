@@ -44,6 +44,7 @@ from classes.services.classes import (
     classroom_join,
     classroom_join_code_rotate,
     classroom_join_set_open,
+    classroom_lab_variant_set,
     due_at_parse,
     instructor_add,
     student_remove,
@@ -231,6 +232,23 @@ def join_open_set(request, class_id):
         request, messages.SUCCESS, "The class is open to new students." if is_open else "The class is closed to new students.", "joining"
     )
     return _back(classroom, "#joining")
+
+
+@require_POST
+@login_required
+def lab_variant_set(request, class_id):
+    classroom, _ = _get_classroom_for_user(class_id, request.user, instructor=True)
+    try:
+        classroom_lab_variant_set(classroom=classroom, value=request.POST.get("variant", ""))
+    except ClassError as exc:
+        _section_message(request, messages.ERROR, str(exc), "assignments")
+        return _back(classroom, "#lab-variants")
+    message = (
+        "Each student gets their own variant of every lab." if classroom.lab_variant is None
+        else f"Every student of the class now gets lab variant {classroom.lab_variant}."
+    )
+    _section_message(request, messages.SUCCESS, message, "assignments")
+    return _back(classroom, "#lab-variants")
 
 
 @require_http_methods(["GET", "POST"])

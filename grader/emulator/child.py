@@ -286,7 +286,7 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     signal.alarm(int(HARNESS_START_TIMEOUT_S + job.time_limit_s + HARD_CAP_EXTRA_S))
     started = time.monotonic()
     try:
-        grade_function, inputs = load_grader(job.grader_files, slug=job.slug)
+        grade_function, inputs = load_grader(job.grader_files, slug=job.slug, seed=job.seed)
     except Exception:
         logger.exception("grader of %s does not load", job.slug)
         return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED))

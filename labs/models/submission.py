@@ -21,6 +21,8 @@ class Submission(models.Model):
     lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="submissions")
     code = models.TextField()
     attempt = models.PositiveIntegerField(default=1, help_text="1 for the user's first submission to this lab")
+    # The variant graded (grader.variants): the learner's own, or their class's (labs.selectors.variants).
+    seed = models.PositiveIntegerField(default=0, help_text="the lab variant this run was graded on")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     score = models.FloatField(null=True, blank=True)  # 0..1
     checkpoints = models.JSONField(default=list)  # [{"id", "title", "passed", "points", "feedback"}]

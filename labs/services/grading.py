@@ -58,7 +58,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     if submission is None:
         return None
     try:
-        verdict = engine.grade_lab(submission.lab, submission.code)
+        verdict = engine.grade_lab(submission.lab, submission.code, seed=submission.seed)
         if submission_verdict_store(submission=submission, verdict=verdict):
             # One line per stored verdict: what an operator counts and times
             # per worker (docs/deploy.md), and how tests tell who graded what.

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from labs.models import Lab, Submission
+from labs.selectors.variants import lab_seed
 from labs.services.dispatch import submission_dispatch
 
 MAX_CODE_BYTES = 64 * 1024  # a lab solution is a page or two; this stops pastes of whole files
@@ -59,7 +60,9 @@ def submission_create(*, user, lab: Lab, code: str) -> Submission:
         attempt = Submission.objects.filter(user=user, lab=lab).count() + 1
         try:
             with transaction.atomic():
-                submission = Submission.objects.create(user=user, lab=lab, code=code, attempt=attempt)
+                submission = Submission.objects.create(
+                    user=user, lab=lab, code=code, attempt=attempt, seed=lab_seed(user=user, lab=lab)
+                )
         except IntegrityError as exc:  # the partial unique constraint: a race the lock did not cover
             raise AlreadyActive("Your previous run of this lab is still being graded.") from exc
         submission_id = submission.id

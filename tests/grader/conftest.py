@@ -24,7 +24,7 @@ SECRET_ENV = "REDRIVE_WORKER_SECRET"
 SECRET_ENV_VALUE = "worker-env-" + secrets.token_hex(8)
 
 # The grader creates a queue of its own before it calls the learner, with a
-# hidden token from inputs.yaml, and checks at the end that it is untouched:
+# hidden token from its inputs (variants.py), and checks at the end that it is untouched:
 # a learner that could reset or rewrite the emulator some other way than
 # through AWS API calls would break that checkpoint.
 GRADER = '''
@@ -102,7 +102,7 @@ def grade(
     verdict = labs.engine.grade_source(
         slug="sandbox-probe",
         time_limit_s=time_limit_s,
-        grader_files={"grader.py": GRADER, "inputs.yaml": f"token: {token}\n"},
+        grader_files={"grader.py": GRADER, "variants.py": f"def variants(seed):\n    return {{'token': {token!r}}}\n"},
         code=mark(code, marker) if marked else code,
         services=services,
     )

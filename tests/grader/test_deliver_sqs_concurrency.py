@@ -46,11 +46,10 @@ def handler(event, context):
 def outcome(code, bodies, *, concurrency, duplicate):
     import json
 
-    import yaml
-
-    inputs = yaml.safe_dump({"bodies": bodies, "concurrency": concurrency, "duplicate": duplicate})
+    inputs = {"bodies": bodies, "concurrency": concurrency, "duplicate": duplicate}
+    variants = f"def variants(seed):\n    return {inputs!r}\n"
     with mock_aws():
-        verdict = grade_in_process({"slug": "probe", "time_limit_s": 20, "grader_files": {"grader.py": GRADER, "inputs.yaml": inputs}}, code)
+        verdict = grade_in_process({"slug": "probe", "time_limit_s": 20, "grader_files": {"grader.py": GRADER, "variants.py": variants}}, code)
     assert verdict.error == "", verdict.error
     return json.loads(verdict.checkpoints[0].feedback)
 

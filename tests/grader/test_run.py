@@ -162,7 +162,7 @@ def grade(run):
 def test_grade_in_process_imports_the_module_runs_setup_and_captures_output():
     code = "import boto3\nsqs = boto3.client('sqs')\nprint('hello from import')\ndef setup():\n    sqs.create_queue(QueueName='jobs')\n"
     with mock_aws():
-        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER, "inputs.yaml": "queue: jobs\n"}}, code).to_dict()
+        verdict = grade_in_process({"slug": "t", "time_limit_s": 5, "grader_files": {"grader.py": GRADER, "variants.py": "def variants(seed):\n    return {'queue': 'jobs'}\n"}}, code).to_dict()
     assert verdict["status"] == "passed"
     assert "hello from import" in verdict["output"]
 

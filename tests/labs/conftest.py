@@ -73,11 +73,13 @@ class FakeEngine:
 
     def __init__(self):
         self.calls: list[tuple[int, str]] = []
+        self.seeds: list[int] = []  # the variant of each call
         self.result = verdict(passed=True)
         self.raises: Exception | None = None
 
-    def grade_lab(self, lab, code):
+    def grade_lab(self, lab, code, *, seed=0):
         self.calls.append((lab.id, code))
+        self.seeds.append(seed)
         if self.raises:
             raise self.raises
         return copy.deepcopy(self.result)

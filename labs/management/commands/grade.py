@@ -1,8 +1,9 @@
-"""python manage.py grade <lab-slug> <file> [--json]
+"""python manage.py grade <lab-slug> <file> [--seed N] [--json]
 
 Grades a file with the same engine the worker uses, synchronously: no broker,
 no database. The lab comes from the course folder (COURSE_DIR, or --course),
-so an author can grade a draft before syncing it. Exits 0 whenever grading
+so an author can grade a draft before syncing it. --seed picks the variant
+(its hidden inputs); without it, variant 0. Exits 0 whenever grading
 happened, whatever the score; non-zero only when it could not grade.
 """
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from grader.sandbox.launcher import IsolationUnavailable
+from grader.variants import VariantError, check_seed
 from grader.verdict import Status, Verdict
 from labs import engine
 from coursefiles.kinds import load_course
@@ -29,18 +31,26 @@ class Command(BaseCommand):
         parser.add_argument("file", help="the learner's Python module, or - for standard input")
         parser.add_argument("--json", dest="as_json", action="store_true", help="print the verdict as one JSON object")
         parser.add_argument("--course", help="course folder (default: COURSE_DIR)")
+        parser.add_argument("--seed", type=int, default=0, help="the variant to grade on (default 0): its hidden inputs")
 
-    def handle(self, *args, slug, file, as_json=False, course=None, **options):
+    def handle(self, *args, slug, file, as_json=False, course=None, seed=0, **options):
+        try:
+            check_seed(seed)
+        except VariantError as exc:
+            raise CommandError(str(exc)) from exc
         code = self._read(file)
         spec = self._lab(Path(course or settings.COURSE_DIR), slug)
         try:
-            verdict = engine.grade_source(slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code, services=spec.services)
+            verdict = engine.grade_source(
+                slug=spec.slug, time_limit_s=spec.time_limit_s, grader_files=spec.grader_files, code=code,
+                services=spec.services, seed=seed,
+            )
         except IsolationUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if as_json:
             self.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False))
         else:
-            self._report(spec.title, verdict)
+            self._report(f"{spec.title} (variant {seed})", verdict)
 
     @staticmethod
     def _read(file: str) -> str:

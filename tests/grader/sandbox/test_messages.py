@@ -17,7 +17,7 @@ LAB = Path(__file__).resolve().parents[3] / "course" / "labs" / "sqs-dlq"
 def grade_sqs_dlq(code: str) -> dict:
     """Through a real course grader, which words its own feedback."""
     spec = yaml.safe_load((LAB / "lab.yaml").read_text())
-    files = {"grader.py": (LAB / "grader.py").read_text(), "inputs.yaml": (LAB / "inputs.yaml").read_text()}
+    files = {"grader.py": (LAB / "grader.py").read_text(), "variants.py": (LAB / "variants.py").read_text()}
     verdict = labs.engine.grade_source(slug="sqs-dlq", time_limit_s=spec["time_limit_s"], grader_files=files, code=code, services=spec["services"])
     return verdict.to_dict()
 

@@ -31,7 +31,7 @@ def test_a_wrong_answer_must_fail_the_checkpoint_it_names(course_copy):
     delay.write_text(delay.read_text().replace("# fails: visibility", "# fails: visibility-timeout"))
     assert problems_of(course_copy, grade=True) == [
         f"{LAB}/wrong/delay_seconds.py:2: wrong answer names checkpoint 'visibility-timeout', which the grader did not record "
-        "(it recorded: queue, visibility)",
+        "(it recorded: queue, visibility, holds)",
         f"{LAB}/wrong/minutes.py:2: wrong answer passes checkpoint 'queue', the one it must fail (it fails visibility instead)",
     ]
 

@@ -19,7 +19,7 @@ def test_a_lab_is_created_with_everything_the_pages_need(synced_course):
     assert lab.services == ["sqs"] and lab.attempts_before_solution == 2 and lab.is_active
     assert "<code>jobs</code>" in lab.instructions[0]["html"]
     assert lab.hints == ['<p>Use <code>create_queue</code> with <code>Attributes={"VisibilityTimeout": "45"}</code>.</p>\n']
-    assert set(lab.grader_files) == {"grader.py", "inputs.yaml"}
+    assert set(lab.grader_files) == {"grader.py", "variants.py"}
     assert "VisibilityTimeout" in lab.solution_code and "TODO" in lab.starter_code
     assert lab.source_path == "course/labs/jobs-queue"
 

@@ -69,9 +69,34 @@ def test_a_grader_without_grade_and_missing_files_are_reported(course_copy, lab_
 
 
 def test_bad_yaml_names_its_line(course_copy, lab_dir):
-    (lab_dir / "inputs.yaml").write_text("seconds: 45\nlimits: [1, 2\n")
+    edit(lab_dir / "lab.yaml", "minutes: ", "minutes: [1, 2\n")
     [problem] = problems_of(course_copy)
-    assert problem.startswith(f"{LAB}/inputs.yaml:3: invalid YAML")
+    assert problem.startswith(f"{LAB}/lab.yaml:") and "invalid YAML" in problem
+
+
+def test_variants_that_fail_name_their_line(course_copy, lab_dir):
+    (lab_dir / "variants.py").write_text("import random\n\n\ndef variants(seed):\n    return {'job': 1 / (seed - seed)}\n")
+    [problem] = problems_of(course_copy)
+    assert problem == f"{LAB}/variants.py:5: variants() failed: ZeroDivisionError: division by zero"
+
+
+def test_variants_the_same_for_every_seed_are_refused(course_copy, lab_dir):
+    (lab_dir / "variants.py").write_text("def variants(seed):\n    return {'seconds': 45}\n")
+    [problem] = problems_of(course_copy)
+    assert problem == f"{LAB}/variants.py:1: variants(0) and variants(1) are the same: two learners would see the same hidden inputs"
+
+
+def test_variants_that_change_between_calls_are_refused(course_copy, lab_dir):
+    (lab_dir / "variants.py").write_text("import random\n\n\ndef variants(seed):\n    return {'job': random.random()}\n")
+    [problem] = problems_of(course_copy)
+    assert "variants(0) returned different inputs on two calls" in problem
+
+
+def test_hidden_inputs_in_a_yaml_file_are_pointed_at_variants(course_copy, lab_dir):
+    (lab_dir / "inputs.yaml").write_text("seconds: 45\n")
+    assert problems_of(course_copy) == [
+        f"{LAB}/inputs.yaml:1: hidden inputs come from variants.py (variants(seed) returns them); move them there"
+    ]
 
 
 def test_a_broken_link_in_the_instructions_is_named(course_copy, lab_dir):

@@ -19,21 +19,19 @@ def aws():
         yield
 
 
-def lab_dict(slug: str) -> dict:
+def lab_dict(slug: str, seed: int = 0) -> dict:
     folder = LABS_DIR / slug
-    files = {"grader.py": (folder / "grader.py").read_text()}
-    if (folder / "inputs.yaml").exists():
-        files["inputs.yaml"] = (folder / "inputs.yaml").read_text()
-    return {"slug": slug, "time_limit_s": 20, "grader_files": files}
+    files = {name: (folder / name).read_text() for name in ("grader.py", "variants.py") if (folder / name).exists()}
+    return {"slug": slug, "time_limit_s": 20, "grader_files": files, "seed": seed}
 
 
 @pytest.fixture
 def grade_lab_code():
-    """grade_lab_code(slug, code) -> the verdict's dict, each call on fresh mocked backends."""
+    """grade_lab_code(slug, code, seed=0) -> the verdict's dict, each call on fresh mocked backends."""
 
-    def grade(slug: str, code: str) -> dict:
+    def grade(slug: str, code: str, seed: int = 0) -> dict:
         with mock_aws():
-            return grade_in_process(lab_dict(slug), code).to_dict()
+            return grade_in_process(lab_dict(slug, seed), code).to_dict()
 
     return grade
 

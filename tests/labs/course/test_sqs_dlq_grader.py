@@ -1,3 +1,5 @@
+import re
+
 from tests.labs.course.conftest import checkpoint, source
 
 SLUG = "sqs-dlq"
@@ -22,7 +24,7 @@ def test_five_receives_instead_of_three_is_named(grade_lab_code):
     verdict = grade_lab_code(SLUG, code)
     assert checkpoint(verdict, "redrive-policy")["feedback"] == "maxReceiveCount should be 3; it is 5."
     dead = checkpoint(verdict, "dead-letters")
-    assert not dead["passed"] and "wrong receive counts: quantity 0 after 5" in dead["feedback"]
+    assert not dead["passed"] and "wrong receive counts: " in dead["feedback"] and "quantity 0 after 5" in dead["feedback"]
 
 
 def test_a_handler_that_accepts_string_quantities_confirms_a_poison_order(grade_lab_code):
@@ -32,8 +34,9 @@ def test_a_handler_that_accepts_string_quantities_confirms_a_poison_order(grade_
     )
     verdict = grade_lab_code(SLUG, code)
     confirmations = checkpoint(verdict, "confirmations")
-    assert not confirmations["passed"] and 'confirmed but should have failed: quantity as a string (sent {"orderId": "ord-7735"})' in confirmations["feedback"]
-    assert "missing: quantity as a string" in checkpoint(verdict, "dead-letters")["feedback"]
+    assert not confirmations["passed"] and "confirmed but should have failed: " in confirmations["feedback"]
+    assert re.search(r'quantity as a string \(sent \{"orderId": "[a-z]+-\d{4}"\}\)', confirmations["feedback"])
+    assert "quantity as a string" in checkpoint(verdict, "dead-letters")["feedback"]
 
 
 def test_swallowing_errors_keeps_poison_out_of_the_dlq(grade_lab_code):
@@ -43,7 +46,8 @@ def test_swallowing_errors_keeps_poison_out_of_the_dlq(grade_lab_code):
     )
     verdict = grade_lab_code(SLUG, code)
     dead = checkpoint(verdict, "dead-letters")
-    assert not dead["passed"] and dead["feedback"].startswith("orders-dlq should hold exactly the 8 broken orders, each after 3 receives; it holds 0; missing: quantity 0")
+    assert not dead["passed"] and dead["feedback"].startswith("orders-dlq should hold exactly the 8 broken orders, each after 3 receives; it holds 0; missing: ")
+    assert "quantity 0" in dead["feedback"]
     assert checkpoint(verdict, "confirmations")["passed"]
 
 
