@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from grader import firehose_delivery
 from grader import trace as trace_module
 from grader.emulator import clock
 from grader.emulator import faults as faults_module
@@ -277,6 +278,7 @@ class Run:
         self._not_checked = not_checked_reason(setup_error)
         # One registry per process, read by the moto hooks: a run is the only one in its process.
         self.faults = faults_module.install(faults_module.Faults())
+        self._firehose: dict[str, firehose_delivery.FirehoseStream] = {}
 
     # --- the emulator's clock ------------------------------------------------------
     def advance(self, seconds: float) -> None:
@@ -396,6 +398,20 @@ class Run:
             if any(i.error is not None and i.error.kind != "exception" for i in round_invocations):
                 break
         return invocations
+
+    # --- playing Firehose: transformation and buffered delivery to S3 ----------------
+    def deliver_firehose(self, stream_name: str, *, function: str = "transform") -> "firehose_delivery.Delivery":
+        """Do what Firehose would have done with `stream_name` by now (the emulator
+        clock): invoke the learner's transformation `function` with each Lambda
+        buffer that fell due, validate its answers as Firehose does, and write
+        each destination and error buffer that fell due to S3. Call it after each
+        `advance`; records put since the last call join the buffers at their
+        arrival time. Returns what this call did (grader/firehose_delivery.py).
+        The stream's state lasts for the run; `function` is read on first use."""
+        stream = self._firehose.get(stream_name)
+        if stream is None:
+            stream = self._firehose[stream_name] = firehose_delivery.FirehoseStream(self, stream_name, function)
+        return stream.deliver()
 
     def _invoke_round(self, function: str, batches: list[list[dict]], queue_arn: str, round_number: int, report_failures: bool) -> list[Invocation]:
         """Call the learner's function once per batch, at the same time when there are several."""

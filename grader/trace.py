@@ -40,7 +40,9 @@ RECEIVED, VISIBILITY, DELETED = "received", "visibility-changed", "deleted"
 DEAD_LETTERED, MOVED, DEDUPLICATED = "dead-lettered", "moved", "deduplicated"
 PUT_RECORD, READ = "put-record", "read"
 INVOKED, FAILED, RETURNED = "invoked", "failed", "returned"
+DROPPED = "dropped"  # a record a Firehose transformation dropped on purpose
 UNDELIVERABLE = "undeliverable"
+FAULT = "fault"  # the grader injected a fault here (grader.emulator.faults): a mark, not a step the message took
 REFUSALS = (FILTERED_OUT, NO_MATCH, MATCHED_NO_RULE, DEDUPLICATED, UNDELIVERABLE)
 
 # Who acted: the grader's own clients, Lambda's event source mapping (the Run
@@ -343,6 +345,23 @@ class Recorder:
             if not hop.by:
                 hop.by = self.actor()
             self._hop(entry, hop)
+
+    def fault(self, *, resource: str, kind: str, detail: str, emulator_id: str | None = None) -> None:
+        """Mark an injected fault on the message it hit: `emulator_id`'s, or else
+        each message of the invocation the learner's faulted call was made in.
+        A call outside any invocation (a publish the grader asked for) hits no
+        message yet: the verdict's list of faults still has it."""
+        with self._lock:
+            if emulator_id is not None:
+                entries = [self._by_id[emulator_id]] if emulator_id in self._by_id else []
+            else:
+                invocation = self._current_invocation() if self.actor() == LEARNER else None
+                entries = [entry for entry, _ in invocation.entries] if invocation else []
+            marked: set[int] = set()
+            for entry in entries:  # a batch may hold two copies of one message: mark it once
+                if entry.index not in marked:
+                    marked.add(entry.index)
+                    self._hop(entry, Hop(FAULT, resource, kind=kind, detail=detail, by=GRADER))
 
     def alias(self, emulator_id: str, other_id: str) -> None:
         """`other_id` names the same message as `emulator_id` (an id moto makes only after we saw it)."""

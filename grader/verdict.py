@@ -51,15 +51,18 @@ class Checkpoint:
         return {"id": self.id, "title": self.title, "passed": self.passed, "points": self.points, "feedback": self.feedback}
 
 
+# A grader injects a handful; a runaway rule (times=10**6 on a busy call) must not bloat the row.
+MAX_FAULTS = 100
+
+
 @dataclass
 class Verdict:
     """A run that ended early (`end()`) keeps the checkpoints it recorded.
 
     trace is what the emulator saw happen to each message the scenario
     injected (grader/trace.py), named by the grader (Run.label). faults lists
-    the faults the grader injected that fired (grader.emulator.faults.Faults.injected);
-    it travels on the wire but is not yet a stored field (to_dict is the row's
-    shape) nor drawn in the trace.
+    the faults the grader injected that fired (grader.emulator.faults.Faults.injected),
+    stored with the row and said in words on the lab page (labs.fault_words).
     """
 
     checkpoints: list[Checkpoint] = field(default_factory=list)
@@ -100,6 +103,7 @@ class Verdict:
             "duration_ms": max(0, int(self.duration_ms)),
             "error": self.error,
             "trace": [entry.to_dict() for entry in self.trace],
+            "faults": list(self.faults)[:MAX_FAULTS],
         }
 
     @classmethod

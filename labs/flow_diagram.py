@@ -8,7 +8,9 @@ wrong there: into a resource it should have avoided, or into "filtered out",
 "matched no rule" or a dead-letter queue when it should have reached
 something else. The grader's own producer is never red: it only sent. A
 resource that nothing reached is drawn beside the resource that turned
-messages away, marked "nothing arrived", not as a source.
+messages away, marked "nothing arrived", not as a source. A box where the
+grader injected a fault (a throttle, a failed call, a second delivery) is
+marked "fault injected".
 
 `flow_to_diagram` draws the flow graders narrated before the trace existed
 (submissions stored then keep their drawing).
@@ -16,7 +18,7 @@ messages away, marked "nothing arrived", not as a source.
 
 from coursefiles.diagrams import KINDS, Edge, Flow, Node, columns
 from grader.trace import (
-    DEAD_LETTERED, DEDUPLICATED, FILTERED_OUT, MATCHED_NO_RULE, NO_MATCH, QUEUE_KINDS, REFUSALS, node_id,
+    DEAD_LETTERED, DEDUPLICATED, FAULT, FILTERED_OUT, MATCHED_NO_RULE, NO_MATCH, QUEUE_KINDS, REFUSALS, node_id,
 )
 
 DEFAULT_TITLE = "Where each message went"
@@ -31,6 +33,7 @@ DROPS = {
 }
 QUEUE_RANK = {"queue": 0, "fifo": 1, "dlq": 2}
 UNREACHED_NOTE = "nothing arrived"
+FAULT_NOTE = "fault injected"
 
 
 def _count_label(n: int) -> str:
@@ -76,6 +79,7 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
     nodes: dict[str, Node] = {}
     upstream: dict[str, str] = {}  # a node nothing may reach -> the node that turned messages away from it
     hops: dict[tuple[str, str], dict] = {}
+    faulted: set[str] = set()  # nodes where the grader injected a fault
 
     def node(nid: str, label: str, kind: str) -> str:
         kind = kind if kind in KINDS else "service"
@@ -104,6 +108,9 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
         for raw in entry.get("hops") or []:
             action, resource, kind = raw.get("action", ""), raw.get("resource", ""), raw.get("kind", "")
             if not resource:
+                continue
+            if action == FAULT:  # a mark on a box, not a step: the box may not even be drawn
+                faulted.add(node_id(kind, resource))
                 continue
             target = node(node_id(kind, resource), resource, kind)
             source = source_node(raw.get("source", "")) if raw.get("source") else None
@@ -139,6 +146,8 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
     for nid, item in nodes.items():
         if nid not in reached and nid in upstream:
             item.state, item.note = "unreached", UNREACHED_NOTE
+        elif nid in faulted:
+            item.note = FAULT_NOTE
     flow = Flow(
         title=title,
         nodes=list(nodes.values()),

@@ -10,7 +10,7 @@ in full: "payments' filter policy wanted amount >= 100; this message had 99.99".
 from dataclasses import dataclass, field
 
 from grader.trace import (
-    DEAD_LETTERED, DEDUPLICATED, DELETED, DELIVERED, FAILED, FILTERED_OUT, GRADER, INVOKED, LAMBDA, LEARNER,
+    DEAD_LETTERED, DEDUPLICATED, DELETED, DELIVERED, DROPPED, FAILED, FAULT, FILTERED_OUT, GRADER, INVOKED, LAMBDA, LEARNER,
     MATCHED, MATCHED_NO_RULE, MOVED, NO_MATCH, PUBLISHED, PUT, PUT_RECORD, READ, RECEIVED, SENT, TRANSFORMED,
     UNDELIVERABLE, VISIBILITY, possessive,
 )
@@ -53,6 +53,8 @@ def _step(hop: dict) -> str | None:
         return f"{resource} invoked"
     if action == FAILED:
         return f"{resource} failed: {detail}"
+    if action == DROPPED:
+        return f"{resource} dropped it on purpose"
     if action == VISIBILITY:
         return None if by == LAMBDA else f"visibility changed ({detail})"
     if action == DELETED:
@@ -67,6 +69,8 @@ def _step(hop: dict) -> str | None:
         return f"read from {resource}"
     if action == UNDELIVERABLE:
         return f"could not be delivered to {resource}: {detail}"
+    if action == FAULT:
+        return f"⚡ {detail}"
     return None
 
 

@@ -27,6 +27,7 @@ class Submission(models.Model):
     score = models.FloatField(null=True, blank=True)  # 0..1
     checkpoints = models.JSONField(default=list)  # [{"id", "title", "passed", "points", "feedback"}]
     flow = models.JSONField(default=dict)  # the grader-narrated flow of runs before the trace (kept for old rows)
+    faults = models.JSONField(default=list)  # what the grader injected that fired (grader.emulator.faults), in order
     trace = models.JSONField(default=list)  # grader.trace.TraceEntry dicts: what the emulator saw happen to each message
     output = models.TextField(blank=True)  # learner stdout+stderr, capped
     error = models.TextField(blank=True)  # plain-language reason for error/timeout

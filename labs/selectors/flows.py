@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 from coursefiles.diagrams import figure
+from labs.fault_words import fault_sentences
 from labs.flow_diagram import flow_to_diagram, trace_to_diagram
 from labs.models import Submission
 from labs.trace_words import MessageStory, story
@@ -21,6 +22,7 @@ class FlowView:
     summary: str
     events: list[dict] = field(default_factory=list)  # narrated flows (older runs)
     messages: list[MessageStory] = field(default_factory=list)  # traced runs
+    faults: list[str] = field(default_factory=list)  # what the grader did to the learner's calls, in words
 
 
 def _draw(diagram_of, data, submission_id) -> str:
@@ -38,7 +40,7 @@ def flow_view_for(submission: Submission) -> FlowView | None:
         wrong = sum(1 for m in messages if m.outcome == "bad")
         summary = f"{len(messages)} message{'s' if len(messages) != 1 else ''} traced" + (f", {wrong} went wrong" if wrong else "")
         drawing = _draw(lambda data: trace_to_diagram(data, title=summary), trace, submission.id)
-        return FlowView(figure_html=drawing, summary=summary, messages=messages)
+        return FlowView(figure_html=drawing, summary=summary, messages=messages, faults=fault_sentences(submission.faults))
     flow = submission.flow or {}
     if not flow.get("nodes"):
         return None

@@ -171,3 +171,30 @@ def test_a_message_that_stopped_short_reddens_its_last_step_and_its_missing_dest
     assert (into_handler.tone, into_handler.label) == ("bad", "2 messages, 1 wrong")
     dlq = {n.id: n for n in diagram.nodes}["queue:orders-dlq"]
     assert dlq.state == "unreached" and columns(diagram)["queue:orders-dlq"] == columns(diagram)["function:handler"] + 1
+
+
+def test_a_box_where_the_grader_injected_a_fault_is_marked_and_the_mark_draws_no_edge():
+    trace = [
+        {
+            "label": "job one", "body": "{}", "outcome": "ok",
+            "hops": [
+                hop("sent", "jobs", "queue", "grader:grader", by="grader"),
+                hop("fault", "jobs", "queue", by="grader", detail="the grader had jobs deliver it again"),
+                hop("fault", "ledger", "queue", by="grader", detail="the grader failed SendMessage (KmsDisabled)"),
+            ],
+        }
+    ]
+    diagram = trace_to_diagram(trace)
+    notes = {n.id: n.note for n in diagram.nodes}
+    assert notes == {"grader": "", "queue:jobs": "fault injected"}  # no box for ledger, which nothing reached
+    assert set(edges_of(diagram)) == {("grader", "queue:jobs")}
+
+
+def test_a_fault_mark_is_said_in_the_message_story():
+    from labs.trace_words import story
+
+    entry = {"label": "job one", "body": "{}", "outcome": "", "hops": [
+        hop("sent", "jobs", "queue", "grader:grader", by="grader"),
+        hop("fault", "done", "queue", by="grader", detail="the grader failed SendMessage (KmsDisabled)"),
+    ]}
+    assert story(entry).steps == ["sent to jobs", "⚡ the grader failed SendMessage (KmsDisabled)"]

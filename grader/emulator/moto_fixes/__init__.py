@@ -23,10 +23,18 @@ What is fixed (see each module's docstring):
 - dispatch_speed: moto's service list read once, not listed from disk per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
+- sqs_message_size: a message's size is its body's UTF-8 bytes plus its
+  attributes' names, types and values (moto counted characters of the body).
 - dynamodb_atomic: a conditional write's check and write happen together
   (moto let two racing conditional puts both succeed).
+- dynamodb_request_token: TransactWriteItems' ClientRequestToken makes a repeat
+  within 10 minutes a no-op, or IdempotentParameterMismatchException (moto ignored it).
 - moto_clock: moto's time follows grader.emulator.clock, which graders move
   forward (Run.advance) instead of waiting.
+- firehose_buffering: a stream to S3 keeps what it receives for the grader's
+  Firehose (grader/firehose_delivery.py: buffering and the transformation
+  Lambda) instead of writing one object per put; CreateDeliveryStream refuses
+  the prefixes and buffering hints AWS refuses.
 - faults: the learner's calls can be throttled or partly failed, and SQS can
   deliver twice or out of order, as the grader asks (grader.emulator.faults).
 """
@@ -35,7 +43,10 @@ import threading
 
 import moto
 
-from grader.emulator.moto_fixes import dispatch_speed, dynamodb_atomic, events_delivery, fault_hooks, moto_clock, sns_delivery, sns_fifo, sns_signing, sqs_move_tasks, sqs_retention
+from grader.emulator.moto_fixes import (
+    dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, fault_hooks, firehose_buffering, moto_clock,
+    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_retention,
+)
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
 
@@ -67,11 +78,14 @@ def apply() -> None:
         moto_clock.apply()
         sqs_move_tasks.apply()
         sqs_retention.apply()
+        sqs_message_size.apply()
         dynamodb_atomic.apply()
+        dynamodb_request_token.apply()
         events_delivery.apply()
         sns_delivery.apply()
         sns_fifo.apply()
         sns_signing.apply()
+        firehose_buffering.apply()
         dispatch_speed.apply()
         fault_hooks.apply()
         _applied = True

@@ -27,7 +27,18 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, BaseResponse
 from moto.sqs.models import SQSBackend
 
+from grader import trace
 from grader.emulator import clock, faults
+
+# The trace's kind of the resource a faulted call named (flow drawing nodes are kind:name).
+RESOURCE_KINDS = {"sqs": "queue", "sns": "topic", "kinesis": "stream", "events": "bus"}
+
+
+def _mark(service: str, resource: str, detail: str, emulator_id: str | None = None) -> None:
+    """Mark the fault in the run's trace, on the message it hit (grader.trace.Recorder.fault)."""
+    recorder = trace.active()
+    if recorder is not None:
+        recorder.fault(resource=resource or service, kind=RESOURCE_KINDS.get(service, "service"), detail=detail, emulator_id=emulator_id)
 
 
 class InjectedError(ServiceException):
@@ -113,6 +124,7 @@ def _partial(self: BaseResponse, original, fault: faults.CallFault, registry: fa
         "fail_records", fault.service, fault.action,
         {"resource": _resource(self, request), "failed": [{"index": i, **failed[i]} for i in failing], "of": len(entries)},
     )
+    _mark(fault.service, _resource(self, request), f"the grader failed {len(failing)} of {len(entries)} entries of {fault.action} ({fault.code})")
     if kept:
         self.body = json.dumps({**request, key: kept})
         params = getattr(self, "params", None)
@@ -153,11 +165,14 @@ def _hook_call_action(original):
         if fault.kind == "delay":
             answer = original(self)
             registry.record("delay", fault.service, fault.action, {"seconds": fault.seconds})
+            _mark(fault.service, _resource(self, _request(self)), f"the grader held back the answer to {fault.action} by {fault.seconds} s")
             time.sleep(fault.seconds)
             return answer
         request = _request(self)
         message = fault.message.format(resource=_resource(self, request), shard="")
         registry.record(fault.kind, fault.service, fault.action, {"code": fault.code, "status": fault.status})
+        verb = "throttled" if fault.kind == "throttle" else "failed"
+        _mark(fault.service, _resource(self, request), f"the grader {verb} {fault.action} ({fault.code})")
         return _error(self, fault, message)
 
     call_action._redrive_faults = True
@@ -186,6 +201,8 @@ def _hook_receive(original):
                 with queue._messages_lock:
                     queue._messages.append(twin)
                 registry.record("duplicate", "sqs", queue.name, {"message_id": message.id, "delay_s": fault.delay_s})
+                later = f" {fault.delay_s:g} s later" if fault.delay_s else ""
+                _mark("sqs", queue.name, f"the grader had {queue.name} deliver it again{later}", emulator_id=message.id)
                 break
         return messages
 

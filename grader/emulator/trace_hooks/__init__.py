@@ -17,7 +17,7 @@ What each records is in its module's docstring.
 import threading
 
 from grader.emulator import moto_fixes
-from grader.emulator.trace_hooks import events, kinesis, sns, sqs
+from grader.emulator.trace_hooks import events, firehose, kinesis, sns, sqs
 
 _lock = threading.Lock()
 _applied = False
@@ -34,4 +34,5 @@ def apply() -> None:
         sns.apply()
         events.apply()
         kinesis.apply()
+        firehose.apply()
         _applied = True

@@ -261,3 +261,29 @@ def test_the_time_zone_menu_shows_the_zone_the_heading_names(client, sam):
     assert "Due dates in <strong>UTC</strong>" in page
     assert '<option value="UTC" selected>' in page
     assert "data-browser-default" not in page  # the browser's zone is named beside the menu, not selected in it
+
+
+def test_an_instructor_gives_the_class_one_lab_variant_and_sees_it_confirmed(client, ivy, messaging):
+    client.force_login(ivy)
+    page = client.post(reverse("classes:lab-variant", args=[messaging.id]), {"variant": "42"}, follow=True).content.decode()
+    assert "Every student of the class now gets lab variant 42." in page
+    assert 'name="variant" type="text" inputmode="numeric" pattern="[0-9]*" maxlength="3" size="4" value="42"' in page
+    messaging.refresh_from_db()
+    assert messaging.lab_variant == 42
+
+
+@pytest.mark.parametrize("value", ["1000", "-1", "abc", "4.5"])
+def test_a_lab_variant_out_of_range_is_explained_and_changes_nothing(client, ivy, messaging, value):
+    client.force_login(ivy)
+    page = client.post(reverse("classes:lab-variant", args=[messaging.id]), {"variant": value}, follow=True).content.decode()
+    assert "A lab variant is a whole number from 0 to 999, or empty for one per student." in page
+    messaging.refresh_from_db()
+    assert messaging.lab_variant is None
+
+
+def test_a_student_cannot_set_the_class_lab_variant(client, sam, messaging):
+    client.force_login(sam)
+    response = client.post(reverse("classes:lab-variant", args=[messaging.id]), {"variant": "3"})
+    assert response.status_code in (403, 404)
+    messaging.refresh_from_db()
+    assert messaging.lab_variant is None

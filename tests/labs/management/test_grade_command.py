@@ -41,3 +41,23 @@ def test_an_unknown_lab_is_an_error_that_lists_the_labs(course_copy, tmp_path):
 def test_an_unreadable_file_is_an_error(course_copy, tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         _grade(course_copy, "jobs-queue", str(tmp_path / "missing.py"))
+
+
+def test_a_seed_picks_the_variant_and_is_named(course_copy):
+    from grader.variants import variant_inputs
+
+    solution = course_copy / "labs" / "jobs-queue" / "solution.py"
+    text = _grade(course_copy, "jobs-queue", str(solution), "--seed", "12")
+    assert "(variant 12): passed" in text.splitlines()[0]
+    # The grader in the sandboxed engine read variant 12's inputs, not variant 0's.
+    files = {"variants.py": (course_copy / "labs" / "jobs-queue" / "variants.py").read_text()}
+    twelve, zero = variant_inputs(files, 12)["job"], variant_inputs(files, 0)["job"]
+    assert twelve != zero
+    assert f"jobs took {twelve} and gave it back." in text
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**31)])
+def test_a_seed_out_of_range_is_an_error(course_copy, seed):
+    solution = course_copy / "labs" / "jobs-queue" / "solution.py"
+    with pytest.raises(CommandError, match="a variant seed is a whole number from 0"):
+        _grade(course_copy, "jobs-queue", str(solution), "--seed", seed)

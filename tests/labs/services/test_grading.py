@@ -74,3 +74,10 @@ def test_every_verdict_status_is_a_finished_row_status():
     from grader import Status
 
     assert {s.value for s in Status} == {s.value for s in Submission.FINISHED}
+
+
+def test_it_grades_on_the_variant_stored_with_the_submission(alice, lab, make_submission, fake_engine):
+    submission = make_submission(user=alice, lab=lab, code="print(1)")
+    type(submission).objects.filter(pk=submission.pk).update(seed=417)
+    submission_grade(submission_id=submission.id)
+    assert fake_engine.seeds == [417]

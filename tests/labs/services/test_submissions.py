@@ -66,3 +66,12 @@ def test_it_refuses_huge_code(alice, lab):
     with pytest.raises(InvalidCode, match="KiB"):
         submission_create(user=alice, lab=lab, code="x = 1\n" * 20_000)
     assert not Submission.objects.exists()
+
+
+def test_a_submission_is_graded_on_the_learners_own_variant(alice, bob, lab):
+    from labs.selectors.variants import learner_own_seed
+
+    mine = submission_create(user=alice, lab=lab, code="x = 1")
+    theirs = submission_create(user=bob, lab=lab, code="x = 1")
+    assert mine.seed == learner_own_seed(user_id=alice.pk, lab=lab)
+    assert theirs.seed == learner_own_seed(user_id=bob.pk, lab=lab)

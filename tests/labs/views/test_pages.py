@@ -42,6 +42,15 @@ def test_it_shows_the_latest_attempt_with_checkpoints_output_and_flow(alice_clie
     assert "hx-trigger" not in body  # finished: nothing polls
 
 
+def test_the_faults_the_grader_injected_are_said_beside_the_flow(alice_client, alice, lab, make_submission):
+    data = verdict(passed=False).to_dict()
+    faults = [{"fault": "fail", "service": "sqs", "target": "SendMessage", "at": 2.0, "detail": {"code": "KmsDisabled", "status": 400}}]
+    make_submission(user=alice, lab=lab, status="failed", score=0.5, checkpoints=data["checkpoints"], trace=data["trace"], faults=faults)
+    body = alice_client.get(f"/labs/{lab.slug}/").content.decode()
+    assert "What the grader did to your calls" in body
+    assert "<li>Failed your SQS SendMessage call with KmsDisabled.</li>" in body
+
+
 def test_an_active_attempt_polls_and_refreshes_without_javascript(alice_client, alice, lab, make_submission):
     submission = make_submission(user=alice, lab=lab, status="running")
     body = alice_client.get(f"/labs/{lab.slug}/").content.decode()

@@ -171,6 +171,16 @@ with mock_aws():
     dynamodb_table.get_filter_expression = real_filter
     seen["dynamodb.racing_claims_won"] = ["ok", len(winners)]
 
+    # dynamodb_request_token: a transaction repeated with its ClientRequestToken, and one
+    # with the same token but other items
+    put = {"Put": {"TableName": "claims", "Item": {"pk": {"S": "token-order"}}}}
+    dynamodb.transact_write_items(TransactItems=[put], ClientRequestToken="token-1")
+    dynamodb.delete_item(TableName="claims", Key={"pk": {"S": "token-order"}})
+    dynamodb.transact_write_items(TransactItems=[put], ClientRequestToken="token-1")
+    seen["dynamodb.token_repeat_wrote_again"] = ["ok", "Item" in dynamodb.get_item(TableName="claims", Key={"pk": {"S": "token-order"}})]
+    other = {"Put": {"TableName": "claims", "Item": {"pk": {"S": "token-other"}}}}
+    observe("dynamodb.token_other_parameters", lambda: bool(dynamodb.transact_write_items(TransactItems=[other], ClientRequestToken="token-1")))
+
     # sns_signing: the key each subscription signs with
     from moto.sns.models import sns_backends
 
@@ -199,5 +209,30 @@ from moto.moto_api._internal.urls import url_paths  # noqa: E402
 wall = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 seen["clock.follows_wall"] = ["ok", abs((utcnow() - wall).total_seconds()) < 1]
 seen["clock.movable"] = ["ok", any(word in path for path in url_paths for word in ("/time/", "clock", "freeze"))]
+
+# firehose_buffering and sqs_message_size
+with mock_aws():
+    firehose, s3, sqs = (boto3.client(s, region_name=REGION) for s in ("firehose", "s3", "sqs"))
+    s3.create_bucket(Bucket="lake-bucket")
+    firehose.create_delivery_stream(
+        DeliveryStreamName="to-lake",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/r", "BucketARN": "arn:aws:s3:::lake-bucket",
+            "BufferingHints": {"SizeInMBs": 64, "IntervalInSeconds": 120},
+        },
+    )
+    firehose.put_record(DeliveryStreamName="to-lake", Record={"Data": b"one"})
+    observe("firehose.objects_at_once", lambda: len(s3.list_objects_v2(Bucket="lake-bucket").get("Contents", [])))
+    observe("firehose.expressions_without_error_prefix", lambda: bool(firehose.create_delivery_stream(
+        DeliveryStreamName="dated",
+        ExtendedS3DestinationConfiguration={
+            "RoleARN": "arn:aws:iam::123456789012:role/r", "BucketARN": "arn:aws:s3:::lake-bucket",
+            "Prefix": "p/!{timestamp:yyyy}/",
+        },
+    )))
+    url = sqs.create_queue(QueueName="sized")["QueueUrl"]
+    observe("sqs.multibyte_over_limit", lambda: bool(sqs.send_message(QueueUrl=url, MessageBody="\u20ac" * 350_000)["MessageId"]))
+    observe("sqs.attributes_over_limit", lambda: bool(sqs.send_message(
+        QueueUrl=url, MessageBody="a" * 1_048_576, MessageAttributes={"docId": {"DataType": "String", "StringValue": "d-1"}})["MessageId"]))
 
 json.dump(seen, sys.stdout)
