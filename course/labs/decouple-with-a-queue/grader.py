@@ -7,6 +7,9 @@ from grader import LearnerError
 QUEUE, DLQ, TABLE = "order-intake", "order-intake-dlq", "orders"
 MAX_RECEIVES = 5
 WRITES = ("PutItem", "UpdateItem", "BatchWriteItem", "TransactWriteItems")
+# DynamoDB's answer when it fails on its side (HTTP 500). boto3 retries it with a
+# 25 ms backoff, where a throttling error waits up to seconds: the run stays short.
+OUTAGE = {"code": "InternalServerError", "message": "Internal server error", "status": 500}
 REDELIVERY_AFTER_S = 120  # the at-least-once copy of one order shows up this long after its first receive
 
 
@@ -36,7 +39,7 @@ def _check_redrive(run, urls):
         return run.check("redrive", title, 1, False, f"The redrive policy should point at {dlq_arn}; it points at {target}.")
     if count != MAX_RECEIVES:
         extra = (
-            " Too few: while the table is throttled a good order can need several receives, and it would be dead-lettered."
+            " Too few: while the table is failing, a good order can need several receives, and it would be dead-lettered."
             if count < MAX_RECEIVES else ""
         )
         return run.check("redrive", title, 1, False, f"maxReceiveCount should be {MAX_RECEIVES}; it is {count}.{extra}")
@@ -91,7 +94,7 @@ def grade(run):
     table_exists = _check_table(run)
 
     # 1. Orders arrive while the orders table refuses every write.
-    outage = [run.faults.throttle("dynamodb", action, times=1_000_000) for action in WRITES]
+    outage = [run.faults.fail("dynamodb", action, times=1_000_000, **OUTAGE) for action in WRITES]
     raised, place_error = [], None
     if run.learner.has("place_order"):
         for order in orders:
@@ -114,7 +117,7 @@ def grade(run):
         run.check("accepts-during-outage", title, 2, False, "Your module has no place_order(order) function.")
     elif not raised and not writes_during:
         run.check("accepts-during-outage", title, 2, True,
-                  f"All {len(orders)} orders were accepted while the {TABLE} table refused every write: place_order never waited on it.")
+                  f"All {len(orders)} orders were accepted while the {TABLE} table failed every write: place_order never waited on it.")
     else:
         parts = []
         if raised:
@@ -126,7 +129,7 @@ def grade(run):
             )
         run.check(
             "accepts-during-outage", title, 2, False,
-            f"While the {TABLE} table was throttling every write, place_order should only have sent each order to {QUEUE}: "
+            f"While the {TABLE} table was failing every write, place_order should only have sent each order to {QUEUE}: "
             + "; ".join(parts) + ". Send the order to the queue and return; the worker writes it when the table is back.",
         )
 
@@ -135,12 +138,12 @@ def grade(run):
         sent = sqs.send_message(QueueUrl=urls[QUEUE], MessageBody=broken["body"])
         run.label(sent["MessageId"], broken["label"], reach=[DLQ], avoid=[])
 
-    # 3. The table recovers slowly: the next writes are still throttled. One order's
+    # 3. The table recovers slowly: the next writes still fail. One order's
     #    message will come again later (at least once), after it was paid.
     has_worker = run.learner.has("worker")
     invocations = []
     if urls[QUEUE] and has_worker:
-        recovering = [run.faults.throttle("dynamodb", action, times=run.inputs["throttled_writes"]) for action in WRITES]
+        recovering = [run.faults.fail("dynamodb", action, times=run.inputs["failed_writes"], **OUTAGE) for action in WRITES]
         copy = run.faults.duplicate(QUEUE, select=lambda body, oid=redelivered["orderId"]: oid in body, delay_s=REDELIVERY_AFTER_S)
         invocations += run.deliver_sqs(urls[QUEUE], function="worker", batch_size=1, max_batches=80)
         for rule in recovering:
@@ -187,7 +190,7 @@ def grade(run):
     ok = table_exists and not absent and not wrong and not extra
     if ok:
         run.check("all-stored", title, 3, True,
-                  f"All {len(orders)} orders reached the {TABLE} table, though it was down when they arrived and still throttling when the worker began.")
+                  f"All {len(orders)} orders reached the {TABLE} table, though it was down when they arrived and still failing when the worker began.")
     else:
         parts = []
         if not table_exists:
@@ -205,7 +208,7 @@ def grade(run):
                 "let a failed write raise, and SQS will deliver the message again."
             )
         elif absent and any(o["orderId"] in m["Body"] for o in orders for m in in_dlq):
-            feedback += f" Some orders were dead-lettered while the table was throttled: give them {MAX_RECEIVES} receives."
+            feedback += f" Some orders were dead-lettered while the table was failing: give them {MAX_RECEIVES} receives."
         run.check("all-stored", title, 3, False, feedback + note)
 
     # Checkpoint: the late copy changed nothing.

@@ -1,20 +1,19 @@
 """Hidden orders and outage for decouple-with-a-queue, drawn from the learner's seed.
 
 Every variant keeps what separates right from nearly right:
-- every order arrives while the orders table refuses every write (a
+- every order arrives while the orders table fails every write (a
   place_order that touches the table is caught however it handles the error);
-- then the table throttles the next `throttled_writes` write attempts: with
-  boto3's retries that is 3 receives of the first order (legacy mode, 5
-  attempts a call; standard mode, 3 attempts, makes it 4 or 5), so a
-  worker that swallows the error loses it and a redrive after 2 receives
-  dead-letters it, while 5 receives is enough;
+- then the table fails the next `failed_writes` write attempts (10 to 12):
+  boto3 tries a DynamoDB call 4 times, so the first order needs 3 receives
+  (with 3 attempts a call, 4 or 5), so a worker that swallows the error loses
+  it and a redrive after 2 receives dead-letters it, while 5 is enough;
 - one order is paid while its message is still due to come again (SQS's
   at-least-once delivery): a worker whose write is not conditional resets it
   to PLACED;
 - one message no worker can store (no orderId, or cut short), which must end
   in the dead-letter queue after exactly 5 receives.
 The seed draws the ids, customers, totals, how many orders, which one is paid
-and redelivered, the broken message and the length of the throttling.
+and redelivered, the broken message and the length of the failure.
 """
 
 import json
@@ -31,7 +30,7 @@ def variants(seed):
          "items": rng.randint(1, 4)}
         for n in numbers
     ]
-    # Never the first order: that one is busy being throttled.
+    # Never the first order: that one is busy failing.
     redelivered = rng.randrange(1, count)
     also_paid = rng.choice([i for i in range(1, count) if i != redelivered])
     broken_customer = rng.choice(customers)
@@ -43,7 +42,7 @@ def variants(seed):
     ])
     return {
         "orders": orders,
-        "throttled_writes": rng.randint(10, 12),
+        "failed_writes": rng.randint(10, 12),
         "redelivered": redelivered,
         "paid": sorted([redelivered, also_paid]),
         "broken": broken,

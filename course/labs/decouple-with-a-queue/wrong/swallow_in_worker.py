@@ -47,4 +47,4 @@ def worker(event, context):
             continue  # stored already: this is a redelivery
         except Exception as error:  # keep the worker alive whatever happens
             print("could not store", order.get("orderId"), error)
-        # Any other error (the table throttling) raises: Lambda fails the batch and SQS delivers it again.
+        # Any other error (the table failing) raises: Lambda fails the batch and SQS delivers it again.

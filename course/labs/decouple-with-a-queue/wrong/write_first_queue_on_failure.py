@@ -57,4 +57,4 @@ def worker(event, context):
             )
         except dynamodb.exceptions.ConditionalCheckFailedException:
             continue  # stored already: this is a redelivery
-        # Any other error (the table throttling) raises: Lambda fails the batch and SQS delivers it again.
+        # Any other error (the table failing) raises: Lambda fails the batch and SQS delivers it again.
