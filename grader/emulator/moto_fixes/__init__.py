@@ -23,6 +23,9 @@ What is fixed (see each module's docstring):
 - sqs_queue_policy: SNS delivers to a queue only when the queue's policy (and
   its KMS key, if any) lets the topic in; a Policy that is not a JSON object
   is InvalidAttributeValue.
+- sns_fifo: FIFO topics deduplicate on the topic (explicit or content-based
+  ids, 5 minutes, topic or group scope), answer with sequence numbers, put
+  them in the envelope, and give standard queues no group id.
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
@@ -52,7 +55,7 @@ import moto
 
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, kinesis_sequence_numbers, moto_clock, scheduler_fire, sns_delivery, sns_signing,
+    firehose_buffering, kinesis_sequence_numbers, moto_clock, scheduler_fire, sns_delivery, sns_fifo, sns_signing,
     sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
 )
 
@@ -94,6 +97,7 @@ def apply() -> None:
         scheduler_fire.apply()
         sns_delivery.apply()
         sqs_queue_policy.apply()
+        sns_fifo.apply()
         sns_signing.apply()
         firehose_buffering.apply()
         dispatch_speed.apply()

@@ -3,7 +3,8 @@ makes in a queue joins the published message) or filtered out, with the
 clause of the filter policy that failed and the value the message had.
 
 Hooked: Topic.publish (every publish: the API, PublishBatch, EventBridge
-targets) and Subscription.publish (one subscription's delivery, which moto
+targets; a FIFO topic's duplicate is recorded as deduplicated at the topic,
+see moto_fixes/sns_fifo) and Subscription.publish (one subscription's delivery, which moto
 decides with `_filter_policy_matcher`), refused by the queue's policy or key
 (moto_fixes.sqs_queue_policy's reason) or delivered.
 """
@@ -13,9 +14,10 @@ import uuid
 from moto.sns.models import Subscription, Topic
 
 from grader import trace
+from grader.emulator.moto_fixes import sns_fifo
 from grader.emulator.trace_hooks._util import recorder, recording, wrap
 from grader.emulator.trace_hooks.clauses import explain_sns
-from grader.trace import DELIVERED, FILTERED_OUT, PUBLISHED, UNDELIVERABLE, Hop
+from grader.trace import DEDUPLICATED, DELIVERED, FILTERED_OUT, PUBLISHED, UNDELIVERABLE, Hop
 
 
 def _attributes_text(message_attributes: dict | None) -> str:
@@ -35,6 +37,15 @@ def _published(rec, topic: Topic, message: str, message_attributes: dict | None)
     return placeholder, entry
 
 
+@recording("sns deduplicated")
+def _deduplicated(rec, entry, topic: Topic, deduplication_id: str) -> None:
+    if entry is None:
+        return
+    shown = deduplication_id if len(deduplication_id) <= 24 else deduplication_id[:12] + "\u2026 (a hash of the body: content-based deduplication)"
+    rec.hop_on(entry, Hop(DEDUPLICATED, topic.name, kind="topic", by=trace.AWS,
+                          detail=f"a message with deduplication id {shown} was published less than 5 minutes before"))
+
+
 def _topic_publish(original):
     def publish(self: Topic, message: str, subject=None, message_attributes=None, *args, **kwargs):
         rec = recorder()
@@ -43,7 +54,11 @@ def _topic_publish(original):
         placeholder, entry = _published(rec, self, message, message_attributes) or (None, None)
         with rec.caused_by(None, DELIVERED, f"topic:{self.name}", entry=entry):
             message_id = original(self, message, subject, message_attributes, *args, **kwargs)
-        if placeholder:
+        dropped = sns_fifo.last_publish_dropped()
+        if dropped is not None:
+            # The id names the first copy's entry: this publish keeps its own.
+            _deduplicated(rec, entry, self, dropped)
+        elif placeholder:
             rec.alias(placeholder, message_id)
         return message_id
 

@@ -144,7 +144,8 @@ def course_labs():
     return {spec.slug: spec for part in parts for spec in getattr(part, "labs", [])}
 
 
-COURSE_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive", "sqs-fifo-ordering", "idempotent-consumer", "transactional-outbox", "saga-choreography")
+COURSE_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive", "sqs-fifo-ordering", "idempotent-consumer", "transactional-outbox", "saga-choreography",
+               "sns-fifo-fanout", "decouple-with-a-queue")
 
 
 @pytest.mark.parametrize("slug", COURSE_LABS)

@@ -164,6 +164,31 @@ with mock_aws():
     observe("sqs.queue_policy.kept", lambda: "Policy" in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}))
     observe("sqs.queue_policy.not_json", lambda: sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": "{'Version': '2012-10-17'}"}) and "set")
 
+    # sns_fifo: a FIFO topic with a FIFO queue (raw), a FIFO queue (enveloped) and a standard queue
+    topic = sns.create_topic(Name="fifo-events.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    fifo_raw, arn = queue(sqs, "fifo-raw.fifo", FifoQueue="true")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    fifo_wrapped, arn = queue(sqs, "fifo-wrapped.fifo", FifoQueue="true")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    fifo_standard, arn = queue(sqs, "fifo-standard")
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+
+    def received(url):
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]).get("Messages", [])
+        for message in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return messages
+
+    observe("sns.fifo.sequence_number", lambda: "SequenceNumber" in sns.publish(TopicArn=topic, Message="m", MessageGroupId="g", MessageDeduplicationId="d"))
+    received(fifo_raw)
+    observe("sns.fifo.envelope_keys", lambda: [(lambda e: ["Signature" in e, "SequenceNumber" in e])(json.loads(received(fifo_wrapped)[0]["Body"]))][0])
+    observe("sns.fifo.standard_queue_group", lambda: "MessageGroupId" in received(fifo_standard)[0]["Attributes"])
+    sns.publish(TopicArn=topic, Message="m again", MessageGroupId="g", MessageDeduplicationId="d")
+    observe("sns.fifo.retry_delivered", lambda: len(received(fifo_raw)))
+    topic = sns.create_topic(Name="hashed.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue(sqs, "hashed.fifo", FifoQueue="true")[1])
+    observe("sns.fifo.content_based_publish", lambda: bool(sns.publish(TopicArn=topic, Message="m", MessageGroupId="g")["MessageId"]))
+
     # sqs_retention: a message past retention (aged by hand: plain moto has no clock to move)
     url, _ = queue(sqs, "short", MessageRetentionPeriod="60")
     sqs.send_message(QueueUrl=url, MessageBody="old")

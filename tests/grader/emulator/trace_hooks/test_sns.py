@@ -94,3 +94,20 @@ def test_a_delivery_the_queue_policy_refuses_is_undeliverable_with_the_reason(aw
     assert hop["detail"] == (
         "payments' queue policy does not let topic order-events-replay send (sqs:SendMessage as sns.amazonaws.com): no statement allows it"
     )
+
+
+def test_a_fifo_topic_drops_a_retried_publish_at_the_topic(aws, recorder):
+    sns, sqs = aws("sns"), aws("sqs")
+    topic = sns.create_topic(Name="order-events.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    url = sqs.create_queue(QueueName="billing.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    arn = allow_topic(sqs, url, topic)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    for _ in range(2):
+        sns.publish(TopicArn=topic, Message='{"orderId": "o-1"}', MessageGroupId="o-1", MessageDeduplicationId="evt-1")
+    first, retry = entries(recorder)
+    assert actions(first) == [("published", "order-events.fifo"), ("delivered", "billing.fifo")]
+    assert actions(retry) == [("published", "order-events.fifo"), ("deduplicated", "order-events.fifo")]
+    assert retry["hops"][1]["detail"] == "a message with deduplication id evt-1 was published less than 5 minutes before"
+    assert recorder.label('{"orderId": "o-1"}', "o-1 created", reach=["billing.fifo"])
+    assert recorder.label('{"orderId": "o-1"}', "retry of o-1 created", avoid=["billing.fifo"])
+    assert [e.outcome for e in recorder.export()] == ["ok", "ok"]

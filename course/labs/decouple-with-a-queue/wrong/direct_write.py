@@ -1,0 +1,56 @@
+# Misconception: writing the order straight to the table is simplest, and DynamoDB is always up.
+# fails: accepts-during-outage
+import json
+
+import boto3
+
+sqs = boto3.client("sqs")
+dynamodb = boto3.client("dynamodb")
+
+
+def setup():
+    dlq_url = sqs.create_queue(QueueName="order-intake-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.create_queue(
+        QueueName="order-intake",
+        Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5})},
+    )
+    dynamodb.create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "orderId", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "orderId", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def place_order(order):
+    """Store the order at once: the customer knows it is saved."""
+    dynamodb.put_item(
+        TableName="orders",
+        Item={
+            "orderId": {"S": order["orderId"]},
+            "customerId": {"S": order["customerId"]},
+            "total": {"N": str(order["total"])},
+            "status": {"S": "PLACED"},
+        },
+        ConditionExpression="attribute_not_exists(orderId)",
+    )
+
+
+def worker(event, context):
+    for record in event["Records"]:
+        order = json.loads(record["body"])  # a broken message raises: after 5 receives it is dead-lettered
+        try:
+            dynamodb.put_item(
+                TableName="orders",
+                Item={
+                    "orderId": {"S": order["orderId"]},
+                    "customerId": {"S": order["customerId"]},
+                    "total": {"N": str(order["total"])},
+                    "status": {"S": "PLACED"},
+                },
+                ConditionExpression="attribute_not_exists(orderId)",
+            )
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            continue  # stored already: this is a redelivery
+        # Any other error (the table failing) raises: Lambda fails the batch and SQS delivers it again.
