@@ -1,6 +1,7 @@
 """Lab folders are validated with path:line problems, and graded when asked."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -144,10 +145,14 @@ def course_labs():
     return {spec.slug: spec for part in parts for spec in getattr(part, "labs", [])}
 
 
-COURSE_LABS = ("sqs-dlq", "sns-filter-fanout", "eventbridge-routing", "sqs-dlq-redrive", "sqs-fifo-ordering", "idempotent-consumer", "transactional-outbox", "saga-choreography",
-               "sns-fifo-fanout", "decouple-with-a-queue")
+# Every lab folder of the bundled course, so a new lab is graded here without anyone listing it.
+COURSE_LABS = sorted(
+    p.name for p in (Path(__file__).resolve().parents[3] / "course" / "labs").iterdir()
+    if p.is_dir() and not p.name.startswith((".", "_"))
+)
 
 
+@pytest.mark.sandbox
 @pytest.mark.parametrize("slug", COURSE_LABS)
 def test_the_course_labs_grade_their_answers_through_the_engine(course_labs, slug):
     """Solution and right/ at 1.0, starter below, each wrong/ answer below and
@@ -159,10 +164,3 @@ def test_the_course_labs_grade_their_answers_through_the_engine(course_labs, slu
     problems = Problems()
     grade_lab_files(course_labs[slug], problems)
     assert [str(p) for p in problems] == []
-
-
-def test_every_course_lab_is_graded_above():
-    from django.conf import settings
-
-    folders = {p.name for p in (settings.BASE_DIR / "course" / "labs").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
-    assert folders == set(COURSE_LABS)
