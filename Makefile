@@ -59,10 +59,11 @@ run: sync
 test: test-sqlite test-postgres
 
 # Everything that touches the database on SQLite with the server-less broker:
-# what a bare machine has. The slow browser, sandbox and fuzz suites do not
-# depend on the database engine, so they run once, in the PostgreSQL pass below.
+# what a bare machine has. The slow browser, sandbox, fuzz and seeds (every lab
+# answer on 20 variants) suites do not depend on the database engine, so they
+# run once, in the PostgreSQL pass below.
 test-sqlite: install
-	$(PY) -m pytest -q -m "not browser and not sandbox and not fuzz"
+	$(PY) -m pytest -q -m "not browser and not sandbox and not fuzz and not seeds"
 
 # Everything again on PostgreSQL and real Redis, as production runs.
 test-postgres: install

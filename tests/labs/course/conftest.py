@@ -9,6 +9,7 @@ import pytest
 from moto import mock_aws
 
 from grader.inprocess import grade_in_process
+from grader.variants import variant_inputs
 
 LABS_DIR = Path(__file__).resolve().parents[3] / "course" / "labs"
 
@@ -23,6 +24,11 @@ def lab_dict(slug: str, seed: int = 0) -> dict:
     folder = LABS_DIR / slug
     files = {name: (folder / name).read_text() for name in ("grader.py", "variants.py") if (folder / name).exists()}
     return {"slug": slug, "time_limit_s": 20, "grader_files": files, "seed": seed}
+
+
+def lab_inputs(slug: str, seed: int = 0) -> dict:
+    """What the grader reads as run.inputs on variant `seed`: tests name the drawn values from it."""
+    return variant_inputs(lab_dict(slug, seed)["grader_files"], seed, slug=slug)
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
 import json
 
-from tests.labs.course.conftest import checkpoint, source
+import pytest
+
+from tests.labs.course.conftest import checkpoint, lab_inputs, source
 
 SLUG = "sns-filter-fanout"
+
+
+def _messages(seed):
+    return lab_inputs(SLUG, seed)["messages"]
 
 
 def test_the_solution_scores_full_marks(grade_lab_code):
@@ -15,11 +21,14 @@ def test_the_starter_runs_and_scores_below_full(grade_lab_code):
     assert verdict["status"] == "failed" and 0 < verdict["score"] < 1.0
 
 
-def test_greater_than_instead_of_at_least_misses_the_boundary(grade_lab_code):
+@pytest.mark.parametrize("seed", [0, 1])
+def test_greater_than_instead_of_at_least_misses_the_boundary(grade_lab_code, seed):
     code = source(SLUG, "solution.py").replace('[">=", 100]', '[">", 100]')
-    verdict = grade_lab_code(SLUG, code)
+    verdict = grade_lab_code(SLUG, code, seed)
+    [boundary] = [m for m in _messages(seed) if m["attributes"].get("amount") == 100]
+    assert boundary["label"].startswith("created, amount 100 exactly, ")
     payments = checkpoint(verdict, "payments-messages")
-    assert not payments["passed"] and "missing: created, amount 100 exactly, eu-west-1" in payments["feedback"]
+    assert not payments["passed"] and payments["feedback"].endswith(f"missing: {boundary['label']}.")
     assert checkpoint(verdict, "shipping-messages")["passed"]
 
 
@@ -32,18 +41,24 @@ def test_a_policy_open_to_everyone_is_refused(grade_lab_code):
     assert not policies["passed"] and "without an aws:SourceArn condition" in policies["feedback"]
 
 
-def test_a_region_filter_on_exact_values_misses_other_eu_regions(grade_lab_code):
-    code = source(SLUG, "solution.py").replace('[{"prefix": "eu-"}]', '["eu-west-1"]')
-    verdict = grade_lab_code(SLUG, code)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_region_filter_on_exact_values_misses_other_eu_regions(grade_lab_code, seed):
+    to_shipping = [m for m in _messages(seed) if "shipping" in m["to"]]
+    exact = to_shipping[0]["attributes"]["region"]
+    others = [m["label"] for m in to_shipping[1:]]
+    assert len(others) == 2 and all(m["attributes"]["region"] != exact for m in to_shipping[1:])
+    code = source(SLUG, "solution.py").replace('[{"prefix": "eu-"}]', f'["{exact}"]')
+    verdict = grade_lab_code(SLUG, code, seed)
     shipping = checkpoint(verdict, "shipping-messages")
-    assert "missing: created, amount 99.99, eu-central-1; created, eu-north-1, no amount" in shipping["feedback"]
+    assert shipping["feedback"].endswith("missing: " + "; ".join(others) + ".")
 
 
 def test_audit_without_raw_delivery_is_named(grade_lab_code):
     code = source(SLUG, "solution.py").replace('"audit": {"RawMessageDelivery": "true"}', '"audit": {}')
     verdict = grade_lab_code(SLUG, code)
     assert checkpoint(verdict, "audit-messages")["passed"]
-    assert "11 arrived wrapped in SNS's JSON envelope" in checkpoint(verdict, "audit-raw")["feedback"]
+    count = len(_messages(0))
+    assert f"{count} arrived wrapped in SNS's JSON envelope" in checkpoint(verdict, "audit-raw")["feedback"]
 
 
 def test_policy_checker_accepts_a_list_of_actions_and_arn_like():

@@ -1,4 +1,4 @@
-# Misconception: str() normalises any orderId, but it turns the number 5508 into an order id instead of failing the broken order.
+# Misconception: str() normalises any orderId, but it turns a numeric orderId into an order id instead of failing the broken order.
 # fails: dead-letter
 
 import json
