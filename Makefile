@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/redrive
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run worker web migrate sync validate test test-sqlite test-postgres bench clean editor-bundle
+.PHONY: install run worker web migrate sync validate test test-sqlite test-postgres test-seeds bench clean editor-bundle
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Redrive needs Python 3.11 (found " + sys.version.split()[0] + ")")'
@@ -59,15 +59,21 @@ run: sync
 test: test-sqlite test-postgres
 
 # Everything that touches the database on SQLite with the server-less broker:
-# what a bare machine has. The slow browser, sandbox, fuzz and seeds (every lab
-# answer on 20 variants) suites do not depend on the database engine, so they
-# run once, in the PostgreSQL pass below.
+# what a bare machine has. The slow browser, sandbox and fuzz suites do not
+# depend on the database engine, so they run once, in the PostgreSQL pass below.
 test-sqlite: install
 	$(PY) -m pytest -q -m "not browser and not sandbox and not fuzz and not seeds"
 
 # Everything again on PostgreSQL and real Redis, as production runs.
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q -m "not seeds"
+
+# Every lab answer (solution, right/, wrong/) graded on variants 0-19, in
+# process, spread over the cores: about 20 minutes of CPU, so it is its own
+# target, which CI (.ci/run) runs after `make test`. The sandboxed engine grades
+# each answer on variant 0 in `make test` (tests/labs/content).
+test-seeds: install
+	$(PY) -m pytest -q -m seeds -n auto tests/labs/course/test_variants.py
 
 # Each prints one JSON object and exits 1 when it misses its target; run them all.
 bench: install

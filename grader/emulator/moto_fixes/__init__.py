@@ -29,6 +29,8 @@ What is fixed (see each module's docstring):
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
+- name_conversion_speed: moto's camelCase-to-snake_case conversion remembered
+  (SQS converted every attribute name of a queue for every message received).
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
 - sqs_message_size: a message's size is its body's UTF-8 bytes plus its
@@ -55,7 +57,7 @@ import moto
 
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, kinesis_sequence_numbers, moto_clock, scheduler_fire, sns_delivery, sns_fifo, sns_signing,
+    firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire, sns_delivery, sns_fifo, sns_signing,
     sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
 )
 
@@ -101,6 +103,7 @@ def apply() -> None:
         sns_signing.apply()
         firehose_buffering.apply()
         dispatch_speed.apply()
+        name_conversion_speed.apply()
         kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True
