@@ -57,8 +57,8 @@ import moto
 
 from grader.emulator.moto_fixes import (
     dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire, sns_delivery, sns_fifo, sns_signing,
-    sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
+    firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire,
+    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
