@@ -82,6 +82,44 @@ def _subscriptions(run, sns, sqs, topic_arn):
     return found, problems
 
 
+def _topic_arn_for(queue_arn):
+    """The ARN order-events.fifo has (or would have) in the queue's account and region."""
+    _, partition, _, region, account, _ = queue_arn.split(":", 5)
+    return f"arn:{partition}:sns:{region}:{account}:{TOPIC}"
+
+
+def _sns_may_send(run, policy, queue_arn, topic_arn):
+    """The decision on SNS delivering a message of `topic_arn` to the queue (as the emulator judges it)."""
+    return run.policy_decision(
+        policy, principal={"Service": "sns.amazonaws.com"}, action="sqs:SendMessage", resource=queue_arn,
+        context={"aws:SourceArn": topic_arn, "aws:SourceAccount": topic_arn.split(":")[4], "aws:SecureTransport": "true"},
+    )
+
+
+def _policy_problems(run, found, topic_exists):
+    """{queue: (what is wrong with its policy, whether SNS is refused)} for the queues that exist."""
+    problems = {}
+    for name, (url, _) in found.items():
+        if url is None:
+            continue
+        attributes = run.queue_attributes(url)
+        queue_arn, policy = attributes["QueueArn"], attributes.get("Policy")
+        topic_arn = _topic_arn_for(queue_arn)
+        ours = _sns_may_send(run, policy, queue_arn, topic_arn)
+        if not ours.allowed:
+            dropped = "so SNS dropped every message" if topic_exists else "so SNS would drop every message"
+            problems[name] = (f"{name} has no queue policy letting {TOPIC} send, {dropped}" + (f" ({ours.reason})" if policy else ""), True)
+            continue
+        stranger = topic_arn.rsplit(":", 1)[0] + ":someone-elses-topic"
+        if _sns_may_send(run, policy, queue_arn, stranger).allowed:
+            problems[name] = (
+                f"{name}'s policy lets any topic send, not only {TOPIC}: add the condition "
+                f"{{\"ArnEquals\": {{\"aws:SourceArn\": \"{topic_arn}\"}}}}",
+                False,
+            )
+    return problems
+
+
 def _consume(run, url, records, phase):
     """Receive and delete everything visible in `url`, appending (phase, message) to records."""
     for message in run.drain(url):
@@ -106,6 +144,23 @@ def grade(run):
         else "Expected two FIFO queues, billing.fifo and shipping.fifo, each subscribed to the topic (protocol sqs): "
         + "; ".join(problems) + "." + setup_note,
     )
+
+    policy_problems = _policy_problems(run, found, topic_arn is not None)
+    existing = [name for name in QUEUES if found[name][0]]
+    if not existing:
+        run.check("queue-policy", f"Each queue lets only {TOPIC} send", 2, False, "There are no queues yet, so there is no queue policy." + setup_note)
+    elif policy_problems:
+        run.check(
+            "queue-policy", f"Each queue lets only {TOPIC} send", 2, False,
+            "; ".join(text for text, _ in policy_problems.values()) + ". SNS delivers to a queue as the service sns.amazonaws.com, and the queue "
+            "takes the message only if its policy allows that principal sqs:SendMessage with aws:SourceArn = the topic's ARN; "
+            "otherwise the message is dropped and the publisher is never told, as on AWS." + setup_note,
+        )
+    else:
+        run.check(
+            "queue-policy", f"Each queue lets only {TOPIC} send", 2, True,
+            f"{' and '.join(existing)} each let {TOPIC} (and no other topic) send, as sns.amazonaws.com with aws:SourceArn.",
+        )
 
     # 1. The relay publishes the events.
     publish_error = None
@@ -164,6 +219,10 @@ def grade(run):
 
     expected = [json.loads(e["message"]) for e in events]
 
+    def refused(name):
+        """Whether SNS was refused by this subscribed queue's policy."""
+        return topic_arn is not None and found[name][1] is not None and policy_problems.get(name, ("", False))[1]
+
     # Exactly once per queue
     title = "Each queue got every event exactly once; the retried publishes were dropped"
     parts = []
@@ -173,7 +232,7 @@ def grade(run):
             continue
         got = [p["data"] for p in processed[name]]
         if not got:
-            parts.append(f"{name} got none of them")
+            parts.append(f"{name} got none of them" + (" (its queue policy does not let the topic send)" if refused(name) else ""))
             continue
         for data in {json.dumps(d, sort_keys=True): d for d in expected}.values():
             want, have = expected.count(data), got.count(data)

@@ -16,6 +16,9 @@ def setup():
     for name in ("billing.fifo", "shipping.fifo"):
         url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        # TODO: give the queue a policy letting the topic, and only it, send to it
+        # (Principal sns.amazonaws.com, Action sqs:SendMessage, Resource queue_arn,
+        # Condition ArnEquals aws:SourceArn = topic_arn): without one SNS drops every message.
         # TODO: subscribe the queue to the topic (protocol "sqs"), with raw message delivery.
 
 

@@ -89,3 +89,24 @@ def test_variants_keep_their_near_misses():
         twins = [m for m in messages if messages.count(m) == 2]
         assert len(twins) == 2 and any(events[i]["message"] == twins[0] for i in inputs["retried"])
         assert len({e["eventId"] for e in events}) == len(events)
+
+
+def test_queues_without_a_policy_get_nothing_and_are_told_why(grade_lab_code):
+    verdict = grade_lab_code(SLUG, source(SLUG, "wrong/no_queue_policy.py"))
+    feedback = checkpoint(verdict, "queue-policy")["feedback"]
+    assert "billing.fifo has no queue policy letting order-events.fifo send, so SNS dropped every message" in feedback
+    assert "shipping.fifo has no queue policy letting order-events.fifo send" in feedback
+    assert checkpoint(verdict, "subscriptions")["passed"]
+    assert "billing.fifo got none of them (its queue policy does not let the topic send)" in checkpoint(verdict, "exactly-once")["feedback"]
+    hops = {h["action"] for e in verdict["trace"] for h in e["hops"]}
+    assert "undeliverable" in hops
+
+
+def test_a_policy_without_a_source_arn_condition_is_told_it_lets_any_topic_in(grade_lab_code):
+    code = source(SLUG, "solution.py").replace(
+        '"Condition": {"ArnEquals": {"aws:SourceArn": topic}},', ""
+    )
+    assert code != source(SLUG, "solution.py")
+    verdict = grade_lab_code(SLUG, code)
+    assert [c["id"] for c in verdict["checkpoints"] if not c["passed"]] == ["queue-policy"]
+    assert "billing.fifo's policy lets any topic send, not only order-events.fifo" in checkpoint(verdict, "queue-policy")["feedback"]

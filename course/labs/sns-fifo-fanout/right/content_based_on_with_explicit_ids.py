@@ -1,5 +1,7 @@
 """Content-based deduplication is on, but every publish names its event: an explicit id wins."""
 
+import json
+
 import boto3
 
 sns = boto3.client("sns")
@@ -15,6 +17,17 @@ def setup():
     for name in ("billing.fifo", "shipping.fifo"):
         url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "TopicDelivers",
+                "Effect": "Allow",
+                "Principal": {"Service": ["sns.amazonaws.com"]},
+                "Action": ["sqs:SendMessage"],
+                "Resource": arn,
+                "Condition": {"ArnLike": {"aws:SourceArn": ARN["topic"]}},
+            }],
+        })})
         sns.subscribe(TopicArn=ARN["topic"], Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
 
 

@@ -1,4 +1,6 @@
-"""Publishes in batches of ten with PublishBatch; finds the topic by listing."""
+"""Publishes in batches of ten with PublishBatch; finds the topic by listing; each queue is created with its policy."""
+
+import json
 
 import boto3
 
@@ -16,9 +18,22 @@ def find_topic():
 
 def setup():
     topic = sns.create_topic(Name="order-events.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "false"})["TopicArn"]
+    _, partition, _, region, account, _ = topic.split(":")
     for name in ("shipping.fifo", "billing.fifo"):
-        url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "false"})["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = f"arn:{partition}:sqs:{region}:{account}:{name}"  # the queue is in the topic's account and region
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
+            }],
+        }
+        sqs.create_queue(QueueName=name, Attributes={
+            "FifoQueue": "true", "ContentBasedDeduplication": "false", "Policy": json.dumps(policy),
+        })
         subscription = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True)["SubscriptionArn"]
         sns.set_subscription_attributes(SubscriptionArn=subscription, AttributeName="RawMessageDelivery", AttributeValue="true")
 

@@ -15,11 +15,21 @@ def topic_arn():
     return sns.create_topic(Name=TOPIC, Attributes={"FifoTopic": "true"})["TopicArn"]  # idempotent: returns the ARN
 
 
+def allow_only(topic, queue_url, queue_arn):
+    """The topic, and only it, may send to the queue."""
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+        "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": topic}},
+    }]}
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps(policy)})
+
+
 def setup():
     arn = topic_arn()
     for name in QUEUES:
         url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"})["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        allow_only(arn, url, queue_arn)
         sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
 
 

@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from grader.emulator import clock
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
+from tests.grader.emulator.sns_access import allow_topic
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +19,8 @@ def fresh_clock():
 
 
 def fifo_fanout(aws, *, topic_attributes=None, raw=True):
-    """order-events.fifo with billing.fifo (raw unless told), shipping.fifo (never raw) and a standard queue."""
+    """order-events.fifo with billing.fifo (raw unless told), shipping.fifo (never raw) and a standard queue,
+    each with a policy letting the topic send (without one SNS delivers nothing, as on AWS)."""
     sns, sqs = aws("sns"), aws("sqs")
     attributes = {"FifoTopic": "true", **(topic_attributes or {})}
     topic = sns.create_topic(Name="order-events.fifo", Attributes=attributes)["TopicArn"]
@@ -29,7 +31,7 @@ def fifo_fanout(aws, *, topic_attributes=None, raw=True):
         ("analytics", {}, {"RawMessageDelivery": "true"}),
     ):
         url = sqs.create_queue(QueueName=name, Attributes=queue_attributes)["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = allow_topic(sqs, url, topic)
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=subscription)
         urls[name] = url
     return sns, sqs, topic, urls
@@ -81,6 +83,15 @@ def test_an_explicit_id_wins_over_content_based_deduplication(aws):
     for event_id in ("evt-1", "evt-2"):
         sns.publish(TopicArn=topic, Message="same body", MessageGroupId="o-1", MessageDeduplicationId=event_id)
     assert [m["Attributes"]["MessageDeduplicationId"] for m in drain(sqs, urls["billing.fifo"])] == ["evt-1", "evt-2"]
+
+
+def test_a_fifo_queue_without_a_policy_gets_nothing_while_its_siblings_get_the_message(aws):
+    sns, sqs, topic, urls = fifo_fanout(aws)
+    sqs.set_queue_attributes(QueueUrl=urls["billing.fifo"], Attributes={"Policy": ""})
+    answer = sns.publish(TopicArn=topic, Message="a", MessageGroupId="g", MessageDeduplicationId="evt-1")
+    assert "SequenceNumber" in answer  # the publisher is never told
+    assert drain(sqs, urls["billing.fifo"]) == []
+    assert len(drain(sqs, urls["shipping.fifo"])) == 1
 
 
 def test_without_an_id_or_content_based_deduplication_publish_is_refused(aws):
@@ -140,8 +151,7 @@ def test_a_standard_topic_is_untouched(aws):
     sns, sqs = aws("sns"), aws("sqs")
     topic = sns.create_topic(Name="plain")["TopicArn"]
     url = sqs.create_queue(QueueName="plain-q")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=allow_topic(sqs, url, topic))
     answer = sns.publish(TopicArn=topic, Message="x")
     assert "SequenceNumber" not in answer
     (message,) = drain(sqs, url)
