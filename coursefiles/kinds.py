@@ -36,8 +36,19 @@ class CourseIndex:
     modules: dict[str, str] = field(default_factory=dict)  # slug -> stable id
     lessons: dict[str, LessonRef] = field(default_factory=dict)  # slug -> ref
 
-    def check_lesson_link(self, target: str, *, path: Path, line: int, problems: Problems) -> None:
-        """Record a problem unless `target` ("slug" or "slug#anchor") names a real lesson section."""
+    def lab_slugs(self) -> set[str]:
+        """The labs' slugs: their folders' names (labs/<slug>/, checked against lab.yaml by labs)."""
+        folder = self.root / "labs"
+        return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))} if folder.is_dir() else set()
+
+    def check_link(self, target: str, *, path: Path, line: int, problems: Problems) -> None:
+        """Record a problem unless `target` names a real lesson section ("slug",
+        "slug#anchor", "lesson:slug", "/lessons/slug/") or lab ("/labs/slug/")."""
+        if target.startswith("/labs/"):
+            slug = target.removeprefix("/labs/").split("#")[0].strip("/")
+            if slug not in self.lab_slugs():
+                problems.add(path, line, f"broken internal link: no lab with slug '{slug}'")
+            return
         slug, _, anchor = target.removeprefix("lesson:").removeprefix("/lessons/").partition("#")
         slug = slug.strip("/")
         lesson = self.lessons.get(slug)

@@ -60,7 +60,7 @@ class Rendered:
     toc: list[dict]  # [{"id", "title", "level"}]
     text: str  # plain prose, for search and word counts
     anchors: set[str] = field(default_factory=set)
-    links: list[tuple[int, str]] = field(default_factory=list)  # (line, lesson:... target)
+    links: list[tuple[int, str]] = field(default_factory=list)  # (line, lesson:..., /lessons/... or /labs/... target)
 
     @property
     def html(self) -> str:
@@ -131,7 +131,7 @@ def render_markdown(
             prose.append(_plain_text(token))
             for child in token.children or []:
                 href = child.attrGet("href") if child.type == "link_open" else None
-                if href and (href.startswith("lesson:") or href.startswith("/lessons/")):
+                if href and href.startswith(("lesson:", "/lessons/", "/labs/")):
                     links.append((line, str(href)))
                     match = LESSON_LINK.match(str(href))
                     if match:

@@ -178,7 +178,7 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
             fields.problem("lessons", "'lessons' must be a list of lesson slugs")
         else:
             for i, target in enumerate(lessons):
-                index.check_lesson_link(target.strip(), path=shown_yaml, line=lessons.line_of(i), problems=problems)
+                index.check_link(target.strip(), path=shown_yaml, line=lessons.line_of(i), problems=problems)
                 spec.lessons.append(target.strip())
 
     texts: dict[str, str] = {}
@@ -200,7 +200,7 @@ def load_lab(index: CourseIndex, folder: Path, loaded: LoadedLabs) -> LabSpec | 
         rendered = render_markdown(texts["instructions.md"], path=shown, problems=problems)
         spec.instructions = [{"kind": "html", "html": s.html} for s in rendered.segments if s.kind == "html"]
         for line, target in rendered.links:
-            index.check_lesson_link(target, path=shown, line=line, problems=problems)
+            index.check_link(target, path=shown, line=line, problems=problems)
     if "starter.py" in texts and _check_python(texts["starter.py"], shown_folder / "starter.py", problems):
         spec.starter = texts["starter.py"]
     if "solution.py" in texts and _check_python(texts["solution.py"], shown_folder / "solution.py", problems):

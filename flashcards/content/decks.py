@@ -99,7 +99,7 @@ def load_card(index: CourseIndex, item: LineDict, shown: Path, problems: Problem
         else:
             target = target.strip().removeprefix("lesson:")
             before = len(problems)
-            index.check_lesson_link(target, path=shown, line=item.line_of("lesson"), problems=problems)
+            index.check_link(target, path=shown, line=item.line_of("lesson"), problems=problems)
             if len(problems) == before:
                 lesson, _, anchor = target.partition("#")
     common = dict(tags=tags, lesson=lesson, anchor=anchor, position=position, line=item.line)

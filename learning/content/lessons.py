@@ -209,5 +209,5 @@ def load(index: CourseIndex) -> LoadedLessons:
             )
     for lesson in loaded.lessons:
         for line, target in lesson.rendered.links:
-            index.check_lesson_link(target, path=lesson.path, line=line, problems=loaded.problems)
+            index.check_link(target, path=lesson.path, line=line, problems=loaded.problems)
     return loaded

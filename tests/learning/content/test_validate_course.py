@@ -65,6 +65,15 @@ def test_a_link_to_a_missing_lesson_is_reported(db, course_copy, capsys):
     assert "broken internal link: no lesson with slug 'kinesis-shards'" in out
 
 
+def test_a_link_to_a_lab_is_checked_against_the_lab_folders(db, course_copy, capsys):
+    _edit(course_copy / "lessons/basics/01-events.md", "lesson:visibility#how-it-works", "/labs/jobs-queue/")
+    call_command("validate_course", str(course_copy), "--skip-lab-grading")
+    assert ": OK" in capsys.readouterr().out
+    _edit(course_copy / "lessons/basics/01-events.md", "/labs/jobs-queue/", "/labs/jobs-queues/")
+    out, _ = _validate(course_copy, capsys)
+    assert re.search(r"01-events\.md:\d+: broken internal link: no lab with slug 'jobs-queues'", out)
+
+
 def test_a_single_choice_check_with_two_right_answers_is_malformed(db, course_copy, capsys):
     _edit(course_copy / "lessons/basics/01-events.md", "  - text: PlaceOrder\n", "  - text: PlaceOrder\n    correct: true\n")
     out, _ = _validate(course_copy, capsys)
