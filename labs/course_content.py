@@ -352,14 +352,15 @@ def labs_apply(*, labs: list[LabSpec]) -> dict[str, int]:
     retire labs whose folder is gone. Runs inside the sync's transaction, after
     learning's modules were applied."""
     from labs.models import Lab
-    from learning.models import Module
+    from learning.models import Lesson, Module
 
     # Free every slug first so that swaps and renames never trip the unique index.
     for pk in Lab.objects.values_list("pk", flat=True):
         Lab.objects.filter(pk=pk).update(slug=f"retired-{pk}")
     modules = {m.slug: m for m in Module.objects.filter(slug__in={spec.module for spec in labs})}
+    lessons = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in={slug for spec in labs for slug in spec.lessons})}
     for position, spec in enumerate(sorted(labs, key=lambda s: (s.order, s.slug))):
-        Lab.objects.update_or_create(
+        lab, _ = Lab.objects.update_or_create(
             stable_id=spec.stable_id,
             defaults={
                 "slug": spec.slug,
@@ -381,5 +382,6 @@ def labs_apply(*, labs: list[LabSpec]) -> dict[str, int]:
                 "is_active": True,
             },
         )
+        lab.lessons.set([lessons[slug] for slug in spec.lessons if slug in lessons])
     retired = Lab.objects.exclude(stable_id__in=[spec.stable_id for spec in labs]).update(is_active=False)
     return {"labs": len(labs), "labs_retired": retired}

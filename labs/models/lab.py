@@ -18,6 +18,9 @@ class Lab(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.SET_NULL, related_name="labs")
+    # The lessons it practises (lab.yaml's `lessons:`): the lab page lists them,
+    # and each of them offers the lab, whatever module the lab sits in.
+    lessons = models.ManyToManyField("learning.Lesson", blank=True, related_name="+")
     services = models.JSONField(default=list)  # ["sqs", "sns", ...]
     difficulty = models.CharField(max_length=16, choices=Difficulty.choices, default=Difficulty.INTRO)
     minutes = models.PositiveIntegerField(default=20, help_text="Estimated time for a learner")

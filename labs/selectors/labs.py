@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from labs.models import Lab, Submission
 
@@ -65,11 +65,22 @@ def labs_catalog_for(*, user) -> list[Lab]:
     return labs
 
 
-def labs_for_module(*, module_id: int | None) -> list[Lab]:
-    """The module's active labs, for the "Practise it" box under its lessons."""
-    if module_id is None:
-        return []
-    return list(Lab.objects.filter(module_id=module_id, is_active=True).only("slug", "title", "summary", "minutes", "difficulty"))
+def labs_for_lesson(*, lesson) -> list[Lab]:
+    """For the "Practise it" box under a lesson: the active labs that practise
+    it (lab.yaml's `lessons:`), then the rest of its module's."""
+    practising = Lab.lessons.through.objects.filter(lesson_id=lesson.pk)
+    labs = (
+        Lab.objects.filter(Q(pk__in=practising.values("lab_id")) | Q(module_id=lesson.module_id), is_active=True)
+        .annotate(practises=Exists(practising.filter(lab_id=OuterRef("pk"))))
+        .order_by("-practises", "position", "title")
+        .only("slug", "title", "summary", "minutes", "difficulty")
+    )
+    return list(labs)
+
+
+def lessons_of_lab(*, lab: Lab) -> list:
+    """The lessons a lab practises, in course order, for its page."""
+    return list(lab.lessons.select_related("module").order_by("module__position", "position").only("slug", "title", "module__position"))
 
 
 def lab_progress_for(*, user, lab: Lab) -> LabProgress:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from labs.selectors.diffs import code_diff
 from labs.selectors.drafts import EditorCode, editor_code_for
 from labs.selectors.flows import flow_view_for
-from labs.selectors.labs import lab_progress_for, labs_catalog_for
+from labs.selectors.labs import lab_progress_for, labs_catalog_for, lessons_of_lab
 from labs.selectors.code import python_html
 from labs.selectors.submissions import (
     latest_submission_for,
@@ -85,6 +85,7 @@ def _page(request, lab, submission, editor: EditorCode):
         code=editor.code,
         editor=editor,
         progress=lab_progress_for(user=request.user, lab=lab),
+        lab_lessons=lessons_of_lab(lab=lab),
         hints_shown=lab.hints[:shown],
         hints_left=len(lab.hints) - shown,
     )

@@ -69,3 +69,25 @@ def test_an_invalid_lab_refuses_the_whole_sync(synced_course):
     with pytest.raises(Exception):
         sync(synced_course)
     assert Lab.objects.get(stable_id="lab-jobs-queue-0004").title == "A queue for jobs"
+
+
+@pytest.mark.django_db
+def test_a_lab_keeps_the_lessons_it_practises_and_those_lessons_offer_it_first(course_copy, client, django_user_model):
+    from labs.selectors.labs import labs_for_lesson, lessons_of_lab
+    from learning.models import Lesson
+
+    lab_yaml = course_copy / "labs" / "jobs-queue" / "lab.yaml"
+    lab_yaml.write_text(lab_yaml.read_text() + "lessons: [visibility, events]\n")
+    sync(course_copy)
+    lab = Lab.objects.get(slug="jobs-queue")
+    # events sits in another module (basics): it offers the lab because the lab practises it.
+    assert [lesson.slug for lesson in lessons_of_lab(lab=lab)] == ["events", "visibility"]
+    assert labs_for_lesson(lesson=Lesson.objects.get(slug="events")) == [lab]
+    # dead-letters is in the lab's module but not practised: still offered, after the ones practised.
+    assert labs_for_lesson(lesson=Lesson.objects.get(slug="dead-letters")) == [lab]
+    page = client.get("/labs/jobs-queue/").content.decode()
+    assert 'Practises <a href="/lessons/events/">' in page and '<a href="/lessons/visibility/">' in page
+
+    lab_yaml.write_text(lab_yaml.read_text().replace("lessons: [visibility, events]\n", "lessons: [visibility]\n"))
+    sync(course_copy)
+    assert labs_for_lesson(lesson=Lesson.objects.get(slug="events")) == []
