@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import time
 import traceback as traceback_module
-import types
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
@@ -29,6 +28,7 @@ from grader import trace as trace_module
 from grader.competitor import Competitor
 from grader.emulator import clock, cloudwatch_minutes
 from grader.emulator import faults as faults_module
+from grader.course_code import course_function
 from grader.variants import variant_inputs
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
@@ -592,11 +592,8 @@ def load_grader(grader_files: dict[str, str], *, slug: str = "lab", seed: int = 
     source = grader_files.get("grader.py")
     if not source:
         raise ValueError(f"lab {slug} has no grader.py")
-    module = types.ModuleType(f"redrive_grader_{slug.replace('-', '_')}")
-    module.__file__ = f"course/labs/{slug}/grader.py"
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    grade = getattr(module, "grade", None)
-    if not callable(grade):
+    grade = course_function(source, slug=slug, filename="grader.py", name="grade")
+    if grade is None:
         raise ValueError(f"lab {slug}: grader.py defines no grade(run)")
     return grade, variant_inputs(grader_files, seed, slug=slug)
 

@@ -9,8 +9,9 @@ variant authors and `manage.py grade` use when none is asked for.
 """
 
 import json
-import types
 from typing import Any
+
+from grader.course_code import course_function
 
 # Seeds a learner can be given: enough that two learners rarely share one,
 # few enough to read out ("variant 417") when comparing a report with a run.
@@ -38,11 +39,8 @@ def variant_inputs(grader_files: dict[str, str], seed: int, *, slug: str = "lab"
     source = grader_files.get("variants.py")
     if source is None:
         return {}
-    module = types.ModuleType(f"redrive_variants_{slug.replace('-', '_')}")
-    module.__file__ = f"course/labs/{slug}/variants.py"
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    function = getattr(module, "variants", None)
-    if not callable(function):
+    function = course_function(source, slug=slug, filename="variants.py", name="variants")
+    if function is None:
         raise VariantError(f"lab {slug}: variants.py defines no variants(seed)")
     inputs = function(seed)
     if not isinstance(inputs, dict):
