@@ -383,17 +383,24 @@ class Recorder:
                 hop.by = self.actor()
             self._hop(entry, hop)
 
-    def fault(self, *, resource: str, kind: str, detail: str, emulator_id: str | None = None) -> None:
+    def fault(self, *, resource: str, kind: str, detail: str, emulator_id: str | None = None, body: str | None = None) -> None:
         """Mark an injected fault on the message it hit: `emulator_id`'s, or else
-        each message of the invocation the learner's faulted call was made in.
-        A call outside any invocation (a publish the grader asked for) hits no
-        message yet: the verdict's list of faults still has it."""
+        the message of the invocation the learner's faulted call was made for
+        (the one its `body` answers, as a send is attributed; every message of
+        the invocation when the call carries no body). A call outside any
+        invocation (a publish the grader asked for) hits no message yet: the
+        verdict's list of faults still has it."""
         with self._lock:
             if emulator_id is not None:
                 entries = [self._by_id[emulator_id]] if emulator_id in self._by_id else []
             else:
                 invocation = self._current_invocation() if self.actor() == LEARNER else None
-                entries = [entry for entry, _ in invocation.entries] if invocation else []
+                if not invocation or not invocation.entries:
+                    entries = []
+                elif body is not None:
+                    entries = [_triggering(invocation, body, resource)]
+                else:
+                    entries = [entry for entry, _ in invocation.entries]
             marked: set[int] = set()
             for entry in entries:  # a batch may hold two copies of one message: mark it once
                 if entry.index not in marked:

@@ -34,11 +34,22 @@ from grader.emulator import clock, faults
 RESOURCE_KINDS = {"sqs": "queue", "sns": "topic", "kinesis": "stream", "events": "bus"}
 
 
-def _mark(service: str, resource: str, detail: str, emulator_id: str | None = None) -> None:
+def _mark(service: str, resource: str, detail: str, emulator_id: str | None = None, body: str | None = None) -> None:
     """Mark the fault in the run's trace, on the message it hit (grader.trace.Recorder.fault)."""
     recorder = trace.active()
     if recorder is not None:
-        recorder.fault(resource=resource or service, kind=RESOURCE_KINDS.get(service, "service"), detail=detail, emulator_id=emulator_id)
+        recorder.fault(
+            resource=resource or service, kind=RESOURCE_KINDS.get(service, "service"), detail=detail,
+            emulator_id=emulator_id, body=body,
+        )
+
+
+def _body(request: dict) -> str | None:
+    """What a faulted call was sending, to find the message it answered: SQS's body, SNS's message."""
+    for key in ("MessageBody", "Message"):
+        if isinstance(request.get(key), str):
+            return request[key]
+    return None
 
 
 class InjectedError(ServiceException):
@@ -177,7 +188,7 @@ def _hook_call_action(original):
         message = fault.message.format(resource=_resource(self, request), shard="")
         registry.record(fault.kind, fault.service, fault.action, {"code": fault.code, "status": fault.status})
         verb = "throttled" if fault.kind == "throttle" else "failed"
-        _mark(fault.service, _resource(self, request), f"the grader {verb} {fault.action} ({fault.code})")
+        _mark(fault.service, _resource(self, request), f"the grader {verb} {fault.action} ({fault.code})", body=_body(request))
         return _error(self, fault, message)
 
     call_action._redrive_faults = True

@@ -13,13 +13,18 @@ def test_the_solution_scores_full_marks_on_several_variants(grade_lab_code, seed
     crashed = [e for e in verdict["trace"] if "whose send failed in the crash" in e["label"]]
     assert len(crashed) == 1 and "failed" in [h["action"] for h in crashed[0]["hops"]]
     # A record is put, read by consume and sent to processed; one the crashed call read
-    # but never sent shows the failure, then the read and send that resumed it.
+    # but never sent shows the failure, then the read and send that resumed it. The
+    # injected failure is marked on the record whose send it failed, and on no other.
     for entry in verdict["trace"]:
         steps = [(h["action"], h["resource"]) for h in entry["hops"] if h["action"] not in ("received", "deleted")]
         assert steps in (
             [("put-record", "orders-stream"), ("read", "consume"), ("sent", "processed")],
             [("put-record", "orders-stream"), ("read", "consume"), ("failed", "consume"), ("read", "consume"), ("sent", "processed")],
+            [("put-record", "orders-stream"), ("read", "consume"), ("fault", "processed"), ("failed", "consume"),
+             ("read", "consume"), ("sent", "processed")],
         ), entry
+    marked = [e for e in verdict["trace"] if any(h["action"] == "fault" for h in e["hops"])]
+    assert marked == crashed
 
 
 def test_the_starter_runs_and_scores_below_full(grade_lab_code):
