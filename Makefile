@@ -64,9 +64,11 @@ test: test-sqlite test-postgres
 test-sqlite: install
 	$(PY) -m pytest -q -m "not browser and not sandbox and not fuzz and not seeds"
 
-# Everything again on PostgreSQL and real Redis, as production runs.
+# Everything that touches the database again on PostgreSQL and real Redis, as
+# production runs, and the slow suites once (the engine's and the lab graders'
+# tests that need no database ran in the pass above: marker nodb).
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q -m "not seeds"
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q -m "not seeds and not nodb"
 
 # Every lab answer (solution, right/, wrong/) graded on variants 0-19, in
 # process, spread over the cores: about 20 minutes of CPU, so it is its own
