@@ -57,9 +57,10 @@ def lab_progress_by_lab_for(*, user) -> dict[int, LabProgress]:
 
 
 def labs_catalog_for(*, user) -> list[Lab]:
-    """Active labs in course order, each with `.progress` for this learner (two queries)."""
+    """Active labs in course order (module by module), each with `.progress` for
+    this learner (two queries)."""
     progress = lab_progress_by_lab_for(user=user)
-    labs = list(Lab.objects.filter(is_active=True).select_related("module"))
+    labs = list(Lab.objects.filter(is_active=True).select_related("module").order_by("module__position", "position", "title"))
     for lab in labs:
         lab.progress = progress.get(lab.id, LabProgress())
     return labs
