@@ -70,12 +70,12 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest -q -m "not seeds and not nodb"
 
-# Every lab answer (solution, right/, wrong/) graded on variants 0-19, in
-# process, spread over the cores: about 20 minutes of CPU, so it is its own
-# target, which CI (.ci/run) runs after `make test`. The sandboxed engine grades
-# each answer on variant 0 in `make test` (tests/labs/content).
+# Every lab answer (solution, right/, wrong/, starter) graded: on variants 0-19
+# in process, and on variant 0 through the real sandbox, spread over the cores.
+# About 15 minutes of CPU, so it is its own target, which CI (.ci/run) runs
+# after `make test`.
 test-seeds: install
-	$(PY) -m pytest -q -m seeds -n auto tests/labs/course/test_variants.py
+	$(PY) -m pytest -q -m seeds -n auto tests/labs/course/test_variants.py tests/labs/content/test_lab_validation.py
 
 # Each prints one JSON object and exits 1 when it misses its target; run them all.
 bench: install

@@ -153,6 +153,7 @@ COURSE_LABS = sorted(
 
 
 @pytest.mark.sandbox
+@pytest.mark.seeds  # with the every-variant sweep, in make test-seeds: minutes of sandboxed gradings
 @pytest.mark.parametrize("slug", COURSE_LABS)
 def test_the_course_labs_grade_their_answers_through_the_engine(course_labs, slug):
     """Solution and right/ at 1.0, starter below, each wrong/ answer below and
