@@ -7,12 +7,12 @@ learner's code mishandles one, the checkpoint says what went wrong; this list sa
 so the two can be read together.
 """
 
-ACTIONS_OF = {"sqs": "SQS", "sns": "SNS", "kinesis": "Kinesis", "dynamodb": "DynamoDB", "events": "EventBridge",
+SERVICE_NAMES = {"sqs": "SQS", "sns": "SNS", "kinesis": "Kinesis", "dynamodb": "DynamoDB", "events": "EventBridge",
               "firehose": "Firehose", "s3": "S3", "scheduler": "EventBridge Scheduler", "lambda": "Lambda"}
 
 
 def _service(name: str) -> str:
-    return ACTIONS_OF.get(name, name)
+    return SERVICE_NAMES.get(name, name)
 
 
 def fault_sentence(fault: dict) -> str:
