@@ -265,15 +265,17 @@ def decide(policy: str | dict | None, request: PolicyRequest) -> Decision:
     return Decision(IMPLICIT_DENY, reason=f"no statement allows it{note}", unknown_operators=unknown)
 
 
-def sns_delivery_request(*, topic_arn: str, queue_arn: str) -> PolicyRequest:
-    """The request SNS makes when it delivers a topic's message to an SQS queue:
-    as the service principal, over TLS, naming the topic as its source."""
+def service_send_request(*, service: str, source_arn: str, queue_arn: str) -> PolicyRequest:
+    """The request an AWS service makes when it sends to an SQS queue for one of
+    the learner's resources (SNS for a topic's subscription, EventBridge for a
+    rule's target or dead-letter queue): as the service principal, over TLS,
+    naming that resource as its source."""
     return PolicyRequest(
-        principal={"Service": "sns.amazonaws.com"},
+        principal={"Service": f"{service}.amazonaws.com"},
         action="sqs:SendMessage",
         resource=queue_arn,
-        context={"aws:SourceArn": topic_arn, "aws:SourceAccount": topic_arn.split(":")[4], "aws:SecureTransport": "true"},
+        context={"aws:SourceArn": source_arn, "aws:SourceAccount": source_arn.split(":")[4], "aws:SecureTransport": "true"},
     )
 
 
-__all__ = ["ALLOW", "DENY", "IMPLICIT_DENY", "Decision", "PolicyError", "PolicyRequest", "decide", "parse", "sns_delivery_request"]
+__all__ = ["ALLOW", "DENY", "IMPLICIT_DENY", "Decision", "PolicyError", "PolicyRequest", "decide", "parse", "service_send_request"]

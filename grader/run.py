@@ -534,6 +534,13 @@ class Run:
         it. `.taken` lists what it got (message_id, body, at, receive_count),
         `.polls` what the queue held at each poll (at, visible, in_flight); `.stop()`."""
         return Competitor(self.client("sqs"), queue_url, name=name, hold_s=hold_s).start()
+    def undeliverable(self, name: str) -> list[str]:
+        """Why AWS's own services (SNS, EventBridge) could not deliver to the queue or
+        topic `name` so far in this run, each reason once, as the trace recorded it:
+        "NO_PERMISSIONS: orders's queue policy does not let rule r send (...)".
+        For feedback when something the learner set up did not arrive."""
+        return self.trace.undeliverable_reasons(name)
+
     def learner_calls(self, service: str, action: str) -> int:
         """How many times the learner's code has called `action` on `service` so far
         in this run (setup() included; a call boto3 retried counts each attempt)."""

@@ -420,6 +420,12 @@ class Recorder:
             entry = self._by_id.get(emulator_id)
             return list(entry.hops) if entry is not None else []
 
+    def undeliverable_reasons(self, resource: str) -> list[str]:
+        """Why deliveries to `resource` failed, once each, in the order first met."""
+        with self._lock:
+            details = [hop.detail for entry in self._entries for hop in entry.hops if hop.action == UNDELIVERABLE and hop.resource == resource]
+        return list(dict.fromkeys(d for d in details if d))
+
     def knows(self, emulator_id: str) -> bool:
         return emulator_id in self._by_id
 

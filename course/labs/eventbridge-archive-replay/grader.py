@@ -38,24 +38,23 @@ def _sentence(text):
     return text[:1].upper() + text[1:] + "."
 
 
-def _policy_allows(policy_text, queue_arn, rule_arn):
-    try:
-        policy = json.loads(policy_text or "{}")
-    except ValueError:
-        return False
-    for statement in policy.get("Statement") or []:
-        principal = (statement.get("Principal") or {})
-        services = principal.get("Service") if isinstance(principal, dict) else None
-        services = [services] if isinstance(services, str) else services or []
-        actions = statement.get("Action")
-        actions = [actions] if isinstance(actions, str) else actions or []
-        if statement.get("Effect") != "Allow" or "events.amazonaws.com" not in services:
-            continue
-        if not any(a in ("sqs:SendMessage", "sqs:*") for a in actions):
-            continue
-        if rule_arn in json.dumps(statement.get("Condition") or {}):
-            return True
-    return False
+def _lets_only(run, policy_text, queue_arn, rule_arn):
+    """Does the queue policy let EventBridge send for this rule, and refuse it
+    for another rule of the same account? (The emulator's own judge, which
+    also decides each delivery.)"""
+    def allowed(source_arn):
+        return run.policy_decision(
+            policy_text, principal={"Service": "events.amazonaws.com"}, action="sqs:SendMessage", resource=queue_arn,
+            context={"aws:SourceArn": source_arn, "aws:SourceAccount": source_arn.split(":")[4], "aws:SecureTransport": "true"},
+        ).allowed
+    return allowed(rule_arn) and not allowed(rule_arn.rsplit("/", 1)[0] + "/some-other-rule")
+
+
+def _allow_rule(sqs, queue_url, queue_arn, rule_arn):
+    """The analytics team's own queue policy (the grader plays that team)."""
+    statement = {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                 "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}}}
+    sqs.set_queue_attributes(QueueUrl=queue_url, Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})})
 
 
 def grade(run):
@@ -97,8 +96,8 @@ def grade(run):
         if not problems else _sentence("; ".join(problems)) + setup_note,
     )
 
-    dlq_policy_ok = bool(rule_arn and urls["invoicing-dlq"] and _policy_allows(
-        run.queue_attributes(urls["invoicing-dlq"]).get("Policy"), run.queue_arn(urls["invoicing-dlq"]), rule_arn))
+    dlq_policy_ok = bool(rule_arn and urls["invoicing-dlq"] and _lets_only(
+        run, run.queue_attributes(urls["invoicing-dlq"]).get("Policy"), run.queue_arn(urls["invoicing-dlq"]), rule_arn))
     run.check(
         "dlq-policy", "invoicing-dlq lets EventBridge send, for to-invoicing only", 1, dlq_policy_ok,
         "invoicing-dlq's policy allows events.amazonaws.com to SendMessage when aws:SourceArn is to-invoicing's ARN."
@@ -111,7 +110,8 @@ def grade(run):
     # --- the analytics team's rule, added after setup() ---------------------------------
     analytics_url = sqs.create_queue(QueueName="analytics")["QueueUrl"]
     if bus_ok:
-        events_client.put_rule(Name="to-analytics", EventBusName=BUS, EventPattern=json.dumps({"source": ["com.shop.orders"]}))
+        analytics_rule = events_client.put_rule(Name="to-analytics", EventBusName=BUS, EventPattern=json.dumps({"source": ["com.shop.orders"]}))["RuleArn"]
+        _allow_rule(sqs, analytics_url, run.queue_arn(analytics_url), analytics_rule)
         events_client.put_targets(Rule="to-analytics", EventBusName=BUS, Targets=[{"Id": "analytics", "Arn": run.queue_arn(analytics_url)}])
 
     # --- an hour of shop events -----------------------------------------------------------

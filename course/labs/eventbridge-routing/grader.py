@@ -115,6 +115,8 @@ def grade(run):
                 parts.append("arrived more than once: " + "; ".join(labels.get(i, str(i)) for i in twice))
             if changed:
                 parts.append("arrived changed instead of as the original event: " + "; ".join(labels.get(i, str(i)) for i in changed))
+            if missing:
+                parts += [f"EventBridge could not deliver to {queue}: {reason}" for reason in run.undeliverable(queue)[:2]]
             feedback = ". ".join(parts) + "."
         run.check(check_id, f"{queue} receives exactly the right events", points, ok, feedback)
 

@@ -153,10 +153,12 @@ def grade(run):
             if got != [service]:
                 where = _list(QUEUES[s] for s in got) if got else "no queue"
                 wrong.append(f"{detail_type} reached {where}, not just {QUEUES[service]}")
+        refused = [f"EventBridge could not deliver to {queue}: {reason}" for queue in QUEUES.values() for reason in run.undeliverable(queue)[:1]]
         if wrong:
             run.check("routing", title, 2, False,
                       "A rule on shop should send each event type to one queue: " + "; ".join(wrong)
-                      + ". Match on detail-type, one rule per consuming service, each targeting its queue.")
+                      + (". " + "; ".join(refused) + "." if refused else
+                         ". Match on detail-type, one rule per consuming service, each targeting its queue."))
         else:
             run.check("routing", title, 2, True, "All six event types reach exactly the queue of the service that reacts to them.")
 

@@ -20,9 +20,9 @@ What is fixed (see each module's docstring):
 - scheduler_fire: EventBridge Scheduler schedules fire on the emulator clock.
 - sns_delivery: InvalidParameter for a non-JSON filter policy, `$or` in
   MessageBody scope, and a subscription whose queue does not exist.
-- sqs_queue_policy: SNS delivers to a queue only when the queue's policy (and
-  its KMS key, if any) lets the topic in; a Policy that is not a JSON object
-  is InvalidAttributeValue.
+- sqs_queue_policy: SNS and EventBridge deliver to a queue only when the
+  queue's policy (and its KMS key, if any) lets the topic or rule in; a Policy
+  that is not a JSON object is InvalidAttributeValue.
 - sns_fifo: FIFO topics deduplicate on the topic (explicit or content-based
   ids, 5 minutes, topic or group scope), answer with sequence numbers, put
   them in the envelope, and give standard queues no group id.

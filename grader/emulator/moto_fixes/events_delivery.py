@@ -19,6 +19,10 @@
   run.faults.fail_delivery) is retried per the target's RetryPolicy on the
   emulator clock before it is dead-lettered (target_retries).
 - A replayed event is delivered with its `replay-name` (events_replay).
+- An SQS target, and a target's dead-letter queue, take the event only when
+  their queue policy lets `events.amazonaws.com` in for this rule
+  (sqs_queue_policy): otherwise the delivery fails with NO_PERMISSIONS, is not
+  retried, and goes to the dead-letter queue (if that one lets it in).
 Other targets (logs, archives, other buses) still go through moto's own code.
 """
 
@@ -33,7 +37,7 @@ from moto.events.models import Rule, events_backends
 from moto.utilities.arns import parse_arn
 
 from grader.emulator import faults
-from grader.emulator.moto_fixes import target_retries
+from grader.emulator.moto_fixes import sqs_queue_policy, target_retries
 from grader.emulator.moto_fixes.target_retries import DeliveryError
 
 logger = logging.getLogger(__name__)
@@ -185,6 +189,10 @@ def send_to_target(target_arn: str, payload: str, *, group_id: str | None = None
 
 
 def _deliver(rule: Rule, target: dict, payload: str, event: dict) -> None:
+    if parse_arn(target["Arn"]).service == "sqs":
+        refusal = sqs_queue_policy.queue_refusal(target["Arn"], service="events", source_arn=rule.arn)
+        if refusal:
+            raise DeliveryError("NO_PERMISSIONS", refusal, retryable=False)
     send_to_target(
         target["Arn"], payload,
         group_id=(target.get("SqsParameters") or {}).get("MessageGroupId"), deduplication_id=event.get("id"),
@@ -200,8 +208,15 @@ def dead_letter_attributes(error: DeliveryError, retries: int, exhausted: str, *
     return {k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()}
 
 
-def send_to_dead_letter_queue(dlq_arn: str | None, body: str, attributes: dict) -> None:
+def send_to_dead_letter_queue(dlq_arn: str | None, body: str, attributes: dict, *, rule_arn: str | None = None) -> None:
+    """Send a failed event to its dead-letter queue. A rule's DLQ must let
+    EventBridge in (its queue policy, as for the target); a schedule's is reached
+    with the schedule's role, which the emulator does not judge (rule_arn None)."""
     if not dlq_arn:
+        return
+    refusal = rule_arn and sqs_queue_policy.queue_refusal(dlq_arn, service="events", source_arn=rule_arn)
+    if refusal:
+        logger.info("dead-letter queue %s refused the event: %s", dlq_arn, refusal)
         return
     from moto.sqs import sqs_backends
 
@@ -217,6 +232,7 @@ def _dead_letter(rule: Rule, target: dict, event: dict, error: DeliveryError, re
     send_to_dead_letter_queue(
         (target.get("DeadLetterConfig") or {}).get("Arn"), json.dumps(envelope(event)),
         dead_letter_attributes(error, retries, exhausted, RULE_ARN=rule.arn, TARGET_ARN=target["Arn"]),
+        rule_arn=rule.arn,
     )
 
 

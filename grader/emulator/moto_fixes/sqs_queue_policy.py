@@ -1,4 +1,4 @@
-"""SNS delivers to an SQS queue only when the queue lets it, as on AWS.
+"""SNS and EventBridge deliver to an SQS queue only when the queue lets them, as on AWS.
 
 moto 5.2.5 writes every SNS message into every subscribed queue, whatever the
 queue's policy says. On AWS, SNS sends to the queue as the service principal
@@ -17,6 +17,14 @@ refused with InvalidAttributeValue, as AWS does (moto raised a
 JSONDecodeError, an HTTP 500); and SetQueueAttributes without a Policy keeps
 the queue's policy (moto wiped it: setting SqsManagedSseEnabled after the
 policy left the queue with none).
+
+EventBridge is judged the same way, as `events.amazonaws.com` with the rule as
+`aws:SourceArn`, for a rule's SQS target and for the target's dead-letter
+queue (events_delivery asks `queue_refusal`): a refused target delivery is
+NO_PERMISSIONS, not retried, and goes to the dead-letter queue if that queue
+lets EventBridge in; otherwise the event is dropped. (EventBridge Scheduler
+sends with the schedule's execution role instead, which this emulator does not
+judge.)
 
 The policy is judged by grader.policy (the grader's run.policy_decision uses
 the same code). `delivery_refusal(subscription)` says why a delivery would be
@@ -44,28 +52,36 @@ logger = logging.getLogger(__name__)
 AWS_MANAGED_SQS_KEY = "alias/aws/sqs"
 
 
-def _queue_for(subscription: Subscription):
-    """The subscribed queue's moto object and ARN, or (None, arn) when it does not exist."""
+def _queue_at(arn: str):
+    """The moto queue at this ARN, or None when it does not exist."""
     from moto.sqs.models import sqs_backends
 
-    arn = subscription.endpoint
     parts = arn.split(":")
     if len(parts) != 6:
-        return None, arn
+        return None
     try:
-        return sqs_backends[parts[4]][parts[3]].queues.get(parts[5]), arn
+        return sqs_backends[parts[4]][parts[3]].queues.get(parts[5])
     except KeyError:
-        return None, arn
+        return None
 
 
-def _key_refusal(queue, topic_arn: str) -> str | None:
+def _source_label(source_arn: str) -> str:
+    """"topic orders" or "rule eu-orders", for messages."""
+    parts = source_arn.split(":")
+    if parts[2:3] == ["events"]:
+        return "rule " + parts[-1].rsplit("/", 1)[-1]
+    return "topic " + parts[-1]
+
+
+def _key_refusal(queue, *, service: str, source_arn: str) -> str | None:
     key_id = getattr(queue, "kms_master_key_id", None)
     if not key_id:
         return None
+    principal = f"{service}.amazonaws.com"
     if key_id == AWS_MANAGED_SQS_KEY or key_id.endswith(":" + AWS_MANAGED_SQS_KEY):
         return (
             f"{queue.name} is encrypted with the AWS managed key {AWS_MANAGED_SQS_KEY}, whose key policy cannot "
-            "let SNS use it: use SSE-SQS or a customer managed key that allows sns.amazonaws.com"
+            f"let {principal} use it: use SSE-SQS or a customer managed key that allows {principal}"
         )
     from moto.kms.models import kms_backends
 
@@ -73,18 +89,37 @@ def _key_refusal(queue, topic_arn: str) -> str | None:
         backend = kms_backends[queue.account_id][queue.region]
         key = backend.keys[backend.any_id_to_key_id(key_id)]
     except Exception:  # noqa: BLE001 - any failure to find the key is "no such key"
-        return f"{possessive(queue.name)} KMS key {key_id} does not exist, so SNS cannot encrypt the message for it"
+        return f"{possessive(queue.name)} KMS key {key_id} does not exist, so {principal} cannot encrypt the message for it"
     if getattr(key, "key_state", "Enabled") != "Enabled":
         return f"{possessive(queue.name)} KMS key {key_id} is {str(key.key_state).lower()}"
     for action in ("kms:GenerateDataKey", "kms:Decrypt"):
         request = policy_module.PolicyRequest(
-            principal={"Service": "sns.amazonaws.com"}, action=action, resource=key.arn,
-            context={"aws:SourceArn": topic_arn, "aws:SourceAccount": topic_arn.split(":")[4]},
+            principal={"Service": principal}, action=action, resource=key.arn,
+            context={"aws:SourceArn": source_arn, "aws:SourceAccount": source_arn.split(":")[4]},
         )
         decision = policy_module.decide(key.policy, request)
         if not decision.allowed:
-            return f"{possessive(queue.name)} KMS key policy does not let sns.amazonaws.com call {action}: {decision.reason}"
+            return f"{possessive(queue.name)} KMS key policy does not let {principal} call {action}: {decision.reason}"
     return None
+
+
+def queue_refusal(queue_arn: str, *, service: str, source_arn: str) -> str | None:
+    """Why the AWS service `service` ("sns", "events") may not send to this queue
+    on behalf of `source_arn` (a topic, a rule), or None when it may (or when the
+    queue does not exist: the caller reports that its own way)."""
+    queue = _queue_at(queue_arn)
+    if queue is None:
+        return None
+    request = policy_module.service_send_request(service=service, source_arn=source_arn, queue_arn=queue_arn)
+    decision = policy_module.decide(queue.policy, request)
+    if not decision.allowed:
+        source = _source_label(source_arn)
+        if decision.effect != policy_module.DENY and queue.policy is None:
+            why = f"it has no queue policy, and without one no {source.split()[0]} may send to it"
+        else:
+            why = decision.reason
+        return f"{possessive(queue.name)} queue policy does not let {source} send (sqs:SendMessage as {service}.amazonaws.com): {why}"
+    return _key_refusal(queue, service=service, source_arn=source_arn)
 
 
 def delivery_refusal(subscription: Subscription) -> str | None:
@@ -92,21 +127,7 @@ def delivery_refusal(subscription: Subscription) -> str | None:
     (or when the subscription is not an existing SQS queue: moto decides those)."""
     if subscription.protocol != "sqs":
         return None
-    queue, queue_arn = _queue_for(subscription)
-    if queue is None:
-        return None
-    topic_arn = subscription.topic.arn
-    decision = policy_module.decide(queue.policy, policy_module.sns_delivery_request(topic_arn=topic_arn, queue_arn=queue_arn))
-    if not decision.allowed:
-        topic = topic_arn.rsplit(":", 1)[-1]
-        if decision.effect == policy_module.DENY:
-            why = decision.reason
-        elif queue.policy is None:
-            why = "it has no queue policy, and without one no topic may send to it"
-        else:
-            why = decision.reason
-        return f"{possessive(queue.name)} queue policy does not let topic {topic} send (sqs:SendMessage as sns.amazonaws.com): {why}"
-    return _key_refusal(queue, topic_arn)
+    return queue_refusal(subscription.endpoint, service="sns", source_arn=subscription.topic.arn)
 
 
 def _gated_publish(original):

@@ -8,7 +8,7 @@ from moto import mock_aws
 
 from grader.emulator import clock, cloudwatch_minutes, moto_fixes
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
-from tests.grader.emulator.sns_access import allow_topic
+from tests.grader.emulator.service_access import allow_topic
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""A right answer: event patterns written as JSON text, queues created first."""
+"""A right answer: event patterns written as JSON text, queues created first,
+each letting any rule on orders-bus send to it."""
+
+import json
 
 import boto3
 
@@ -26,8 +29,21 @@ EUROPEAN = """
 
 def queue_arn(name):
     url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    return attributes["QueueArn"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]["QueueArn"]
+    _, _, _, region, account, _ = arn.split(":")
+    rules_on_bus = f"arn:aws:events:{region}:{account}:rule/orders-bus/*"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": arn,
+            "Condition": {"ArnLike": {"aws:SourceArn": rules_on_bus}},
+        }],
+    }
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+    return arn
 
 
 def setup():

@@ -29,10 +29,26 @@ RULES = [
 ]
 
 
+def queue_policy(queue_arn, rule_arn):
+    """EventBridge may send to the queue, for this rule only."""
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "rule-may-send",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": ["sqs:SendMessage"],
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        }],
+    })
+
+
 def setup():
     bus = events.create_event_bus(Name="orders-bus")["EventBusArn"]
     for rule in RULES:
         url = sqs.create_queue(QueueName=rule["queue"])["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events.put_rule(Name=rule["name"], EventBusName=bus, EventPattern=json.dumps(rule["pattern"]), State="ENABLED")
+        rule_arn = events.put_rule(Name=rule["name"], EventBusName=bus, EventPattern=json.dumps(rule["pattern"]), State="ENABLED")["RuleArn"]
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy(arn, rule_arn)})
         events.put_targets(Rule=rule["name"], EventBusName=bus, Targets=[{"Id": "1", "Arn": arn, **rule["target"]}])

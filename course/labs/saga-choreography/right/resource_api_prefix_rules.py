@@ -22,8 +22,12 @@ def setup():
     for service, kinds in SERVICES.items():
         queue = sqs.create_queue(QueueName=f"{service}-queue")
         rule = f"{service}-reacts"
-        events.put_rule(Name=rule, EventBusName="shop", State="ENABLED", EventPattern=json.dumps(
-            {"source": [{"prefix": "shop."}], "detail-type": kinds}))
+        rule_arn = events.put_rule(Name=rule, EventBusName="shop", State="ENABLED", EventPattern=json.dumps(
+            {"source": [{"prefix": "shop."}], "detail-type": kinds}))["RuleArn"]
+        queue.set_attributes(Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+            "Resource": queue.attributes["QueueArn"], "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        }]})})
         events.put_targets(Rule=rule, EventBusName="shop", Targets=[{"Id": "1", "Arn": queue.attributes["QueueArn"]}])
 
 

@@ -21,15 +21,20 @@ ROUTES = [  # (event type, source that puts it, queue that reacts)
 
 def setup():
     events.create_event_bus(Name="shop")
-    arns = {}
+    urls, arns, senders = {}, {}, {}
     for queue in ("payments-queue", "inventory-queue", "orders-queue"):
-        url = sqs.create_queue(QueueName=queue)["QueueUrl"]
-        arns[queue] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        urls[queue] = sqs.create_queue(QueueName=queue)["QueueUrl"]
+        arns[queue] = sqs.get_queue_attributes(QueueUrl=urls[queue], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     for detail_type, source, queue in ROUTES:
         name = f"{detail_type}-to-{queue}"
-        events.put_rule(Name=name, EventBusName="shop",
-                        EventPattern=json.dumps({"source": [source], "detail-type": [detail_type]}))
+        rule_arn = events.put_rule(Name=name, EventBusName="shop",
+                                   EventPattern=json.dumps({"source": [source], "detail-type": [detail_type]}))["RuleArn"]
+        senders.setdefault(queue, []).append(rule_arn)
         events.put_targets(Rule=name, EventBusName="shop", Targets=[{"Id": "queue", "Arn": arns[queue]}])
+    for queue, rule_arns in senders.items():  # each queue lets in exactly the rules that target it
+        statement = {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                     "Resource": arns[queue], "Condition": {"ArnEquals": {"aws:SourceArn": rule_arns}}}
+        sqs.set_queue_attributes(QueueUrl=urls[queue], Attributes={"Policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})})
 
 
 def put(source, detail_type, detail):

@@ -163,6 +163,10 @@ with mock_aws():
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"VisibilityTimeout": "40"})
     observe("sqs.queue_policy.kept", lambda: "Policy" in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {}))
     observe("sqs.queue_policy.not_json", lambda: sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": "{'Version': '2012-10-17'}"}) and "set")
+    url, arn = queue(sqs, "events-no-policy")
+    rule_to(events, "unpermitted", {"Arn": arn})
+    put_event(events, "unpermitted", {"orderId": "o-1"})
+    observe("sqs.queue_policy.events_no_policy_bodies", lambda: len(bodies(sqs, url)))
 
     # sns_fifo: a FIFO topic with a FIFO queue (raw), a FIFO queue (enveloped) and a standard queue
     topic = sns.create_topic(Name="fifo-events.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]

@@ -4,7 +4,7 @@ import pytest
 
 from grader.emulator.moto_fixes.events_delivery import MISSING, render_template
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
-from tests.grader.emulator.sns_access import allow_topic
+from tests.grader.emulator.service_access import allow_eventbridge, allow_topic
 
 PATTERN = json.dumps({"source": ["com.shop"], "detail-type": ["OrderPlaced"]})
 
@@ -12,7 +12,7 @@ PATTERN = json.dumps({"source": ["com.shop"], "detail-type": ["OrderPlaced"]})
 def setup_rule(aws, **target_options):
     sqs, events = aws("sqs"), aws("events")
     url = sqs.create_queue(QueueName="out")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = allow_eventbridge(sqs, url)
     events.put_rule(Name="r", EventPattern=PATTERN)
     events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": arn, **target_options}])
     return sqs, events, url
@@ -82,7 +82,7 @@ def test_a_disabled_rule_delivers_nothing(aws):
 def test_targets_that_cannot_receive_do_not_break_put_events_or_the_other_targets(aws):
     sqs, events, url = setup_rule(aws)
     dlq = sqs.create_queue(QueueName="rule-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dlq_arn = allow_eventbridge(sqs, dlq)
     events.put_targets(
         Rule="r",
         Targets=[

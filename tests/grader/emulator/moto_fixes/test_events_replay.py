@@ -2,6 +2,7 @@ import json
 
 from grader.emulator import clock
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
+from tests.grader.emulator.service_access import allow_eventbridge
 
 
 def setup_bus(aws):
@@ -12,7 +13,7 @@ def setup_bus(aws):
     for name in ("billing", "audit"):
         url = sqs.create_queue(QueueName=name)["QueueUrl"]
         urls[name] = url
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = allow_eventbridge(sqs, url)
         rules[name] = events.put_rule(Name=name, EventBusName="shop", EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
         events.put_targets(Rule=name, EventBusName="shop", Targets=[{"Id": "t", "Arn": arn, "InputTransformer": {
             "InputPathsMap": {"o": "$.detail.orderId"}, "InputTemplate": '{"orderId": <o>}'}} if name == "audit" else {"Id": "t", "Arn": arn}])

@@ -14,6 +14,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import make_server
 
 from grader.emulator import child, clock, faults, moto_fixes
+from tests.grader.emulator.service_access import allow_eventbridge
 
 REGION = "us-east-1"
 NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -216,7 +217,7 @@ def test_failed_sqs_batch_entries_come_back_in_failed(world):
 def test_failed_eventbridge_entries_keep_their_place_and_are_not_delivered(world):
     sqs, events = world.grader("sqs"), world.grader("events")
     url = sqs.create_queue(QueueName="target")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = allow_eventbridge(sqs, url)
     events.put_rule(Name="all", EventPattern=json.dumps({"source": ["shop"]}))
     events.put_targets(Rule="all", Targets=[{"Id": "1", "Arn": arn}])
     world.faults.fail_records("events", "PutEvents", select=lambda i, entry: i == 0)

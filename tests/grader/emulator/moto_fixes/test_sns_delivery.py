@@ -4,7 +4,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
-from tests.grader.emulator.sns_access import allow_topic
+from tests.grader.emulator.service_access import allow_topic
 
 
 def topic_and_queue(aws):

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from grader.emulator.moto_fixes import sns_signing
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
-from tests.grader.emulator.sns_access import allow_topic
+from tests.grader.emulator.service_access import allow_topic
 
 
 def _fan_out(aws, topic_name, queue_names):

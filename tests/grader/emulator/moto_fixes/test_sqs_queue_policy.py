@@ -1,4 +1,4 @@
-"""SNS delivers to a queue only when the queue's policy (and KMS key) lets the topic in."""
+"""SNS and EventBridge deliver to a queue only when the queue's policy (and KMS key) lets the topic or rule in."""
 
 import json
 
@@ -176,6 +176,69 @@ def test_a_filtered_out_message_is_not_judged_by_the_policy(aws):
     sns.publish(TopicArn=orders, Message="b", MessageAttributes={"kind": {"DataType": "String", "StringValue": "b"}})
     sns.publish(TopicArn=orders, Message="a", MessageAttributes={"kind": {"DataType": "String", "StringValue": "a"}})
     assert bodies(sqs, url) == ["a"]
+
+
+def route_to(aws, *, queue="routed", dlq_policy=True, statement=None):
+    """A rule `orders` on the default bus with the queue as its target and a
+    dead-letter queue (given a policy letting EventBridge in, or none)."""
+    sqs, events = aws("sqs"), aws("events")
+    url = sqs.create_queue(QueueName=queue)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dlq = sqs.create_queue(QueueName=f"{queue}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    rule_arn = events.put_rule(Name="orders", EventPattern=json.dumps({"source": ["shop"]}))["RuleArn"]
+    events.put_targets(Rule="orders", Targets=[{"Id": "q", "Arn": arn, "DeadLetterConfig": {"Arn": dlq_arn}}])
+    if statement is not None:
+        set_policy(sqs, url, statement(arn, rule_arn))
+    if dlq_policy:
+        set_policy(sqs, dlq, allow(dlq_arn, principal={"Service": "events.amazonaws.com"}, condition={"ArnEquals": {"aws:SourceArn": rule_arn}}))
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "OrderPlaced", "Detail": json.dumps({"orderId": "o-1"})}])
+    return sqs, url, dlq
+
+
+def dead_letters(sqs, dlq):
+    return [
+        {k: v["StringValue"] for k, v in m["MessageAttributes"].items()}
+        for m in sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, MessageAttributeNames=["All"]).get("Messages", [])
+    ]
+
+
+def test_an_eventbridge_target_queue_without_a_policy_gets_nothing_and_the_event_is_dead_lettered_unretried(aws):
+    sqs, url, dlq = route_to(aws)
+    assert bodies(sqs, url) == []
+    [attributes] = dead_letters(sqs, dlq)
+    assert attributes["ERROR_CODE"] == "NO_PERMISSIONS" and attributes["RETRY_ATTEMPTS"] == "0"
+    assert "events.amazonaws.com" in attributes["ERROR_MESSAGE"] and "no queue policy" in attributes["ERROR_MESSAGE"]
+
+
+def test_an_eventbridge_target_queue_that_lets_its_rule_in_receives_the_event(aws):
+    rule_only = lambda arn, rule_arn: allow(arn, principal={"Service": "events.amazonaws.com"}, condition={"ArnEquals": {"aws:SourceArn": rule_arn}})
+    sqs, url, dlq = route_to(aws, statement=rule_only)
+    assert len(bodies(sqs, url)) == 1 and dead_letters(sqs, dlq) == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda arn, rule_arn: allow(arn),  # lets SNS in, not EventBridge
+        lambda arn, rule_arn: allow(arn, principal={"Service": "events.amazonaws.com"}, condition={"ArnEquals": {"aws:SourceArn": rule_arn + "-other"}}),
+    ],
+    ids=["sns-principal", "another-rule"],
+)
+def test_an_eventbridge_target_queue_whose_policy_names_someone_else_gets_nothing(aws, statement):
+    sqs, url, dlq = route_to(aws, statement=statement)
+    assert bodies(sqs, url) == []
+    assert [a["ERROR_CODE"] for a in dead_letters(sqs, dlq)] == ["NO_PERMISSIONS"]
+
+
+def test_a_dead_letter_queue_without_a_policy_loses_the_event(aws):
+    sqs, url, dlq = route_to(aws, dlq_policy=False)
+    assert bodies(sqs, url) == [] and dead_letters(sqs, dlq) == []
+
+
+@upstream_bug
+def test_plain_moto_keeps_eventbridge_out_of_a_queue_without_a_policy(plain_moto):
+    assert plain_moto["sqs.queue_policy.events_no_policy_bodies"] == ["ok", 0]
 
 
 @upstream_bug

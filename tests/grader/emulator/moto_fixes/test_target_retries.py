@@ -5,6 +5,7 @@ import pytest
 from grader.emulator import clock, faults
 from grader.emulator.moto_fixes.target_retries import backoff_s
 from tests.grader.emulator.moto_fixes.conftest import upstream_bug
+from tests.grader.emulator.service_access import allow_eventbridge
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def setup_target(aws, **policy):
     sqs, events = aws("sqs"), aws("events")
     url = sqs.create_queue(QueueName="out")["QueueUrl"]
     dlq = sqs.create_queue(QueueName="out-dlq")["QueueUrl"]
-    arn, dlq_arn = (sqs.get_queue_attributes(QueueUrl=u, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"] for u in (url, dlq))
+    arn, dlq_arn = allow_eventbridge(sqs, url), allow_eventbridge(sqs, dlq)
     events.put_rule(Name="r", EventPattern=json.dumps({"source": ["shop"]}))
     events.put_targets(Rule="r", Targets=[{"Id": "t", "Arn": arn, "DeadLetterConfig": {"Arn": dlq_arn}, **policy}])
     return sqs, events, url, dlq

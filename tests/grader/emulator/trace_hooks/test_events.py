@@ -1,5 +1,6 @@
 import json
 
+from tests.grader.emulator.service_access import allow_eventbridge
 from tests.grader.emulator.trace_hooks.conftest import actions, entries
 
 
@@ -7,7 +8,7 @@ def bus_with_rule(aws, pattern, *, transformer=None):
     events, sqs = aws("events"), aws("sqs")
     events.create_event_bus(Name="orders-bus")
     url = sqs.create_queue(QueueName="high-value")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    arn = allow_eventbridge(sqs, url)
     events.put_rule(Name="high-value-orders", EventBusName="orders-bus", EventPattern=json.dumps(pattern))
     target = {"Id": "1", "Arn": arn}
     if transformer:
@@ -64,10 +65,22 @@ def test_a_disabled_rule_says_so(aws, recorder):
 def test_a_target_that_cannot_receive_is_undeliverable_and_its_dead_letter_copy_is_followed(aws, recorder):
     events, sqs = aws("events"), aws("sqs")
     dlq = sqs.create_queue(QueueName="rule-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dlq_arn = allow_eventbridge(sqs, dlq)
     events.put_rule(Name="to-nowhere", EventPattern=json.dumps({"source": ["com.shop.orders"]}))
     events.put_targets(Rule="to-nowhere", Targets=[{"Id": "1", "Arn": dlq_arn.replace("rule-dlq", "missing"), "DeadLetterConfig": {"Arn": dlq_arn}}])
     put(events, {"a": 1}, bus="default")
     [entry] = entries(recorder)
     assert actions(entry) == [("put", "default"), ("matched", "to-nowhere"), ("undeliverable", "missing"), ("dead-lettered", "rule-dlq")]
     assert entry["hops"][3]["source"] == "rule:to-nowhere"
+
+
+def test_a_target_queue_that_does_not_let_eventbridge_in_is_undeliverable_with_the_reason(aws, recorder):
+    events, sqs = aws("events"), aws("sqs")
+    url = sqs.create_queue(QueueName="locked")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="to-locked", EventPattern=json.dumps({"source": ["com.shop.orders"]}))
+    events.put_targets(Rule="to-locked", Targets=[{"Id": "1", "Arn": arn}])
+    put(events, {"a": 1}, bus="default")
+    [entry] = entries(recorder)
+    assert actions(entry) == [("put", "default"), ("matched", "to-locked"), ("undeliverable", "locked")]
+    assert entry["hops"][2]["detail"].startswith("NO_PERMISSIONS: locked's queue policy does not let rule to-locked send")

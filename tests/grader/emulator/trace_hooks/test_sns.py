@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from tests.grader.emulator.sns_access import allow_topic
+from tests.grader.emulator.service_access import allow_topic
 from tests.grader.emulator.trace_hooks.conftest import actions, entries
 
 
