@@ -7,8 +7,12 @@ schedule whose time has come invokes its target, as AWS documents:
 - `at(yyyy-mm-ddThh:mm:ss)` fires once, at that wall-clock time in the
   schedule's ScheduleExpressionTimezone (UTC when none is given; daylight
   saving follows the IANA zone). `rate(N minutes|hours|days)` fires every N
-  units from its StartDate (or its creation) until its EndDate; `cron()` is not
-  fired by this emulator (it stays configuration).
+  units from its StartDate (or its creation) until its EndDate; `cron(...)`
+  fires at each wall-clock time it names in the schedule's time zone
+  (grader/emulator/cron.py), between StartDate and EndDate.
+- An expression that is none of these (or a cron() AWS would not read) is
+  refused by CreateSchedule and UpdateSchedule with ValidationException, as
+  on AWS (moto stored anything).
 - FlexibleTimeWindow OFF fires at the time itself. FLEXIBLE with
   MaximumWindowInMinutes W fires somewhere in the W minutes after it: AWS picks
   at random, the emulator picks a point in the window's second half from the
@@ -34,9 +38,10 @@ import re
 import uuid
 import zoneinfo
 
-from moto.scheduler.models import Schedule, scheduler_backends
+from moto.scheduler.exceptions import ValidationException
+from moto.scheduler.models import EventBridgeSchedulerBackend, Schedule, scheduler_backends
 
-from grader.emulator import clock
+from grader.emulator import clock, cron
 from grader.emulator.moto_fixes import events_delivery, target_retries
 from grader.emulator.moto_fixes.target_retries import DeliveryError
 
@@ -88,14 +93,23 @@ def due_times(schedule: Schedule, now_s: float) -> list[float]:
     at = at_time_s(schedule)
     if at is not None:
         return [at] if not fired and at + delay <= now_s else []
-    match = RATE.match(schedule.schedule_expression.strip())
-    if not match:
-        return []
-    period = int(match.group(1)) * UNIT_S[match.group(2).rstrip("s")]
     start = _seconds(schedule.start_date) or float(schedule.creation_date)
     end = _seconds(schedule.end_date)
     last = fired[-1] if fired else start
     times = []
+    expression = schedule.schedule_expression.strip()
+    if expression.startswith("cron("):
+        parsed, zone = cron.Cron(expression), _zone(schedule)
+        when_dt = cron.next_after(parsed, datetime.datetime.fromtimestamp(last, datetime.UTC), zone)
+        while when_dt is not None and when_dt.timestamp() + delay <= now_s and (end is None or when_dt.timestamp() <= end) \
+                and len(times) < MAX_FIRINGS_PER_ADVANCE:
+            times.append(when_dt.timestamp())
+            when_dt = cron.next_after(parsed, when_dt, zone)
+        return times
+    match = RATE.match(expression)
+    if not match:
+        return []
+    period = int(match.group(1)) * UNIT_S[match.group(2).rstrip("s")]
     when = last + period
     while when + delay <= now_s and (end is None or when <= end) and len(times) < MAX_FIRINGS_PER_ADVANCE:
         times.append(when)
@@ -164,6 +178,32 @@ def fire_due() -> None:
     target_retries.run_due()
 
 
+def check_expression(expression: str) -> None:
+    """AWS's ValidationException for an expression Scheduler cannot read."""
+    text = (expression or "").strip()
+    if AT.match(text) or (RATE.match(text) and int(RATE.match(text).group(1)) > 0):
+        return
+    if text.startswith("cron("):
+        try:
+            cron.Cron(text)
+            return
+        except cron.CronError as error:
+            raise ValidationException(f"Invalid Schedule Expression {text}: {error}.") from None
+    raise ValidationException(f"Invalid Schedule Expression {text}: use at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(fields).")
+
+
+def _checked(original):
+    def method(self, *args, **kwargs):
+        check_expression(kwargs.get("schedule_expression", ""))
+        return original(self, *args, **kwargs)
+
+    method._redrive_fix = True
+    return method
+
+
 def apply() -> None:
+    for name in ("create_schedule", "update_schedule"):
+        if not getattr(getattr(EventBridgeSchedulerBackend, name), "_redrive_fix", False):
+            setattr(EventBridgeSchedulerBackend, name, _checked(getattr(EventBridgeSchedulerBackend, name)))
     target_retries.register(lambda: target_retries.all_backends(scheduler_backends))
     clock.add_hook(fire_due)

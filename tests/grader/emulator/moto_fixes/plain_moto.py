@@ -123,6 +123,9 @@ with mock_aws():
     scheduler.create_schedule(Name="due", ScheduleExpression="at(2020-01-01T00:00:00)", FlexibleTimeWindow={"Mode": "OFF"},
                               Target={"Arn": arn, "RoleArn": "arn:aws:iam::123456789012:role/r", "Input": "x"})
     observe("scheduler.fired", lambda: len(bodies(sqs, url)))
+    observe("scheduler.bad_expression", lambda: scheduler.create_schedule(
+        Name="bad", ScheduleExpression="cron(0 9 * * * *)", FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": arn, "RoleArn": "arn:aws:iam::123456789012:role/scheduler"}) and "created")
 
     # sns_delivery
     topic = sns.create_topic(Name="filtered")["TopicArn"]

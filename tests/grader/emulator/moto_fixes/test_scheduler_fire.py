@@ -93,3 +93,30 @@ def test_a_failed_invocation_is_retried_then_dead_lettered(aws, fresh_run):
 @upstream_bug
 def test_plain_moto_fires_a_due_schedule(plain_moto):
     assert plain_moto["scheduler.fired"] == ["ok", 1]
+
+
+def test_a_cron_schedule_fires_at_each_wall_clock_time_it_names(aws, fresh_run):
+    sqs, scheduler = aws("sqs"), aws("scheduler")
+    url, arn = queue(sqs, "quarter-hours")
+    scheduler.create_schedule(Name="quarters", ScheduleExpression="cron(0/15 * * * ? *)", FlexibleTimeWindow={"Mode": "OFF"},
+                              Target={"Arn": arn, "RoleArn": ROLE, "Input": "q"})
+    now = datetime.datetime.fromtimestamp(clock.time_s(), datetime.UTC)
+    to_next_quarter = (15 - now.minute % 15) * 60 - now.second - now.microsecond / 1e6
+    clock.advance(to_next_quarter - 1)
+    assert bodies(sqs, url) == []
+    clock.advance(2 + 30 * 60)
+    assert bodies(sqs, url) == ["q"] * 3
+
+
+@pytest.mark.parametrize("expression", ["cron(0 9 * * * *)", "rate(0 minutes)", "every day at nine"])
+def test_an_expression_scheduler_cannot_read_is_a_validation_error(aws, fresh_run, expression):
+    sqs, scheduler = aws("sqs"), aws("scheduler")
+    _, arn = queue(sqs, "q")
+    with pytest.raises(scheduler.exceptions.ValidationException, match="Invalid Schedule Expression"):
+        scheduler.create_schedule(Name="bad", ScheduleExpression=expression, FlexibleTimeWindow={"Mode": "OFF"},
+                                  Target={"Arn": arn, "RoleArn": ROLE})
+
+
+@upstream_bug
+def test_plain_moto_refuses_a_cron_with_two_day_fields(plain_moto):
+    assert plain_moto["scheduler.bad_expression"] == ["client_error", "ValidationException"]
