@@ -21,8 +21,10 @@
 - A replayed event is delivered with its `replay-name` (events_replay).
 - An SQS target, and a target's dead-letter queue, take the event only when
   their queue policy lets `events.amazonaws.com` in for this rule
-  (sqs_queue_policy): otherwise the delivery fails with NO_PERMISSIONS, is not
-  retried, and goes to the dead-letter queue (if that one lets it in).
+  (sqs_queue_policy), and an SNS target only when the topic's access policy
+  lets `events.amazonaws.com` publish (a topic's default policy does not):
+  otherwise the delivery fails with NO_PERMISSIONS, is not retried, and goes
+  to the dead-letter queue (if that one lets it in).
 Other targets (logs, archives, other buses) still go through moto's own code.
 """
 
@@ -36,9 +38,11 @@ from typing import Any
 from moto.events.models import Rule, events_backends
 from moto.utilities.arns import parse_arn
 
+from grader import policy as policy_module
 from grader.emulator import faults
 from grader.emulator.moto_fixes import sqs_queue_policy, target_retries
 from grader.emulator.moto_fixes.target_retries import DeliveryError
+from grader.trace import possessive
 
 logger = logging.getLogger(__name__)
 
@@ -188,11 +192,35 @@ def send_to_target(target_arn: str, payload: str, *, group_id: str | None = None
         raise _as_delivery_error(error) from None
 
 
+def topic_refusal(topic_arn: str, *, rule_arn: str) -> str | None:
+    """Why EventBridge may not publish to this topic for this rule: its access
+    policy must let `events.amazonaws.com` call sns:Publish (a topic's default
+    policy lets only the owner account's principals in). None when it may, or
+    when the topic does not exist (that is NO_RESOURCE)."""
+    from moto.sns import sns_backends
+
+    arn = parse_arn(topic_arn)
+    topic = sns_backends[arn.account][arn.region].topics.get(topic_arn)
+    if topic is None:
+        return None
+    request = policy_module.PolicyRequest(
+        principal={"Service": "events.amazonaws.com"}, action="sns:Publish", resource=topic_arn,
+        context={"aws:SourceArn": rule_arn, "aws:SourceAccount": rule_arn.split(":")[4], "aws:SecureTransport": "true"},
+    )
+    decision = policy_module.decide(topic.policy, request)
+    if decision.allowed:
+        return None
+    return f"{possessive(topic.name)} access policy does not let rule {rule_arn.rsplit('/', 1)[-1]} publish (sns:Publish as events.amazonaws.com): {decision.reason}"
+
+
 def _deliver(rule: Rule, target: dict, payload: str, event: dict) -> None:
-    if parse_arn(target["Arn"]).service == "sqs":
+    service = parse_arn(target["Arn"]).service
+    if service == "sqs":
         refusal = sqs_queue_policy.queue_refusal(target["Arn"], service="events", source_arn=rule.arn)
-        if refusal:
-            raise DeliveryError("NO_PERMISSIONS", refusal, retryable=False)
+    else:
+        refusal = topic_refusal(target["Arn"], rule_arn=rule.arn) if service == "sns" else None
+    if refusal:
+        raise DeliveryError("NO_PERMISSIONS", refusal, retryable=False)
     send_to_target(
         target["Arn"], payload,
         group_id=(target.get("SqsParameters") or {}).get("MessageGroupId"), deduplication_id=event.get("id"),

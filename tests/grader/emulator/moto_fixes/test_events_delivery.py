@@ -107,9 +107,26 @@ def test_an_sns_target_publishes_to_the_topic(aws):
     fan = sqs.create_queue(QueueName="fan")["QueueUrl"]
     fan_arn = allow_topic(sqs, fan, topic)
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=fan_arn, Attributes={"RawMessageDelivery": "true"})
+    sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sns:Publish", "Resource": topic}]}))
     events.put_targets(Rule="r", Targets=[{"Id": "topic", "Arn": topic, "InputPath": "$.detail"}])
     assert put(events, {"orderId": "o-8"})["FailedEntryCount"] == 0
     assert bodies(sqs, fan) == ['{"orderId": "o-8"}']
+
+
+def test_a_topic_whose_policy_does_not_let_eventbridge_publish_gets_nothing(aws):
+    sqs, events, _ = setup_rule(aws)
+    sns = aws("sns")
+    topic = sns.create_topic(Name="orders")["TopicArn"]  # the default policy: only the owner account's principals
+    fan = sqs.create_queue(QueueName="fan")["QueueUrl"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=allow_topic(sqs, fan, topic), Attributes={"RawMessageDelivery": "true"})
+    dlq = sqs.create_queue(QueueName="rule-dlq")["QueueUrl"]
+    events.put_targets(Rule="r", Targets=[{"Id": "topic", "Arn": topic, "DeadLetterConfig": {"Arn": allow_eventbridge(sqs, dlq)}}])
+    put(events, {"orderId": "o-9"})
+    assert bodies(sqs, fan) == []
+    [dead] = sqs.receive_message(QueueUrl=dlq, MessageAttributeNames=["All"])["Messages"]
+    assert dead["MessageAttributes"]["ERROR_CODE"]["StringValue"] == "NO_PERMISSIONS"
+    assert "orders' access policy does not let rule r publish" in dead["MessageAttributes"]["ERROR_MESSAGE"]["StringValue"]
 
 
 @pytest.mark.parametrize(
