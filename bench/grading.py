@@ -4,7 +4,7 @@
     .venv/bin/python bench/grading.py --json
 
 What it runs (loopback only, bounded by --deadline, cleans up after itself):
-- its own database: PostgreSQL `redrive_bench_grading` (created and dropped)
+- its own database: PostgreSQL `redrive_bench_grading` (or --database-name; created and dropped)
   when a server answers at --postgres, else a SQLite file in a temp folder;
 - its own Redis database (--redis, flushed before and after);
 - a real `celery -A redrive worker` subprocess at its default concurrency,
@@ -80,6 +80,7 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=6, help="unmeasured gradings before measuring")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on; 'none' for SQLite")
+    parser.add_argument("--database-name", default=BENCH_DB, help="the bench database's name on that server (created and dropped)")
     parser.add_argument("--browser-runs", type=int, default=30, help="timed clicks on Run & grade per set-up (browser part)")
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
     parser.add_argument("--deadline", type=float, default=1800, help="seconds before the bench gives up")
@@ -148,7 +149,7 @@ class Bench:
         self.redis.ping()
         self.redis.flushdb()
         self.database = BenchDatabase(
-            self.args.postgres, BENCH_DB, script="bench/grading.py", sqlite_path=self.tmp / "bench.sqlite3", log_to=self.args
+            self.args.postgres, self.args.database_name, script="bench/grading.py", sqlite_path=self.tmp / "bench.sqlite3", log_to=self.args
         )
         self.env = {
             "DJANGO_SETTINGS_MODULE": "redrive.settings",

@@ -10,6 +10,7 @@ It needs no Django and sees none of the worker's environment beyond what the
 engine passes (see pool.py). It dies with the worker process that started it.
 """
 
+import contextlib
 import gc
 import os
 import signal
@@ -125,8 +126,14 @@ def main(control_path: str) -> None:
     os.makedirs(root_for(control_path), mode=0o700, exist_ok=True)  # each child mounts its own root here
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(control_path)
+    # The engine connects as soon as the path exists (pool.py): it appears by a
+    # rename once the socket listens, never between bind and listen, when a
+    # connection would be refused and the engine's first slot would wait a second.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(control_path + ".binding")  # left by a zygote killed while starting
+    listener.bind(control_path + ".binding")
     listener.listen(16)
+    os.rename(control_path + ".binding", control_path)
     listener.settimeout(1.0)
     from grader.emulator import child
 

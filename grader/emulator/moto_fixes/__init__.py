@@ -31,6 +31,11 @@ What is fixed (see each module's docstring):
 - dispatch_speed: moto's service list read once, not listed from disk per request.
 - name_conversion_speed: moto's camelCase-to-snake_case conversion remembered
   (SQS converted every attribute name of a queue for every message received).
+- sqs_speed: GetQueueAttributes and ReceiveMessage build a queue's attribute
+  dictionary once, not once per name or per message; receipt handles in one
+  call of moto's random source.
+- action_lookup_speed: the action methods of moto's response classes listed
+  once per class, not per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
 - sqs_message_size: a message's size is its body's UTF-8 bytes plus its
@@ -56,9 +61,9 @@ import threading
 import moto
 
 from grader.emulator.moto_fixes import (
-    dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
+    action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
     firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire,
-    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention,
+    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -104,6 +109,8 @@ def apply() -> None:
         firehose_buffering.apply()
         dispatch_speed.apply()
         name_conversion_speed.apply()
+        sqs_speed.apply()
+        action_lookup_speed.apply()
         kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True

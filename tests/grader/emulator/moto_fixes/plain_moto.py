@@ -280,6 +280,34 @@ for _ in range(3):
 os.listdir = real_listdir
 seen["dispatch.listdir_calls"] = ["ok", len(listed)]
 
+# sqs_speed: queue attribute dictionaries built while receiving one message
+from moto.sqs.models import Queue  # noqa: E402
+
+with mock_aws():
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="counted")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="one")
+    builds = []
+    attributes_property = Queue.attributes
+    Queue.attributes = property(lambda queue: builds.append(1) or attributes_property.fget(queue))
+    sqs.receive_message(QueueUrl=url)
+    Queue.attributes = attributes_property
+    seen["sqs.attribute_builds_per_receive"] = ["ok", len(builds)]
+
+# action_lookup_speed: inspect.getmembers runs per request, once warm
+import inspect  # noqa: E402
+
+with mock_aws():
+    sqs = boto3.client("sqs", region_name=REGION)
+    sqs.list_queues()
+    lookups = []
+    real_getmembers = inspect.getmembers
+    inspect.getmembers = lambda *args, **kwargs: lookups.append(1) or real_getmembers(*args, **kwargs)
+    for _ in range(3):
+        sqs.list_queues()
+    inspect.getmembers = real_getmembers
+    seen["responses.getmembers_calls"] = ["ok", len(lookups)]
+
 # moto_clock: moto's time is the wall clock, and moto offers nothing to move it
 import datetime  # noqa: E402
 
