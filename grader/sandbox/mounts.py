@@ -21,8 +21,8 @@ import stat
 from pathlib import Path
 
 _libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNS = 0x00020000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
 
 
 def _check(result: int, what: str) -> int:
@@ -115,3 +115,33 @@ class Exposure:
 
             shutil.rmtree(self.staging, ignore_errors=True)
         self.binds, self.staging = [], None
+
+
+def enter_private_namespace() -> None:
+    """A mount namespace of this process's own, where nothing propagates back;
+    without root, inside a user namespace mapping only its own uid."""
+    if os.geteuid() == 0:
+        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare(CLONE_NEWUSER | CLONE_NEWNS)")
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing here propagates back to the host
+
+
+def mount_tmpfs(target: str, options: str) -> None:
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
+def overlay(target: str, layers: list[str]) -> None:
+    """A read-only overlay of `layers` (topmost first) on `target`, naming them by fd."""
+    fds = [os.open(layer, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) for layer in layers]
+    try:
+        lower = ":".join(f"/proc/self/fd/{fd}" for fd in fds)
+        options = f"lowerdir={lower}" + ("" if os.geteuid() == 0 else ",userxattr")
+        _mount("overlay", target, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, options)
+    finally:
+        for fd in fds:
+            os.close(fd)

@@ -1,0 +1,109 @@
+"""What the learner's sandbox reads, laid at neutral paths on filesystems of its own.
+
+/proc/self/mountinfo shows, for each mount, its root: the path of the mounted
+directory inside its own filesystem. A bind mount of the Python install, the
+venv or the run's folder therefore shows their host paths (/root/.pyenv/...,
+/opt/redrive/.venv, /tmp/redrive-engine-*/run-*) wherever it is bound, and
+binding it at its host path (which a venv's interpreter, found by an absolute
+path, needs) puts that path in /proc/self/maps, /proc/self/exe and sys.path too.
+
+So the launching child, in a private mount namespace, mounts a read-only
+overlayfs on each of them, and bubblewrap binds those. An overlay is a
+filesystem of its own, so its root is "/"; the only option it shows that names
+a path, lowerdir, names the layers by file descriptor (/proc/self/fd/N), and it
+shows the string it was given. Inside the sandbox:
+
+- /var/lang: the Python install (where AWS Lambda keeps its Python); a shared
+  libpython is found through LD_LIBRARY_PATH, since the interpreter's RUNPATH
+  names the install's host path;
+- /venv: the worker's venv, under a small top layer of ours whose pyvenv.cfg
+  says home = /var/lang/bin and whose bin/python links to /var/lang/bin/python3.X;
+- /run/emu: the run's folder (the emulator's and the grader's sockets, which
+  exist before the sandbox starts; an overlay reaches sockets of its lower layer).
+
+Overlays cost no copy and no memory, one mount(2) each per sandbox. Mounted by
+root, they read their layers with root's credentials, so the install may sit
+under a directory the sandbox uid cannot enter (/root/.pyenv). Without root the
+child first enters a user namespace mapping only its own uid (overlayfs may be
+mounted there since Linux 5.11), and bubblewrap nests its own inside.
+"""
+
+import os
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from grader.sandbox.mounts import enter_private_namespace, overlay
+
+LANG = "/var/lang"
+VENV = "/venv"
+RUN_DIR = "/run/emu"
+
+
+def python_version() -> str:
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def interpreter() -> str:
+    """The interpreter as the sandbox starts it."""
+    return f"{VENV}/bin/python" if _venv() else f"{LANG}/bin/python{python_version()}"
+
+
+def environment() -> dict[str, str]:
+    """What the interpreter needs in its environment at these paths."""
+    if sysconfig.get_config_var("Py_ENABLE_SHARED") and Path(sys.base_prefix).resolve() != Path("/usr"):
+        return {"LD_LIBRARY_PATH": f"{LANG}/lib"}
+    return {}
+
+
+def _venv() -> Path | None:
+    return Path(sys.prefix).resolve() if sys.prefix != sys.base_prefix else None
+
+
+class Layers:
+    """The overlays of one launcher, mounted afresh in each launching child.
+    Holds a folder of mount points and of our own small layers (an empty one,
+    the venv's top); remove it with close()."""
+
+    def __init__(self):
+        self.folder = tempfile.mkdtemp(prefix="redrive-layers-")
+        os.chmod(self.folder, 0o711)  # the sandbox uid resolves the mount points below
+        old_umask = os.umask(0o022)
+        try:
+            for name in ("empty", "lang", "venv", "top", "top/bin"):
+                os.mkdir(os.path.join(self.folder, name), 0o755)
+            version = python_version()
+            Path(self.folder, "top", "pyvenv.cfg").write_text(
+                f"home = {LANG}/bin\ninclude-system-site-packages = false\nversion = {sys.version.split()[0]}\n"
+            )
+            for name in ("python", "python3", f"python{version}"):
+                os.symlink(f"{LANG}/bin/python{version}", os.path.join(self.folder, "top", "bin", name))
+        finally:
+            os.umask(old_umask)
+        self.base_prefix = str(Path(sys.base_prefix).resolve())
+        self.venv = _venv()
+
+    def mount_point(self, name: str) -> str:
+        return os.path.join(self.folder, name)
+
+    def binds(self) -> list[str]:
+        """bubblewrap's options binding the overlays at their paths inside."""
+        options = ["--ro-bind", self.mount_point("lang"), LANG]
+        if self.venv is not None:
+            options += ["--ro-bind", self.mount_point("venv"), VENV]
+        return options
+
+    def apply(self) -> None:
+        """In the launching child, before bubblewrap: a private mount namespace
+        (in a user namespace of its own without root) holding the overlays."""
+        enter_private_namespace()
+        empty = os.path.join(self.folder, "empty")
+        overlay(self.mount_point("lang"), [self.base_prefix, empty])
+        if self.venv is not None:
+            overlay(self.mount_point("venv"), [os.path.join(self.folder, "top"), str(self.venv)])
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.folder, ignore_errors=True)
