@@ -1,28 +1,30 @@
-"""What the learner's sandbox reads, laid at neutral paths on filesystems of its own.
+"""What the learner's sandbox reads of the worker's Python, laid at neutral
+paths on filesystems of its own.
 
 /proc/self/mountinfo shows, for each mount, its root: the path of the mounted
-directory inside its own filesystem. A bind mount of the Python install, the
-venv or the run's folder therefore shows their host paths (/root/.pyenv/...,
-/opt/redrive/.venv, /tmp/redrive-engine-*/run-*) wherever it is bound, and
-binding it at its host path (which a venv's interpreter, found by an absolute
-path, needs) puts that path in /proc/self/maps, /proc/self/exe and sys.path too.
+directory inside its own filesystem. A bind mount of the Python install or the
+venv therefore shows their host paths (/root/.pyenv/..., /opt/redrive/.venv)
+wherever it is bound, and binding the install at its host path (which a venv's
+interpreter, found by an absolute link, needs) puts that path in
+/proc/self/maps, /proc/self/exe and sys.path too.
 
 So the launching child, in a private mount namespace, mounts a read-only
-overlayfs on each of them, and bubblewrap binds those. An overlay is a
-filesystem of its own, so its root is "/"; the only option it shows that names
-a path, lowerdir, names the layers by file descriptor (/proc/self/fd/N), and it
+overlayfs on each, and bubblewrap binds those. An overlay is a filesystem of
+its own, so its root is "/"; the only option it shows that names a path,
+lowerdir, names the layers by file descriptor (/proc/self/fd/N), and the kernel
 shows the string it was given. Inside the sandbox:
 
 - /var/lang: the Python install (where AWS Lambda keeps its Python); a shared
   libpython is found through LD_LIBRARY_PATH, since the interpreter's RUNPATH
   names the install's host path;
 - /venv: the worker's venv, under a small top layer of ours whose pyvenv.cfg
-  says home = /var/lang/bin and whose bin/python links to /var/lang/bin/python3.X;
-- /run/emu: the run's folder (the emulator's and the grader's sockets, which
-  exist before the sandbox starts; an overlay reaches sockets of its lower layer).
+  says home = /var/lang/bin and whose bin/python links to /var/lang/bin/python3.X.
 
-Overlays cost no copy and no memory, one mount(2) each per sandbox. Mounted by
-root, they read their layers with root's credentials, so the install may sit
+(The run's folder cannot be an overlay: a socket is not reached through one.
+It is bound from a tmpfs of its own instead, grader.runfolders.)
+
+Overlays cost no copy and no memory: two mount(2) calls per sandbox. Mounted
+by root, they read their layers with root's credentials, so the install may sit
 under a directory the sandbox uid cannot enter (/root/.pyenv). Without root the
 child first enters a user namespace mapping only its own uid (overlayfs may be
 mounted there since Linux 5.11), and bubblewrap nests its own inside.
@@ -38,7 +40,7 @@ from grader.sandbox.mounts import enter_private_namespace, overlay
 
 LANG = "/var/lang"
 VENV = "/venv"
-RUN_DIR = "/run/emu"
+RUN_DIR = "/run/emu"  # the run's folder, bound by the launcher
 
 
 def python_version() -> str:
