@@ -19,16 +19,14 @@ own namespace, reaches the folders through a descriptor of the tmpfs's root
 the worker dies.
 """
 
-import ctypes
 import os
 import subprocess
 import tempfile
 
 from grader.sandbox import mounts
+from grader.sandbox.mounts import CLONE_NEWNS, CLONE_NEWUSER
 
-CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
-_libc = ctypes.CDLL(None, use_errno=True)
-SIZE = "size=1m,nr_inodes=4096,mode=0711"  # only sockets and empty mount points live here
+OPTIONS = "size=1m,nr_inodes=4096,mode=0711"  # only sockets and empty mount points live here
 
 
 class RunFolders:
@@ -58,7 +56,7 @@ class RunFolders:
 
     def _hold(self) -> None:
         mounts.enter_private_namespace()
-        mounts.mount_tmpfs(self.path, SIZE)
+        mounts.mount_tmpfs(self.path, OPTIONS)
 
     def make(self) -> str:
         """A new run's folder (its path in the namespace)."""
@@ -74,17 +72,11 @@ class RunFolders:
     def enter(self) -> None:
         """In a forked, single-threaded child: join the namespace."""
         if self._user_fd is not None:
-            _setns(self._user_fd, CLONE_NEWUSER)
-        _setns(self._mount_fd, CLONE_NEWNS)
+            mounts.setns(self._user_fd, CLONE_NEWUSER)
+        mounts.setns(self._mount_fd, CLONE_NEWNS)
 
     def close(self) -> None:
         for fd in (self._root_fd, self._mount_fd, self._user_fd):
             if fd is not None:
                 os.close(fd)
         self._root_fd = self._mount_fd = self._user_fd = None
-
-
-def _setns(fd: int, kind: int) -> None:
-    if _libc.setns(fd, kind) != 0:
-        error = ctypes.get_errno()
-        raise OSError(error, f"setns: {os.strerror(error)}")
