@@ -155,9 +155,15 @@ class Engine:
         self.pid = os.getpid()
         self.config = config
         _become_subreaper()
-        self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
         workdirs_remove_stale()  # left by engines that were killed (grader/workdirs.py)
         self.base_dir, self._owner_fd = workdir_create()
+        try:
+            # Raises IsolationUnavailable when isolation is required and missing. Its
+            # folder is in ours, so a killed engine's is removed with ours.
+            self.launcher = Launcher(config, workdir=self.base_dir)
+        except Exception:
+            workdir_remove(self.base_dir, self._owner_fd)
+            raise
         self.runs = self._run_folders()
         self.emulator = WarmEmulator(self.base_dir, enter=self.runs.enter if self.runs else None)
         self._spares: list[Slot] = []

@@ -239,7 +239,8 @@ class Launcher:
     """Starts harness processes for one worker process. Not thread-safe by itself:
     the engine's pool calls it from one thread."""
 
-    def __init__(self, config: EngineConfig):
+    def __init__(self, config: EngineConfig, workdir: str | None = None):
+        """workdir: the engine's folder, where the launcher keeps its own (else a temporary one)."""
         self.config = config
         problem = bwrap_usable(config)
         self.isolated = not problem
@@ -257,7 +258,7 @@ class Launcher:
                 problem,
             )
         # Under bubblewrap, overlays (grader.sandbox.layers); in the fallback, the host's paths.
-        self._layers = layers.Layers() if self.isolated else None
+        self._layers = layers.Layers(workdir) if self.isolated else None
         self._exposure = None if self.isolated else mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
 
     def start(self, run_dir: str, *, host_dir: str | None = None, enter=None) -> subprocess.Popen:

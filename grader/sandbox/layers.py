@@ -68,8 +68,13 @@ class Layers:
     Holds a folder of mount points and of our own small layers (an empty one,
     the venv's top); remove it with close()."""
 
-    def __init__(self):
-        self.folder = tempfile.mkdtemp(prefix="redrive-layers-")
+    def __init__(self, parent: str | None = None):
+        """parent: where to make the folder (the engine's), else a temporary one."""
+        if parent is None:
+            self.folder = tempfile.mkdtemp(prefix="redrive-layers-")
+        else:
+            self.folder = os.path.join(parent, "layers")
+            os.mkdir(self.folder)
         os.chmod(self.folder, 0o711)  # the sandbox uid resolves the mount points below
         old_umask = os.umask(0o022)
         try:
