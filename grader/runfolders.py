@@ -30,7 +30,10 @@ OPTIONS = "size=1m,nr_inodes=4096,mode=0711"  # only sockets and empty mount poi
 
 
 class RunFolders:
-    def __init__(self, base_dir: str):
+    def __init__(self, base_dir: str, also_mount=None):
+        """also_mount: called in the new namespace once the tmpfs is there, to
+        mount more that every sandbox binds (the launcher's overlays, Layers.mount)."""
+        self._also_mount = also_mount
         self.path = os.path.join(base_dir, "runs")  # as the namespace sees it: the tmpfs
         os.mkdir(self.path, 0o711)
         self._user_fd: int | None = None
@@ -57,6 +60,8 @@ class RunFolders:
     def _hold(self) -> None:
         mounts.enter_private_namespace()
         mounts.mount_tmpfs(self.path, OPTIONS)
+        if self._also_mount is not None:
+            self._also_mount()
 
     def make(self) -> str:
         """A new run's folder (its path in the namespace)."""

@@ -181,7 +181,7 @@ class Engine:
         if not self.launcher.isolated:
             return None
         try:
-            runs = RunFolders(self.base_dir)
+            runs = RunFolders(self.base_dir, also_mount=self.launcher.layers.mount)
         except OSError:
             logger.exception("could not give the run folders a tmpfs: the sandbox's /proc/self/mountinfo names them")
             return None

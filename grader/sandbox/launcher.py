@@ -172,8 +172,11 @@ def _preexec_bwrap(config: EngineConfig, overlays: layers.Layers, scratch: str |
 
     def preexec():
         if enter is not None:
-            enter()  # the run folders' namespace (grader.runfolders), where run_dir is
-        overlays.apply()  # a private mount namespace holding the overlays bubblewrap binds
+            enter()  # the engine's namespace (grader.runfolders): run_dir, and the overlays mounted once
+            if tmpfs is not None:
+                mounts.enter_private_namespace()  # root: a copy of it, for this run's /tmp
+        else:
+            overlays.apply()  # a private mount namespace holding the overlays bubblewrap binds
         if tmpfs is not None:
             tmpfs.mount()  # root only: the learner's /tmp, capped in files too
         _drop_privileges(config.uid)
@@ -258,20 +261,21 @@ class Launcher:
                 problem,
             )
         # Under bubblewrap, overlays (grader.sandbox.layers); in the fallback, the host's paths.
-        self._layers = layers.Layers(workdir) if self.isolated else None
+        self.layers = layers.Layers(workdir) if self.isolated else None
         self._exposure = None if self.isolated else mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
 
     def start(self, run_dir: str, *, host_dir: str | None = None, enter=None) -> subprocess.Popen:
         """Start a harness that will serve the emulator and RPC sockets in run_dir.
-        enter: joins the namespace where run_dir is (grader.runfolders); host_dir
-        is the worker's way to it."""
+        enter: joins the engine's namespace (grader.runfolders), where run_dir is
+        and where self.layers is mounted (else each launch mounts its own);
+        host_dir is the worker's way to run_dir."""
         if self.isolated:
             scratch = _scratch_dir(run_dir, host_dir)
             fds = LaunchFds()
             try:
                 return subprocess.Popen(
-                    fds.hide_options(bwrap_command(self.config, run_dir, scratch, fds=fds, overlays=self._layers)),
-                    preexec_fn=_preexec_bwrap(self.config, self._layers, scratch, enter),
+                    fds.hide_options(bwrap_command(self.config, run_dir, scratch, fds=fds, overlays=self.layers)),
+                    preexec_fn=_preexec_bwrap(self.config, self.layers, scratch, enter),
                     pass_fds=fds.all,
                     env={"PATH": "/usr/bin:/bin"},
                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -296,5 +300,5 @@ class Launcher:
     def close(self) -> None:
         if self._exposure is not None:
             self._exposure.close()
-        if self._layers is not None:
-            self._layers.close()
+        if self.layers is not None:
+            self.layers.close()

@@ -64,9 +64,12 @@ def _venv() -> Path | None:
 
 
 class Layers:
-    """The overlays of one launcher, mounted afresh in each launching child.
-    Holds a folder of mount points and of our own small layers (an empty one,
-    the venv's top); remove it with close()."""
+    """The overlays of one launcher: mounted once in the engine's namespace
+    (grader.runfolders calls mount() there), or else afresh in each launching
+    child (apply()). Once is cheaper: an overlay's dentries and inodes are its
+    own, so a fresh one starts cold, and botocore's first client stats its whole
+    data/ tree. Holds a folder of mount points and of our own small layers (an
+    empty one, the venv's top); remove it with close()."""
 
     def __init__(self, parent: str | None = None):
         """parent: where to make the folder (the engine's), else a temporary one."""
@@ -105,6 +108,10 @@ class Layers:
         """In the launching child, before bubblewrap: a private mount namespace
         (in a user namespace of its own without root) holding the overlays."""
         enter_private_namespace()
+        self.mount()
+
+    def mount(self) -> None:
+        """Mount the overlays in this (private) mount namespace."""
         empty = os.path.join(self.folder, "empty")
         overlay(self.mount_point("lang"), [self.base_prefix, empty])
         if self.venv is not None:
