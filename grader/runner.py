@@ -21,8 +21,10 @@ from dataclasses import dataclass
 
 from grader import protocol
 from grader.config import EngineConfig
+from grader.emulator import seal as emulator_seal
 from grader.emulator.pool import EmulatorRun, WarmEmulator
 from grader.protocol import Job, Result
+from grader.runfolders import RunFolders
 from grader.sandbox.launcher import IsolationUnavailable, Launcher
 from grader.sandbox.limits import Limits, cpu_limit_message, time_limit_message
 from grader.workdirs import workdir_create, workdir_remove, workdirs_remove_stale
@@ -53,6 +55,7 @@ class Slot:
     emulator: EmulatorRun
     sandbox: "object"  # subprocess.Popen
     created: float
+    host_dir: str = ""  # the worker's way to run_dir (grader.runfolders), when not run_dir itself
 
     def usable(self) -> bool:
         return self.sandbox.poll() is None
@@ -84,7 +87,7 @@ class Slot:
         _reap_orphans()
         if self.sandbox.stdout is not None:
             self.sandbox.stdout.close()
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+        shutil.rmtree(self.host_dir or self.run_dir, ignore_errors=True)
 
 
 def _children(pid: int, task: int | None = None) -> list[int]:
@@ -152,10 +155,17 @@ class Engine:
         self.pid = os.getpid()
         self.config = config
         _become_subreaper()
-        self.launcher = Launcher(config)  # raises IsolationUnavailable when isolation is required and missing
         workdirs_remove_stale()  # left by engines that were killed (grader/workdirs.py)
         self.base_dir, self._owner_fd = workdir_create()
-        self.emulator = WarmEmulator(self.base_dir)
+        try:
+            # Raises IsolationUnavailable when isolation is required and missing. Its
+            # folder is in ours, so a killed engine's is removed with ours.
+            self.launcher = Launcher(config, workdir=self.base_dir)
+        except Exception:
+            workdir_remove(self.base_dir, self._owner_fd)
+            raise
+        self.runs = self._run_folders()
+        self.emulator = WarmEmulator(self.base_dir, enter=self.runs.enter if self.runs else None)
         self._spares: list[Slot] = []
         self._wanted = 0
         self._failure: Exception | None = None
@@ -165,6 +175,19 @@ class Engine:
         self._warned_online = False
         self._thread = threading.Thread(target=self._fill_forever, name="redrive-lab-pool", daemon=True)
         self._thread.start()
+
+    def _run_folders(self) -> RunFolders | None:
+        """Under bubblewrap, the run folders' own tmpfs (grader.runfolders); else folders on disk."""
+        if not self.launcher.isolated:
+            return None
+        try:
+            runs = RunFolders(self.base_dir, also_mount=self.launcher.layers.mount)
+        except OSError:
+            logger.exception("could not give the run folders a tmpfs: the sandbox's /proc/self/mountinfo names them")
+            return None
+        # Each emulator child mounts its new root beside its run's folder (grader.emulator.seal).
+        os.mkdir(runs.host_path(emulator_seal.root_for(os.path.join(runs.path, "run"))), 0o700)
+        return runs
 
     # --- the pool thread --------------------------------------------------------
     def _fill_forever(self) -> None:
@@ -193,8 +216,12 @@ class Engine:
                 self._lock.notify_all()
 
     def _make_slot(self) -> Slot:
-        run_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
-        os.chmod(run_dir, 0o711)
+        if self.runs is not None:
+            run_dir = self.runs.make()
+            host_dir = self.runs.host_path(run_dir)
+        else:
+            run_dir = host_dir = tempfile.mkdtemp(prefix="run-", dir=self.base_dir)
+            os.chmod(run_dir, 0o711)
         limits = self.config.limits
         emulator = self.emulator.fork(
             run_dir, memory_mib=limits.emulator_mib, uid=self.config.emulator_uid,
@@ -203,13 +230,13 @@ class Engine:
         try:
             self._check_offline(emulator)
             with _sandboxes_lock:
-                sandbox = self.launcher.start(run_dir)
+                sandbox = self.launcher.start(run_dir, host_dir=host_dir, enter=self.runs.enter if self.runs else None)
                 _live_sandboxes.add(sandbox.pid)
         except Exception:
             emulator.close()
-            shutil.rmtree(run_dir, ignore_errors=True)
+            shutil.rmtree(host_dir, ignore_errors=True)
             raise
-        return Slot(run_dir=run_dir, emulator=emulator, sandbox=sandbox, created=time.monotonic())
+        return Slot(run_dir=run_dir, emulator=emulator, sandbox=sandbox, created=time.monotonic(), host_dir=host_dir)
 
     def _check_offline(self, emulator: EmulatorRun) -> None:
         """The emulator makes HTTP requests a learner asks for (SNS http
@@ -262,6 +289,8 @@ class Engine:
             slot.destroy()
         self.emulator.close()
         self.launcher.close()
+        if self.runs is not None:
+            self.runs.close()
         workdir_remove(self.base_dir, self._owner_fd)
 
     # --- one run -------------------------------------------------------------------

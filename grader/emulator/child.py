@@ -256,15 +256,24 @@ def serve(connection: socket.socket, dispatcher) -> None:
         # here, outside the sandbox's limits: cap it too.
         cap = prepare.memory_mib * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    emulator_path = os.path.join(prepare.dir, "emulator.sock")
     policy = ServicePolicy()  # refuses every service until the job names the lab's
-    server = make_server("unix://" + emulator_path, 0, guard(dispatcher, policy), threaded=True, request_handler=QuietRequestHandler)
-    os.chmod(emulator_path, 0o666)
+    # Bound by names relative to the run's folder: a socket's address shows in
+    # /proc/net/unix of each network namespace that connects to it (the server's
+    # end of an accepted connection lives in the client's), so the learner's
+    # sandbox would read the engine folder's path there.
+    here = os.getcwd()
+    os.chdir(prepare.dir)
+    try:
+        server = make_server("unix://emulator.sock", 0, guard(dispatcher, policy), threaded=True, request_handler=QuietRequestHandler)
+        os.chmod("emulator.sock", 0o666)
+        rpc_listener = _listen_unix("rpc.sock", 1)
+    finally:
+        os.chdir(here)
     threading.Thread(target=server.serve_forever, name="emulator", daemon=True).start()
     rpc_path = os.path.join(prepare.dir, "rpc.sock")
     box: dict = {}
     rpc_ready = threading.Event()
-    threading.Thread(target=_accept_once, args=(_listen_unix(rpc_path, 1), rpc_path, box, rpc_ready), daemon=True).start()
+    threading.Thread(target=_accept_once, args=(rpc_listener, rpc_path, box, rpc_ready), daemon=True).start()
     protocol.send(connection, Ready(pid=os.getpid(), offline=offline, sealed=sealed))
 
     try:

@@ -54,8 +54,9 @@ class EmulatorRun:
 
 
 class WarmEmulator:
-    def __init__(self, base_dir: str):
+    def __init__(self, base_dir: str, enter=None):
         self.control_path = os.path.join(base_dir, "zygote.sock")
+        self.enter = enter  # joins the run folders' namespace (grader.runfolders), in the forked child
         self.process: subprocess.Popen | None = None
 
     def alive(self) -> bool:
@@ -71,6 +72,7 @@ class WarmEmulator:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "grader.emulator.zygote", self.control_path],
             cwd=str(REPO), env=zygote_environment(), stdin=subprocess.DEVNULL, stdout=2, close_fds=True,
+            preexec_fn=self.enter,
         )
         deadline = time.monotonic() + START_TIMEOUT_S
         while not os.path.exists(self.control_path):

@@ -16,14 +16,12 @@ import tempfile
 from pathlib import Path
 
 from grader.config import EngineConfig
-from grader.sandbox import landlock, mounts, seccomp
+from grader.sandbox import landlock, layers, mounts, seccomp
 from grader.sandbox.limits import LAUNCH_CPU_S, LAUNCH_PROCESSES, MIB, Limits
 
 logger = logging.getLogger(__name__)
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
-SANDBOX_RUN_DIR = "/run/emu"
-SANDBOX_VENV = "/venv"
 FORWARD_PORT = 4566
 PR_SET_NO_NEW_PRIVS = 38
 
@@ -63,13 +61,12 @@ def learner_environment(port: int, run_dir: str) -> dict[str, str]:
     }
 
 
-def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None, *, fds: "LaunchFds | None" = None) -> list[str]:
+def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None, *, fds: "LaunchFds", overlays: layers.Layers) -> list[str]:
     """scratch: a tmpfs already mounted for /tmp (root only, see mounts.Scratch);
     without one bubblewrap makes /tmp, capped in bytes but not in files.
-    fds: the seccomp filter and the harness, read by bubblewrap from these
-    (without them, the harness is bound from the checkout and no filter is set)."""
-    python, needed = python_paths()
-    venv = Path(sys.prefix).resolve() if sys.prefix != sys.base_prefix else None
+    fds: the seccomp filter and the harness, read by bubblewrap from these.
+    overlays: the Python install and the venv, mounted by the launching child
+    (grader.sandbox.layers), bound at neutral paths."""
     command = [
         config.bwrap,
         "--unshare-all", "--unshare-user", "--disable-userns",  # --unshare-all includes the network
@@ -83,24 +80,19 @@ def bwrap_command(config: EngineConfig, run_dir: str, scratch: str | None = None
         command += ["--bind", scratch, "/tmp"]
     else:
         command += ["--size", str(config.limits.disk_mib * MIB), "--tmpfs", "/tmp"]
-    for path in needed:
-        # The venv sits at a fixed place inside, wherever the checkout is: bound
-        # at its host path under /tmp it would show up in the learner's /tmp.
-        command += ["--ro-bind", str(path), SANDBOX_VENV if path == venv else str(path)]
-    if fds is not None:
-        # Copied in, not bound: a bind shows the checkout's path in /proc/self/mountinfo.
-        command += ["--seccomp", str(fds.seccomp), "--ro-bind-data", str(fds.harness), "/harness/main.py"]
-    else:
-        command += ["--ro-bind", str(HARNESS_DIR), "/harness"]
+    command += overlays.binds()
+    # A bind's root shows in /proc/self/mountinfo: "/run-*" on the run folders' tmpfs (grader.runfolders).
+    command += ["--ro-bind", run_dir, layers.RUN_DIR]
+    # Copied in, not bound: a bind shows the checkout's path in /proc/self/mountinfo.
+    command += ["--seccomp", str(fds.seccomp), "--ro-bind-data", str(fds.harness), "/harness/main.py"]
     command += [
-        "--ro-bind", run_dir, SANDBOX_RUN_DIR,
         "--remount-ro", "/",
         "--uid", str(config.uid), "--gid", str(config.uid), "--hostname", "sandbox", "--chdir", "/tmp",
         "--clearenv",
     ]
-    for key, value in learner_environment(FORWARD_PORT, SANDBOX_RUN_DIR).items():
+    for key, value in {**learner_environment(FORWARD_PORT, layers.RUN_DIR), **layers.environment()}.items():
         command += ["--setenv", key, value]
-    command += ["--", f"{SANDBOX_VENV}/bin/python" if venv else str(python), "-I", "/harness/main.py"]
+    command += ["--", layers.interpreter(), "-I", "/harness/main.py"]
     return command
 
 
@@ -166,20 +158,27 @@ def _scratch(config: EngineConfig, path: str | None) -> "mounts.Scratch | None":
     return mounts.Scratch(path, size_bytes=limits.disk_mib * MIB, files=limits.scratch_files, uid=config.uid)
 
 
-def _scratch_dir(run_dir: str) -> str | None:
-    """Where the run's scratch tmpfs is mounted (root only; empty on the host)."""
+def _scratch_dir(run_dir: str, host_dir: str | None = None) -> str | None:
+    """Where the run's scratch tmpfs is mounted (root only; empty on the host).
+    host_dir: the worker's way to run_dir, when not run_dir itself."""
     if os.geteuid() != 0:
         return None
-    path = os.path.join(run_dir, "tmp")
-    os.mkdir(path, 0o700)
-    return path
+    os.mkdir(os.path.join(host_dir or run_dir, "tmp"), 0o700)
+    return os.path.join(run_dir, "tmp")
 
 
-def _preexec_bwrap(config: EngineConfig, hidden: "mounts.Exposure", scratch: str | None = None):
+def _preexec_bwrap(config: EngineConfig, overlays: layers.Layers, scratch: str | None = None, enter=None):
     tmpfs = _scratch(config, scratch)
 
     def preexec():
-        hidden.apply(tmpfs)  # root only: a private mount namespace exposing the python install, and /tmp
+        if enter is not None:
+            enter()  # the engine's namespace (grader.runfolders): run_dir, and the overlays mounted once
+            if tmpfs is not None:
+                mounts.enter_private_namespace()  # root: a copy of it, for this run's /tmp
+        else:
+            overlays.apply()  # a private mount namespace holding the overlays bubblewrap binds
+        if tmpfs is not None:
+            tmpfs.mount()  # root only: the learner's /tmp, capped in files too
         _drop_privileges(config.uid)
         _launch_rlimits(config.limits)
         mounts.prctl(PR_SET_NO_NEW_PRIVS, 1)
@@ -220,20 +219,19 @@ def _probe_bwrap(config: EngineConfig) -> str:
     with tempfile.TemporaryDirectory(prefix="redrive-probe-") as run_dir:
         os.chmod(run_dir, 0o711)
         scratch = _scratch_dir(run_dir)
-        fds = LaunchFds()
-        command = bwrap_command(config, run_dir, scratch, fds=fds)
+        fds, overlays = LaunchFds(), layers.Layers()
+        command = bwrap_command(config, run_dir, scratch, fds=fds, overlays=overlays)
         command[command.index("--") + 1 :] = ["/bin/true"]
         command = fds.hide_options(command)
-        exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
         try:
             done = subprocess.run(
-                command, preexec_fn=_preexec_bwrap(config, exposure, scratch), env={"PATH": "/usr/bin:/bin"},
-                capture_output=True, timeout=20, pass_fds=exposure.fds + fds.all,
+                command, preexec_fn=_preexec_bwrap(config, overlays, scratch), env={"PATH": "/usr/bin:/bin"},
+                capture_output=True, timeout=20, pass_fds=fds.all,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             return f"bubblewrap failed to start: {exc}"
         finally:
-            exposure.close()
+            overlays.close()
             fds.close()
         if done.returncode != 0:
             return f"bubblewrap failed (exit {done.returncode}): {done.stderr.decode(errors='replace').strip()[:300]}"
@@ -244,7 +242,8 @@ class Launcher:
     """Starts harness processes for one worker process. Not thread-safe by itself:
     the engine's pool calls it from one thread."""
 
-    def __init__(self, config: EngineConfig):
+    def __init__(self, config: EngineConfig, workdir: str | None = None):
+        """workdir: the engine's folder, where the launcher keeps its own (else a temporary one)."""
         self.config = config
         problem = bwrap_usable(config)
         self.isolated = not problem
@@ -261,18 +260,23 @@ class Launcher:
                 "(SANDBOX_REQUIRE_ISOLATION=1 makes it an error). !!!",
                 problem,
             )
-        self._exposure = mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
+        # Under bubblewrap, overlays (grader.sandbox.layers); in the fallback, the host's paths.
+        self.layers = layers.Layers(workdir) if self.isolated else None
+        self._exposure = None if self.isolated else mounts.Exposure.for_paths(python_paths()[1] + [HARNESS_DIR], uid=config.uid)
 
-    def start(self, run_dir: str) -> subprocess.Popen:
-        """Start a harness that will serve the emulator and RPC sockets in run_dir."""
+    def start(self, run_dir: str, *, host_dir: str | None = None, enter=None) -> subprocess.Popen:
+        """Start a harness that will serve the emulator and RPC sockets in run_dir.
+        enter: joins the engine's namespace (grader.runfolders), where run_dir is
+        and where self.layers is mounted (else each launch mounts its own);
+        host_dir is the worker's way to run_dir."""
         if self.isolated:
-            scratch = _scratch_dir(run_dir)
+            scratch = _scratch_dir(run_dir, host_dir)
             fds = LaunchFds()
             try:
                 return subprocess.Popen(
-                    fds.hide_options(bwrap_command(self.config, run_dir, scratch, fds=fds)),
-                    preexec_fn=_preexec_bwrap(self.config, self._exposure, scratch),
-                    pass_fds=self._exposure.fds + fds.all,
+                    fds.hide_options(bwrap_command(self.config, run_dir, scratch, fds=fds, overlays=self.layers)),
+                    preexec_fn=_preexec_bwrap(self.config, self.layers, scratch, enter),
+                    pass_fds=fds.all,
                     env={"PATH": "/usr/bin:/bin"},
                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                     start_new_session=True, cwd="/",
@@ -296,3 +300,5 @@ class Launcher:
     def close(self) -> None:
         if self._exposure is not None:
             self._exposure.close()
+        if self.layers is not None:
+            self.layers.close()

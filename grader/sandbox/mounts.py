@@ -1,18 +1,19 @@
-"""Expose the Python install to the sandbox uid when the path to it is closed.
+"""Mount namespaces and mounts made by the launching child before it drops root
+(and by grader.runfolders).
 
-A venv's base interpreter often lives under a directory the sandbox uid may
-not enter (here /root/.pyenv, with /root mode 0700), and bubblewrap, running as
-that uid, must resolve the paths it binds. Before dropping root, the launching
-child enters a private mount namespace of its own, lays a small tmpfs over the
-closed directory and binds back only the directories the sandbox needs (by
-way of staging mount points made beforehand: a mount cannot be bound straight
-from an fd opened in the old namespace). Only that child and the sandbox see
-the change.
+Exposure, for the fallback without bubblewrap, where the harness runs the
+host's interpreter as the sandbox uid: a venv's base interpreter often lives
+under a directory that uid may not enter (here /root/.pyenv, with /root mode
+0700). Before dropping root, the launching child enters a private mount
+namespace of its own, lays a small tmpfs over the closed directory and binds
+back only the directories the harness needs (by way of staging mount points
+made beforehand: a mount cannot be bound straight from an fd opened in the old
+namespace). Only that child sees the change. (Under bubblewrap the install is
+an overlay instead, grader.sandbox.layers, read with root's credentials.)
 
-The same private namespace gives the learner's scratch space its own tmpfs,
-capped in bytes AND in files: bubblewrap's --size caps only bytes, and empty
-files cost none, so without nr_inodes a loop of os.open() fills kernel memory
-with millions of inodes.
+Scratch: the learner's scratch space, a tmpfs capped in bytes AND in files:
+bubblewrap's --size caps only bytes, and empty files cost none, so without
+nr_inodes a loop of os.open() fills kernel memory with millions of inodes.
 """
 
 import ctypes
@@ -21,8 +22,8 @@ import stat
 from pathlib import Path
 
 _libc = ctypes.CDLL(None, use_errno=True)
-CLONE_NEWNS = 0x00020000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWUSER = 0x00020000, 0x10000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
 
 
 def _check(result: int, what: str) -> int:
@@ -115,3 +116,38 @@ class Exposure:
 
             shutil.rmtree(self.staging, ignore_errors=True)
         self.binds, self.staging = [], None
+
+
+def enter_private_namespace() -> None:
+    """A mount namespace of this process's own, where nothing propagates back;
+    without root, inside a user namespace mapping only its own uid."""
+    if os.geteuid() == 0:
+        _check(_libc.unshare(CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+    else:
+        uid, gid = os.getuid(), os.getgid()
+        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare(CLONE_NEWUSER | CLONE_NEWNS)")
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            with open(f"/proc/self/{name}", "w") as f:
+                f.write(text)
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing here propagates back to the host
+
+
+def setns(fd: int, kind: int) -> None:
+    """Join the namespace `fd` refers to (kind: CLONE_NEWUSER, CLONE_NEWNS)."""
+    _check(_libc.setns(fd, kind), "setns")
+
+
+def mount_tmpfs(target: str, options: str) -> None:
+    _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
+def overlay(target: str, layers: list[str]) -> None:
+    """A read-only overlay of `layers` (topmost first) on `target`, naming them by fd."""
+    fds = [os.open(layer, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC) for layer in layers]
+    try:
+        lower = ":".join(f"/proc/self/fd/{fd}" for fd in fds)
+        options = f"lowerdir={lower}" + ("" if os.geteuid() == 0 else ",userxattr")
+        _mount("overlay", target, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, options)
+    finally:
+        for fd in fds:
+            os.close(fd)
