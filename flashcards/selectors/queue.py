@@ -1,6 +1,6 @@
-"""What to study next, and how much is due: one query for the counts, one
-(two for a new card) for the card. The page, its htmx partials and the API all
-ask here.
+"""What to study next, and how much is due: one query for the counts, two for
+the card (the state picked, then the card with its deck; a new card is picked
+from the cards). The page, its htmx partials and the API all ask here.
 
 Order: learning and relearning cards due now; then review cards, lowest
 retrievability first; new cards interleaved among the reviews, those of
