@@ -10,7 +10,7 @@ What it does (loopback only, cleans up after itself):
   (--due-share of them due), --reviews review logs over the past year and an
   API token;
 - serves the site with granian (WSGI; production settings, DEBUG off; one
-  worker process per CPU);
+  worker process per CPU, two threads each, as docs/deploy.md runs it);
 - offers round trips in an open loop: arrivals come at --rates per second
   (a Poisson process, as many learners reviewing at human pace would, each
   arrival independent of how fast the previous ones were answered), each step
@@ -65,7 +65,7 @@ def parse_args(argv=None):
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds at the first rate")
     parser.add_argument("--clients", type=int, default=64, help="client threads, each with a kept-alive connection")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="granian worker processes (default: one per CPU)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per granian worker running the app (--blocking-threads)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per granian worker running the app (--blocking-threads), as docs/deploy.md runs it")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres", help="server to create the bench database on")
     return parser.parse_args(argv)

@@ -23,9 +23,13 @@ def card_for_user(*, user, card_id) -> Card | None:
         card_id = int(card_id)
     except (TypeError, ValueError):
         return None
-    # No ordering (Card's Meta ordering would join decks for nothing) and no lesson
-    # joined: a lesson row carries its whole rendered text; templates load it if needed.
-    return cards_visible_to(user=user).select_related("deck").filter(pk=card_id).order_by().first()
+    # get(), not first(): first() orders by the key (a sort and a clone for one row),
+    # and Card's Meta ordering would join decks for nothing. No lesson joined: a
+    # lesson row carries its whole rendered text; templates load it if needed.
+    try:
+        return cards_visible_to(user=user).select_related("deck").get(pk=card_id)
+    except Card.DoesNotExist:
+        return None
 
 
 def studied_scope(*, user, prefix: str = "") -> Q:

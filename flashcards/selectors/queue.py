@@ -1,6 +1,6 @@
-"""What to study next, and how much is due: one query for the counts, one
-(two for a new card) for the card. The page, its htmx partials and the API all
-ask here.
+"""What to study next, and how much is due: one query for the counts, two for
+the card (the state picked, then the card with its deck; a new card is picked
+from the cards). The page, its htmx partials and the API all ask here.
 
 Order: learning and relearning cards due now; then review cards, lowest
 retrievability first; new cards interleaved among the reviews, those of
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from flashcards.models import Card, CardState, StudyPreferences
 from flashcards.models.study import State
@@ -82,6 +82,12 @@ def new_cards_for(*, user, now: datetime):
     )
 
 
+# The due states of one learner, as _states() has them with the ORM (the
+# tests hold the two to each other): the WHERE of every statement below, so the
+# counts and the card picked always agree on what is due.
+DUE_STATES = """s.user_id = %(user)s AND s.studied AND NOT s.suspended
+      AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)"""
+
 # Everything due_counts_for() reads, in one statement: each count is a small
 # subquery over an index (see due_counts_for), the day's tallies and the
 # learner's limits are joined (NULL when absent). Written as SQL rather than
@@ -93,12 +99,10 @@ def new_cards_for(*, user, now: datetime):
 COUNTS_SQL = """
 SELECT
   (SELECT COUNT(*) FROM flashcards_cardstate s
-    WHERE s.user_id = %(user)s AND s.studied AND NOT s.suspended
-      AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)
+    WHERE """ + DUE_STATES + """
       AND s.state IN (%(learning)s, %(relearning)s) AND s.due <= %(now)s) AS learning,
   (SELECT COUNT(*) FROM flashcards_cardstate s
-    WHERE s.user_id = %(user)s AND s.studied AND NOT s.suspended
-      AND (s.buried_until IS NULL OR s.buried_until <= %(now)s)
+    WHERE """ + DUE_STATES + """
       AND s.state = %(review)s AND s.due <= %(now)s) AS review,
   (SELECT COALESCE(SUM(d.card_count), 0) FROM flashcards_deck d
     WHERE d.is_active
@@ -127,15 +131,8 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
     started (StudyTally) and the NEW states held back by suspending or burying
     (few, through the partial index cardstate_new_held); today's reviews are one
     ReviewDay row. new_cards_for() is the same set, listed."""
-    ops = connection.ops
-    params = {
-        "user": user.pk,
-        "now": ops.adapt_datetimefield_value(now),
-        "today": ops.adapt_datefield_value(day_start(now).date()),
-        "new": State.NEW, "learning": State.LEARNING, "review": State.REVIEW, "relearning": State.RELEARNING,
-    }
     with connection.cursor() as cursor:
-        cursor.execute(COUNTS_SQL, params)
+        cursor.execute(COUNTS_SQL, _params(user=user, now=now))
         (learning, review, course, own, started, held, done, done_new, done_review,
          new_per_day, reviews_per_day) = cursor.fetchone()
     if prefs is not None:
@@ -153,28 +150,46 @@ def due_counts_for(*, user, now: datetime, prefs=None) -> DueCounts:
     )
 
 
-def _state_item(states, kind: str) -> QueueItem | None:
-    """The first of `states` with its card and deck, in one query. The state is
-    picked in a subquery that reads the due-cards index alone, and only it is
-    joined to its card: ordered after the join, PostgreSQL joined every due
-    state's card first (4.6 ms against 0.4 for 750 due cards). (The card's
-    lesson loads when a page asks for it: the API never does.)"""
-    state = CardState.objects.filter(pk=Subquery(states.values("pk")[:1])).select_related("card__deck").first()
+# The first due state of a kind, in the queue's order. The subquery reads the
+# due-cards index alone (on PostgreSQL it covers every column named in it) and
+# the one state it names is read through the (user, card) key: ordered after
+# reading whole rows, PostgreSQL read every due state first. SQL rather than
+# the ORM for the reason COUNTS_SQL is: building the ORM's statement cost
+# 1.3 ms of CPU on every card shown, running it 0.2.
+PICK_SQL = """
+SELECT picked.* FROM flashcards_cardstate picked
+WHERE picked.user_id = %(user)s AND picked.card_id = (
+  SELECT s.card_id FROM flashcards_cardstate s
+  WHERE """ + DUE_STATES + """ AND {kind}
+  ORDER BY {order}, s.card_id LIMIT 1)
+"""
+# Learning and relearning cards due by %(until)s (now, or LEARN_AHEAD later), soonest first.
+LEARNING_SQL = PICK_SQL.format(kind="s.state IN (%(learning)s, %(relearning)s) AND s.due <= %(until)s", order="s.due")
+# Reviews due, least likely to be recalled first: retrievability falls as
+# (now - last_review) / stability grows, so the largest ratio goes first.
+REVIEW_SQL = PICK_SQL.format(kind="s.state = %(review)s AND s.due <= %(now)s", order="(%(now_ts)s - s.last_review_ts) / s.stability DESC")
+
+
+def _params(*, user, now: datetime, ahead: timedelta = timedelta(0)) -> dict:
+    ops = connection.ops
+    return {
+        "user": user.pk,
+        "now": ops.adapt_datetimefield_value(now),
+        "now_ts": now.timestamp(),
+        "until": ops.adapt_datetimefield_value(now + ahead),
+        "today": ops.adapt_datefield_value(day_start(now).date()),
+        "new": State.NEW, "learning": State.LEARNING, "review": State.REVIEW, "relearning": State.RELEARNING,
+    }
+
+
+def _state_item(sql: str, params: dict, kind: str) -> QueueItem | None:
+    """The state `sql` picks, with its card and deck (a second query, by primary
+    key). The card's lesson loads when a page asks for it: the API never does."""
+    state = next(iter(CardState.objects.raw(sql, params)), None)
     if state is None:
         return None
+    state.card = Card.objects.select_related("deck").get(pk=state.card_id)
     return QueueItem(state.card, state, kind)
-
-
-def _first_learning(*, user, now: datetime, ahead: timedelta = timedelta(0)):
-    return _learning(user=user, now=now, ahead=ahead).order_by("due", "card_id")
-
-
-def _least_recalled(*, user, now: datetime):
-    """The due reviews, least likely to be recalled first: retrievability falls
-    as (now - last_review) / stability grows, so the largest ratio goes first."""
-    return _reviews(user=user, now=now).order_by(
-        ((Value(now.timestamp()) - F("last_review_ts")) / F("stability")).desc(), "card_id"
-    )
 
 
 def _new_item(*, user, now: datetime) -> QueueItem | None:
@@ -187,10 +202,10 @@ def _new_item(*, user, now: datetime) -> QueueItem | None:
 
 def next_card_for(*, user, now: datetime, prefs=None, counts: DueCounts | None = None) -> QueueItem | None:
     """The card to study now, or None. The counts (due_counts_for) decide which
-    kind comes next, so this costs one more query (two for a new card)."""
+    kind comes next, so this costs two more queries: the state, then its card."""
     counts = counts or due_counts_for(user=user, now=now, prefs=prefs)
     if counts.learning:
-        item = _state_item(_first_learning(user=user, now=now), "learning")
+        item = _state_item(LEARNING_SQL, _params(user=user, now=now), "learning")
         if item:
             return item
     if counts.new:
@@ -201,10 +216,10 @@ def next_card_for(*, user, now: datetime, prefs=None, counts: DueCounts | None =
             if item:
                 return item
     if counts.review:
-        item = _state_item(_least_recalled(user=user, now=now), "review")
+        item = _state_item(REVIEW_SQL, _params(user=user, now=now), "review")
         if item:
             return item
-    return _state_item(_first_learning(user=user, now=now, ahead=LEARN_AHEAD), "learning")
+    return _state_item(LEARNING_SQL, _params(user=user, now=now, ahead=LEARN_AHEAD), "learning")
 
 
 def counts_with_item(*, counts: DueCounts, item: QueueItem | None, now: datetime) -> DueCounts:

@@ -115,9 +115,9 @@ def test_showing_a_card_costs_a_fixed_number_of_queries(alice_client, alice, car
     StudyPreferences.objects.create(user=alice, new_per_day=0)
     alice_client.post("/flashcards/review/rate/", {"card_id": card.id, "rating": 1, "version": 0})
     alice_client.get("/flashcards/review/")
-    # Session and user, the learner's settings, the counts, the card with its state
-    # and the last review (for undo); a partial draws no menu, so no badge count.
-    with django_assert_num_queries(6):
+    # Session and user, the learner's settings, the counts, the state picked, its card
+    # with its deck and the last review (for undo); a partial draws no menu, so no badge count.
+    with django_assert_num_queries(7):
         alice_client.get("/flashcards/review/", HTTP_HX_REQUEST="true")
 
 
