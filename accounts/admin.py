@@ -1,6 +1,10 @@
 from django.contrib import admin
 
 from accounts.models import ApiToken
+from accounts.views.login import AdminLoginForm
+
+# The admin's log-in checks the username's length as the site's does.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(ApiToken)

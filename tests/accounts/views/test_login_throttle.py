@@ -79,3 +79,11 @@ def test_behind_a_trusted_proxy_the_forwarded_client_address_is_what_is_locked(c
     assert client.post("/accounts/login/", RIGHT, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
     # alice's own requests come through the same proxy from her own address.
     assert client.post("/accounts/login/", RIGHT, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20").status_code == 302
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_an_over_long_username_is_refused_before_it_is_recorded(client, alice, url):
+    response = client.post(url, {"username": "a" * 300, "password": "x"}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 200
+    assert "A username has at most 150 characters." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
