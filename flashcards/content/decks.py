@@ -118,7 +118,6 @@ def load_card(index: CourseIndex, item: LineDict, shown: Path, problems: Problem
         if 0 in numbers:
             fields.problem("cloze", "cloze numbers start at 1: {{c1::...}}")
             return []
-        line = item.line_of("cloze")
         extra_html = render_markdown(extra, path=shown, problems=problems, first_line=item.line_of("back")).html if extra else ""
         cards = []
         for number in numbers:

@@ -60,14 +60,6 @@ def _states(*, user, now: datetime):
     return CardState.objects.filter(user=user, studied=True, suspended=False).filter(_not_buried(now))
 
 
-def _learning(*, user, now: datetime, ahead: timedelta = timedelta(0)):
-    return _states(user=user, now=now).filter(state__in=(State.LEARNING, State.RELEARNING), due__lte=now + ahead)
-
-
-def _reviews(*, user, now: datetime):
-    return _states(user=user, now=now).filter(state=State.REVIEW, due__lte=now)
-
-
 def new_cards_for(*, user, now: datetime):
     """Cards the learner has not started, in the order they are introduced."""
     started = CardState.objects.filter(user=user, card=OuterRef("pk")).filter(
