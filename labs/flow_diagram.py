@@ -5,7 +5,8 @@
 resource a message reached, one edge per step between two of them, labelled
 with how many messages took it. An edge is red only where a message went
 wrong there: into a resource it should have avoided, or into "filtered out",
-"matched no rule" or a dead-letter queue when it should have reached
+"matched no rule", "refused by" (a queue's policy turned a topic's or
+rule's delivery away) or a dead-letter queue when it should have reached
 something else. The grader's own producer is never red: it only sent. A
 resource that nothing reached is drawn beside the resource that turned
 messages away, marked "nothing arrived", not as a source. A box where the
@@ -18,7 +19,8 @@ marked "fault injected".
 
 from coursefiles.diagrams import KINDS, Edge, Flow, Node, columns
 from grader.trace import (
-    DEAD_LETTERED, DEDUPLICATED, FAULT, FILTERED_OUT, MATCHED_NO_RULE, NO_MATCH, QUEUE_KINDS, REFUSALS, node_id,
+    DEAD_LETTERED, DEDUPLICATED, FAULT, FILTERED_OUT, MATCHED_NO_RULE, NO_MATCH, QUEUE_KINDS, REFUSALS, UNDELIVERABLE,
+    node_id,
 )
 
 DEFAULT_TITLE = "Where each message went"
@@ -30,6 +32,8 @@ DROPS = {
     FILTERED_OUT: ("dropped:filtered:{}", "filtered out of {}"),
     MATCHED_NO_RULE: ("dropped:no-rule:{}", "matched no rule on {}"),
     DEDUPLICATED: ("dropped:duplicate:{}", "duplicate dropped by {}"),
+    # The queue's policy (or a missing target) turned AWS's own delivery away.
+    UNDELIVERABLE: ("dropped:refused:{}", "refused by {}"),
 }
 QUEUE_RANK = {"queue": 0, "fifo": 1, "dlq": 2}
 UNREACHED_NOTE = "nothing arrived"
@@ -64,8 +68,8 @@ def _bad_targets(entry: dict) -> set[str]:
         for hop in entry.get("hops") or []:
             if hop.get("action") in DROPS:
                 drop = DROPS[hop["action"]][0].format(hop.get("resource", ""))
-                # Filtered out of the very queue it should have reached, or turned away by a bus or queue on its way.
-                if hop["action"] != FILTERED_OUT or any(r in (hop.get("resource"), node_id(hop.get("kind", ""), hop.get("resource", ""))) for r in missed):
+                # Filtered out of (or refused by) the very queue it should have reached, or turned away on its way.
+                if hop["action"] not in (FILTERED_OUT, UNDELIVERABLE) or any(r in (hop.get("resource"), node_id(hop.get("kind", ""), hop.get("resource", ""))) for r in missed):
                     bad.add(drop)
         steps = [h for h in arrivals if h.get("source")]
         if len(bad) == flagged and steps:
@@ -118,7 +122,7 @@ def trace_to_diagram(trace: list[dict], title: str = DEFAULT_TITLE) -> Flow:
                 drop_id, drop_label = (text.format(resource) for text in DROPS[action])
                 node(drop_id, drop_label, "dropped")
                 origin = source or target  # a duplicate is dropped by the queue itself
-                if action == FILTERED_OUT and source:
+                if action in (FILTERED_OUT, UNDELIVERABLE) and source:
                     upstream.setdefault(target, source)
                 edge(origin, drop_id, index, drop_id in bad_targets, False)
                 continue

@@ -173,6 +173,41 @@ def test_a_message_that_stopped_short_reddens_its_last_step_and_its_missing_dest
     assert dlq.state == "unreached" and columns(diagram)["queue:orders-dlq"] == columns(diagram)["function:handler"] + 1
 
 
+def test_a_delivery_the_queue_refused_is_a_red_edge_into_refused_by_and_the_queue_stands_after_the_rule_unreached():
+    trace = [
+        {
+            "label": "OrderPlaced", "body": "{}", "outcome": "bad", "expect_reach": ["payments-queue"],
+            "hops": [
+                hop("put", "shop", "bus", "grader:grader"),
+                hop("matched", "payments-rule", "rule", "bus:shop"),
+                hop("undeliverable", "payments-queue", "queue", "rule:payments-rule", detail="NO_PERMISSIONS: no queue policy"),
+            ],
+        },
+    ]
+    diagram = trace_to_diagram(trace)
+    refused = edges_of(diagram)[("rule:payments-rule", "dropped:refused:payments-queue")]
+    assert refused.tone == "bad"
+    boxes = {n.id: n for n in diagram.nodes}
+    assert boxes["dropped:refused:payments-queue"].label == "refused by payments-queue"
+    queue = boxes["queue:payments-queue"]
+    assert (queue.state, queue.note) == ("unreached", "nothing arrived")
+    assert columns(diagram)["queue:payments-queue"] == columns(diagram)["rule:payments-rule"] + 1
+
+
+def test_a_refusal_the_message_was_meant_to_meet_is_not_red():
+    trace = [
+        {
+            "label": "rogue topic", "body": "{}", "outcome": "bad", "expect_reach": ["audit"], "expect_avoid": ["orders"],
+            "hops": [
+                hop("published", "rogue", "topic", "grader:grader"),
+                hop("undeliverable", "orders", "queue", "topic:rogue", detail="no statement allows it"),
+            ],
+        },
+    ]
+    refused = edges_of(trace_to_diagram(trace))[("topic:rogue", "dropped:refused:orders")]
+    assert refused.tone == "ok"
+
+
 def test_a_box_where_the_grader_injected_a_fault_is_marked_and_the_mark_draws_no_edge():
     trace = [
         {

@@ -28,6 +28,7 @@ WRONG = {
     "sqs-dlq-redrive": None,  # the first of its wrong/ answers
     "idempotent-consumer": None,
     "sqs-fifo-ordering": None,
+    "saga-choreography": "no_queue_policy.py",  # undeliverable: the queue policy's refusal, said
 }
 
 
