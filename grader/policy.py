@@ -265,17 +265,17 @@ def decide(policy: str | dict | None, request: PolicyRequest) -> Decision:
     return Decision(IMPLICIT_DENY, reason=f"no statement allows it{note}", unknown_operators=unknown)
 
 
-def service_send_request(*, service: str, source_arn: str, queue_arn: str) -> PolicyRequest:
-    """The request an AWS service makes when it sends to an SQS queue for one of
-    the learner's resources (SNS for a topic's subscription, EventBridge for a
-    rule's target or dead-letter queue): as the service principal, over TLS,
-    naming that resource as its source."""
+def service_request(*, service: str, action: str, resource: str, source_arn: str) -> PolicyRequest:
+    """The request an AWS service makes on behalf of one of the learner's
+    resources (SNS delivering a topic's message to a queue, EventBridge a
+    rule's event to a queue or topic, either using a queue's KMS key): as the
+    service principal, over TLS, naming that resource as its source."""
     return PolicyRequest(
         principal={"Service": f"{service}.amazonaws.com"},
-        action="sqs:SendMessage",
-        resource=queue_arn,
+        action=action,
+        resource=resource,
         context={"aws:SourceArn": source_arn, "aws:SourceAccount": source_arn.split(":")[4], "aws:SecureTransport": "true"},
     )
 
 
-__all__ = ["ALLOW", "DENY", "IMPLICIT_DENY", "Decision", "PolicyError", "PolicyRequest", "decide", "parse", "service_send_request"]
+__all__ = ["ALLOW", "DENY", "IMPLICIT_DENY", "Decision", "PolicyError", "PolicyRequest", "decide", "parse", "service_request"]

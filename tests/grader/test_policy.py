@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from grader.policy import ALLOW, DENY, IMPLICIT_DENY, PolicyRequest, decide, service_send_request
+from grader.policy import ALLOW, DENY, IMPLICIT_DENY, PolicyRequest, decide, service_request
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:inbox"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:orders"
@@ -67,14 +67,14 @@ def test_a_missing_key_fails_positive_operators_and_passes_negated_and_if_exists
     ],
 )
 def test_source_arn_operators(operator, value, matches):
-    decision = decide(policy(statement(condition={operator: {"aws:SourceArn": value}})), service_send_request(service="sns", source_arn=TOPIC, queue_arn=QUEUE))
+    decision = decide(policy(statement(condition={operator: {"aws:SourceArn": value}})), service_request(service="sns", action="sqs:SendMessage", resource=QUEUE, source_arn=TOPIC))
     assert decision.allowed is matches
 
 
 def test_sns_delivery_is_over_tls_so_a_tls_only_deny_does_not_apply():
     tls_only = statement("Deny", action="sqs:*", condition={"Bool": {"aws:SecureTransport": "false"}})
     allow_topic = statement(principal={"Service": "sns.amazonaws.com"}, condition={"ArnEquals": {"aws:SourceArn": TOPIC}})
-    assert decide(policy(allow_topic, tls_only), service_send_request(service="sns", source_arn=TOPIC, queue_arn=QUEUE)).effect == ALLOW
+    assert decide(policy(allow_topic, tls_only), service_request(service="sns", action="sqs:SendMessage", resource=QUEUE, source_arn=TOPIC)).effect == ALLOW
     plain_http = request({"AWS": "arn:aws:iam::123456789012:user/ops"}, "sqs:ReceiveMessage", **{"aws:SecureTransport": "false"})
     assert decide(policy(allow_topic, tls_only), plain_http).effect == DENY
 

@@ -203,10 +203,7 @@ def topic_refusal(topic_arn: str, *, rule_arn: str) -> str | None:
     topic = sns_backends[arn.account][arn.region].topics.get(topic_arn)
     if topic is None:
         return None
-    request = policy_module.PolicyRequest(
-        principal={"Service": "events.amazonaws.com"}, action="sns:Publish", resource=topic_arn,
-        context={"aws:SourceArn": rule_arn, "aws:SourceAccount": rule_arn.split(":")[4], "aws:SecureTransport": "true"},
-    )
+    request = policy_module.service_request(service="events", action="sns:Publish", resource=topic_arn, source_arn=rule_arn)
     decision = policy_module.decide(topic.policy, request)
     if decision.allowed:
         return None

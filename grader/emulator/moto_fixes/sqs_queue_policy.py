@@ -93,10 +93,7 @@ def _key_refusal(queue, *, service: str, source_arn: str) -> str | None:
     if getattr(key, "key_state", "Enabled") != "Enabled":
         return f"{possessive(queue.name)} KMS key {key_id} is {str(key.key_state).lower()}"
     for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-        request = policy_module.PolicyRequest(
-            principal={"Service": principal}, action=action, resource=key.arn,
-            context={"aws:SourceArn": source_arn, "aws:SourceAccount": source_arn.split(":")[4]},
-        )
+        request = policy_module.service_request(service=service, action=action, resource=key.arn, source_arn=source_arn)
         decision = policy_module.decide(key.policy, request)
         if not decision.allowed:
             return f"{possessive(queue.name)} KMS key policy does not let {principal} call {action}: {decision.reason}"
@@ -110,7 +107,7 @@ def queue_refusal(queue_arn: str, *, service: str, source_arn: str) -> str | Non
     queue = _queue_at(queue_arn)
     if queue is None:
         return None
-    request = policy_module.service_send_request(service=service, source_arn=source_arn, queue_arn=queue_arn)
+    request = policy_module.service_request(service=service, action="sqs:SendMessage", resource=queue_arn, source_arn=source_arn)
     decision = policy_module.decide(queue.policy, request)
     if not decision.allowed:
         source = _source_label(source_arn)
