@@ -23,8 +23,9 @@ import os
 import subprocess
 import tempfile
 
+from grader.namespaces import CLONE_NEWUSER
 from grader.sandbox import mounts
-from grader.sandbox.mounts import CLONE_NEWNS, CLONE_NEWUSER
+from grader.sandbox.mounts import CLONE_NEWNS
 
 OPTIONS = "size=1m,nr_inodes=4096,mode=0711"  # only sockets and empty mount points live here
 
