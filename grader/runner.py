@@ -53,7 +53,7 @@ class Finished:
 class Slot:
     run_dir: str
     emulator: EmulatorRun
-    sandbox: "object"  # subprocess.Popen
+    sandbox: "object"  # grader.sandbox.zygote.ForkedSandbox, or launcher.HostSandbox
     created: float
     host_dir: str = ""  # the worker's way to run_dir (grader.runfolders), when not run_dir itself
 
@@ -62,99 +62,17 @@ class Slot:
 
     def destroy(self) -> None:
         self.emulator.close()  # the child exits when its connection closes or its alarm fires
-        # Kill the sandbox's pid 1 first: the kernel then kills everything in
-        # its pid namespace, and bubblewrap's outer process reaps it and exits.
-        # Killing the outer one first would leave pid 1 a zombie for the host's
-        # init to reap, whenever that gets round to it.
-        for pid in _children(self.sandbox.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.sandbox.wait(1)
-        except Exception:
-            pass
-        try:
-            os.killpg(self.sandbox.pid, signal.SIGKILL)  # bwrap leads its session; --die-with-parent does the rest
-        except ProcessLookupError:
-            pass
-        try:
-            self.sandbox.wait(5)
-        except Exception:
-            logger.warning("sandbox %s did not exit after SIGKILL", self.sandbox.pid)
-        _live_sandboxes.discard(self.sandbox.pid)
-        _reap_orphans()
-        if self.sandbox.stdout is not None:
-            self.sandbox.stdout.close()
+        self.sandbox.kill()
+        if not self.sandbox.ended(5):
+            logger.warning("a lab sandbox did not end after SIGKILL")
+        self.sandbox.close()
         shutil.rmtree(self.host_dir or self.run_dir, ignore_errors=True)
-
-
-def _children(pid: int, task: int | None = None) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{task or pid}/children") as f:
-            return [int(child) for child in f.read().split()]
-    except (OSError, ValueError):
-        return []
-
-
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def _become_subreaper() -> None:
-    """Orphans of our sandboxes become our children rather than init's.
-
-    When a sandbox ends on its own (a limit hit, a crash), bubblewrap's outer
-    process exits as soon as its pid 1 reports the exit code, without waiting
-    for it, so that pid 1 is orphaned. With this the worker reaps it at once
-    (_reap_orphans) instead of leaving a zombie until the host's init gets
-    round to it.
-    """
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-
-_live_sandboxes: set[int] = set()  # outer bubblewrap pids that a Popen of ours owns
-_sandboxes_lock = threading.Lock()  # held while one is started, so it is never taken for an orphan
-
-
-def _comm(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/comm") as f:
-            return f.read().strip()
-    except OSError:
-        return ""
-
-
-def _reap_orphans(wait_s: float = 2.0) -> None:
-    """Reap the orphaned pid 1 of ended sandboxes: this process's bubblewrap
-    children that no Popen owns. They are dead or dying (their pid namespace
-    was killed), so this waits only a moment."""
-    deadline = time.monotonic() + wait_s
-    while True:
-        with _sandboxes_lock:
-            orphans = [
-                pid
-                for task in os.listdir(f"/proc/{os.getpid()}/task")
-                for pid in _children(os.getpid(), task=int(task))
-                if pid not in _live_sandboxes and _comm(pid) == "bwrap"
-            ]
-            for pid in orphans:
-                try:
-                    os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    pass
-        if not orphans or time.monotonic() > deadline:
-            return
-        time.sleep(0.005)
 
 
 class Engine:
     def __init__(self, config: EngineConfig):
         self.pid = os.getpid()
         self.config = config
-        _become_subreaper()
         workdirs_remove_stale()  # left by engines that were killed (grader/workdirs.py)
         self.base_dir, self._owner_fd = workdir_create()
         try:
@@ -229,9 +147,7 @@ class Engine:
         )
         try:
             self._check_offline(emulator)
-            with _sandboxes_lock:
-                sandbox = self.launcher.start(run_dir, host_dir=host_dir, enter=self.runs.enter if self.runs else None)
-                _live_sandboxes.add(sandbox.pid)
+            sandbox = self.launcher.start(run_dir, host_dir=host_dir, enter=self.runs.enter if self.runs else None)
         except Exception:
             emulator.close()
             shutil.rmtree(host_dir, ignore_errors=True)

@@ -3,12 +3,13 @@ the repository is not visible in the sandbox, so this file imports nothing
 from it: the framing and message shapes repeat grader/protocol.py on purpose
 (tests/grader/test_protocol.py checks that both sides agree).
 
-What it does, in order:
-1. Forwards 127.0.0.1:4566 (the sandbox's own loopback) to the run's emulator,
+What it does, in order (under bubblewrap, zygote.py does step 1 once per
+engine and forks a walled-in child for each run, which goes on from step 2):
+1. Imports boto3 and loads the service models the labs use, before any
+   submission arrives (so none of this is on the critical path).
+2. Forwards 127.0.0.1:4566 (the sandbox's own loopback) to the run's emulator,
    a Unix socket bind-mounted at /run/emu, so boto3 uses the standard
    AWS_ENDPOINT_URL and the learner's code is exactly what runs against AWS.
-2. Imports boto3 and loads the service models the labs use, while the pool
-   waits for a submission (so none of this is on the critical path).
 3. Connects to the grader's RPC socket and waits for the code.
 4. Applies the run's limits (lower only: they can never be raised again),
    imports the learner's module, then answers has/call requests.
@@ -79,7 +80,7 @@ def recv(sock):
     return json.loads(_recv_exact(sock, size))
 
 
-# --- 1. the forwarder ------------------------------------------------------------
+# --- 2. the forwarder ------------------------------------------------------------
 def _forward_forever(listener):
     """One thread relays every connection (threads count against RLIMIT_NPROC)."""
     selector = selectors.DefaultSelector()
@@ -120,7 +121,7 @@ def start_forwarder():
     threading.Thread(target=_forward_forever, args=(listener,), name="forwarder", daemon=True).start()
 
 
-# --- 2. warming --------------------------------------------------------------------
+# --- 1. warming --------------------------------------------------------------------
 def warm_boto3():
     # The cyclic collector finds next to nothing to free among the import-time
     # objects (about 2,000 of 60,000, well under a MiB) but a full collection
@@ -472,9 +473,15 @@ def connect_rpc(timeout_s=30):
 
 
 def main():
+    """A harness started on its own (the fallback without bubblewrap); under
+    bubblewrap, zygote.py imports this module and forks run() per run."""
+    warm_boto3()
+    run()
+
+
+def run():
     sys.stdout.reconfigure(line_buffering=True)
     start_forwarder()
-    warm_boto3()
     rpc = connect_rpc()
     send(rpc, {"op": "ready"})
     job = recv(rpc)
