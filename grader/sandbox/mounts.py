@@ -11,9 +11,10 @@ made beforehand: a mount cannot be bound straight from an fd opened in the old
 namespace). Only that child sees the change. (Under bubblewrap the install is
 an overlay instead, grader.sandbox.layers, read with root's credentials.)
 
-Scratch: the learner's scratch space, a tmpfs capped in bytes AND in files:
-bubblewrap's --size caps only bytes, and empty files cost none, so without
-nr_inodes a loop of os.open() fills kernel memory with millions of inodes.
+Scratch: the fallback's scratch space, a tmpfs capped in bytes AND in files:
+empty files cost no bytes, so without nr_inodes a loop of os.open() fills
+kernel memory with millions of inodes. (Under bubblewrap each run mounts its
+own, capped the same way, in its user namespace: grader/harness/zygote.py.)
 """
 
 import ctypes
