@@ -105,12 +105,13 @@ def _descendant_commands(pid: int) -> list[str]:
 def test_each_grading_process_starts_its_engine_before_the_first_submission(private_redis, worker_factory):
     worker = worker_factory(private_redis.url)
     worker.start()
-    # No submission yet: the warm emulator and a spare sandbox already run under the worker.
+    # No submission yet: the warm emulator and the sandbox zygote (whose forks
+    # are the spare sandboxes) already run under the worker.
     commands = wait_for(
-        lambda: (lambda found: found if any("grader.emulator.zygote" in c for c in found) and any("/harness/main.py" in c for c in found) else None)(
+        lambda: (lambda found: found if any("grader.emulator.zygote" in c for c in found) and any("/harness/zygote.py" in c for c in found) else None)(
             _descendant_commands(worker.process.pid)
         ),
         timeout=30,
-        what="the engine's warm emulator and spare sandbox",
+        what="the engine's warm emulator and sandbox zygote",
     )
     assert any("bwrap" in c for c in commands)
