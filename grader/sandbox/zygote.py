@@ -33,7 +33,6 @@ class ForkedSandbox:
 
     def __init__(self, status: socket.socket, stdout, init_pidfd: int, zygote: "Zygote"):
         self.status, self.stdout, self.pidfd, self._zygote = status, stdout, init_pidfd, zygote
-        self.pid = init_pidfd  # for log lines only: no pid of the host names it
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
