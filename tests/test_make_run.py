@@ -85,12 +85,16 @@ def make_run(tmp_path):
     assert len(ours) == 2, (tmp_path / "make-run.log").read_text()[-3000:]
     yield process, ours
     if process.poll() is None:
+        # The tree is read before the kill: once make is gone, its children
+        # belong to init and can no longer be found from it.
+        tree = _tree(process.pid)
         os.killpg(process.pid, signal.SIGKILL)
-        for pid in _tree(process.pid):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        for pid in tree:
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def _stopped(process, pids, folders, started):
