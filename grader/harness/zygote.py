@@ -101,6 +101,15 @@ def build_view(run_name):
         fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
 
 
+def own_proc():
+    """In pid 1 of the run's pid namespace: the namespace's own /proc, and no
+    new user namespace in this one or any below it (none to regain
+    capabilities in)."""
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    with open("/proc/sys/user/max_user_namespaces", "w") as f:
+        f.write("0")
+
+
 def drop_capabilities():
     last = int(open("/proc/sys/kernel/cap_last_cap").read())
     for cap in range(last + 1):
@@ -153,9 +162,7 @@ def init_process(output_fd, lifeline_r):
     except BlockingIOError:
         pass
     os.close(lifeline_r)
-    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    with open("/proc/sys/user/max_user_namespaces", "w") as f:
-        f.write("0")  # this namespace and all below it: no new user namespace, no capabilities regained
+    own_proc()
     learner = os.fork()
     if learner == 0:
         harness_process(output_fd)
@@ -204,9 +211,7 @@ def probe():
             inner = os.fork()
             if inner == 0:
                 try:
-                    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-                    with open("/proc/sys/user/max_user_namespaces", "w") as f:
-                        f.write("0")
+                    own_proc()
                     drop_capabilities()
                     os._exit(0)
                 except BaseException as exc:
