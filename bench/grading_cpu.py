@@ -51,7 +51,10 @@ class CpuGroup:
             sys.exit(f"grading_cpu could not make the cgroup {self.path} (run it as root): {exc}")
 
     def add(self, pid: int) -> None:
-        (self.path / "cgroup.procs").write_text(str(pid))
+        try:
+            (self.path / "cgroup.procs").write_text(str(pid))
+        except ProcessLookupError:
+            pass  # it ended meanwhile (a run's process): nothing left to count
 
     def seconds(self) -> float:
         return self._usage()
