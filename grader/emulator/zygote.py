@@ -88,10 +88,11 @@ def warm():
 
     # Imported here rather than at the top: main() sets the parent-death signal
     # first, so a worker that dies during these slow imports takes this process with it.
-    from grader.emulator import child, services, trace_hooks
+    from grader.emulator import child, moto_fixes, services, trace_hooks
 
     trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     services.no_docker()
+    moto_fixes.error_model_speed.warm(package for packages in services.LAB_SERVICES.values() for package in packages)
     mock = mock_aws()
     mock.start()
     _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))

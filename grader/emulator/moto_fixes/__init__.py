@@ -29,6 +29,9 @@ What is fixed (see each module's docstring):
 - sns_signing: one signing key per process, made before the zygote forks
   (moto made an RSA key per subscription: a fifth of an SNS lab's CPU).
 - dispatch_speed: moto's service list read once, not listed from disk per request.
+- error_model_speed: the service an error belongs to, looked up in a table
+  built once (moto built a botocore Session and listed every service for each
+  service's first error, in every forked emulator child).
 - name_conversion_speed: moto's camelCase-to-snake_case conversion remembered
   (SQS converted every attribute name of a queue for every message received).
 - sqs_speed: GetQueueAttributes and ReceiveMessage build a queue's attribute
@@ -61,7 +64,7 @@ import threading
 import moto
 
 from grader.emulator.moto_fixes import (
-    action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, events_delivery, events_replay, fault_hooks,
+    action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, error_model_speed, events_delivery, events_replay, fault_hooks,
     firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire,
     sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed,
 )
@@ -108,6 +111,7 @@ def apply() -> None:
         sns_signing.apply()
         firehose_buffering.apply()
         dispatch_speed.apply()
+        error_model_speed.apply()
         name_conversion_speed.apply()
         sqs_speed.apply()
         action_lookup_speed.apply()
