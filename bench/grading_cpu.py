@@ -29,6 +29,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redrive.settings")
 
 from bench.grading import LAUNCH_LABS  # noqa: E402
 from bench.support import log, run_bench  # noqa: E402
+from grader.sandbox.zygote import descendants  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -79,24 +80,6 @@ class CpuGroup:
             pass
 
 
-def _descendants(pid: int) -> list[int]:
-    found, queue = [], [pid]
-    while queue:
-        parent = queue.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                children = [int(c) for c in Path(f"/proc/{parent}/task/{task}/children").read_text().split()]
-            except OSError:
-                continue
-            found += children
-            queue += children
-    return found
-
-
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -125,7 +108,7 @@ class Bench:
             )
             grade(0)  # the engine starts
             runner = grader_engine.get_engine(engine.engine_config())
-            for pid in [runner.launcher._zygote.process.pid, *_descendants(runner.launcher._zygote.process.pid)]:
+            for pid in [runner.launcher._zygote.process.pid, *descendants(runner.launcher._zygote.process.pid)]:
                 self.groups["sandboxes"].add(pid)
             self.groups["emulator"].add(runner.emulator.process.pid)
             for seed in range(3):  # the spares forked before the move are used up

@@ -145,7 +145,7 @@ class Zygote:
         # Kill the sandbox's pid 1 first: the kernel then ends everything in its
         # pid namespace (every run's sandbox with it), and bubblewrap's outer
         # process reaps it and exits.
-        for pid in _children(self.process.pid):
+        for pid in children(self.process.pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -160,9 +160,27 @@ class Zygote:
             logger.warning("the sandbox zygote %s did not exit after SIGKILL", self.process.pid)
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
+    """The processes `pid`'s threads started (from the host's /proc; [] once it is gone)."""
+    found = []
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(child) for child in f.read().split()]
-    except (OSError, ValueError):
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
         return []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(child) for child in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: a zygote's runs, for the tests and bench/grading_cpu.py."""
+    found, queue = [], [pid]
+    while queue:
+        below = children(queue.pop())
+        found += below
+        queue += below
+    return found

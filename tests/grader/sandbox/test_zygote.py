@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.sandbox.zygote import descendants
 from tests.grader.conftest import PRINT_PIDNS, assert_engine_still_grades, assert_nothing_left, grade
 
 pytestmark = pytest.mark.sandbox
@@ -78,20 +79,6 @@ def _nspid(pid: int) -> list[str]:
         return []
 
 
-def _descendants(pid: int) -> list[int]:
-    found, queue = [], [pid]
-    while queue:
-        parent = queue.pop()
-        for task in os.listdir(f"/proc/{parent}/task"):
-            try:
-                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
-            except OSError:
-                continue
-            found += map(int, children)
-            queue += map(int, children)
-    return found
-
-
 def test_every_run_has_namespaces_of_its_own_apart_from_the_spare_and_the_zygote(engine):
     code = "import os\n" + "".join(f"print('ns {kind}', os.readlink('/proc/self/ns/{kind}'))\n" for kind in NAMESPACES)
     graded = grade(code)
@@ -99,7 +86,7 @@ def test_every_run_has_namespaces_of_its_own_apart_from_the_spare_and_the_zygote
     assert set(mine) == set(NAMESPACES), graded.output
 
     zygote_sandbox = engine.launcher._zygote.process.pid
-    processes = _descendants(zygote_sandbox)
+    processes = descendants(zygote_sandbox)
     depth = {pid: _nspid(pid) for pid in processes}
     zygote = [pid for pid in processes if len(depth[pid]) == 2 and depth[pid][-1] == "2"]  # bubblewrap's pid 2
     run_inits = [pid for pid in processes if len(depth[pid]) == 3 and depth[pid][-1] == "1"]
