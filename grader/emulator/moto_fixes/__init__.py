@@ -37,6 +37,12 @@ What is fixed (see each module's docstring):
 - sqs_speed: GetQueueAttributes and ReceiveMessage build a queue's attribute
   dictionary once, not once per name or per message; receipt handles in one
   call of moto's random source.
+- request_id_speed: moto's request id written into a body only where the body
+  holds a RequestId tag (moto scanned every answer, S3 objects included, with
+  a look-behind regular expression).
+- jsonpath_speed: EventBridge's JSONPath expressions parsed once each (jsonpath_ng
+  built a new parser, yacc tables and all, for every input path of every
+  target of every event).
 - action_lookup_speed: the action methods of moto's response classes listed
   once per class, not per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
@@ -65,7 +71,7 @@ import moto
 
 from grader.emulator.moto_fixes import (
     action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, error_model_speed, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, kinesis_sequence_numbers, moto_clock, name_conversion_speed, scheduler_fire,
+    firehose_buffering, jsonpath_speed, kinesis_sequence_numbers, moto_clock, name_conversion_speed, request_id_speed, scheduler_fire,
     sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed,
 )
 
@@ -115,6 +121,8 @@ def apply() -> None:
         name_conversion_speed.apply()
         sqs_speed.apply()
         action_lookup_speed.apply()
+        request_id_speed.apply()
+        jsonpath_speed.apply()
         kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True
