@@ -80,6 +80,25 @@ def _exercise(client_for) -> None:
     dynamodb.scan(TableName="warm")
 
 
+def _load_backends(packages) -> None:
+    """Import what moto imports lazily on a lab's path and read each service's
+    botocore data: moto does both the first time a run touches a service (its
+    account's backend lists the service's regions from the service's model,
+    Kinesis's PutRecord imports the Lambda backend), which every run's child
+    paid again for each service its warm-up had not touched. The backends made
+    here are cleared by the reset that follows; what was loaded stays."""
+    import importlib
+
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    importlib.import_module("moto.awslambda.utils")
+    for package in packages:
+        backends = get_backend(package)
+        region = WARM_REGION if WARM_REGION in backends[DEFAULT_ACCOUNT_ID] else "aws"
+        backends[DEFAULT_ACCOUNT_ID][region].urls  # imports its urls and responses modules
+
+
 def warm():
     import boto3
     from moto import mock_aws
@@ -96,6 +115,7 @@ def warm():
     moto_fixes.jsonpath_speed.warm()
     mock = mock_aws()
     mock.start()
+    _load_backends([packages[0] for packages in services.LAB_SERVICES.values()] + list(services.ALWAYS))  # the others are aliases' dispatchers
     _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))
     mock.reset()
 

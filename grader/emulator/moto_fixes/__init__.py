@@ -43,6 +43,9 @@ What is fixed (see each module's docstring):
 - jsonpath_speed: EventBridge's JSONPath expressions parsed once each (jsonpath_ng
   built a new parser, yacc tables and all, for every input path of every
   target of every event).
+- stubber_speed: each service's URL table for in-process calls (the
+  grader's) built once per backend class, not per request (S3's reloaded its
+  urls module twice per request to build it).
 - action_lookup_speed: the action methods of moto's response classes listed
   once per class, not per request.
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
@@ -72,7 +75,7 @@ import moto
 from grader.emulator.moto_fixes import (
     action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, error_model_speed, events_delivery, events_replay, fault_hooks,
     firehose_buffering, jsonpath_speed, kinesis_sequence_numbers, moto_clock, name_conversion_speed, request_id_speed, scheduler_fire,
-    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed,
+    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed, stubber_speed,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -123,6 +126,7 @@ def apply() -> None:
         action_lookup_speed.apply()
         request_id_speed.apply()
         jsonpath_speed.apply()
+        stubber_speed.apply()
         kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True
