@@ -144,21 +144,30 @@ class _EmulatorDatetime(datetime.datetime):
         return super().utcnow() + datetime.timedelta(seconds=clock.offset())
 
 
+# boto3's wait before a retry, skipped as the harness skips it (_retry_at_once):
+# no failure in the emulator clears with wall-clock time.
+_RETRY_AT_ONCE = types.SimpleNamespace(sleep=lambda seconds: None)
+
+
 @contextlib.contextmanager
 def _learner_time():
     """While the learner's code runs, time.time() and datetime.now() follow the
     emulator clock, as the harness makes them in the sandbox; a module that did
-    `from datetime import datetime` at import keeps the emulator's class.
+    `from datetime import datetime` at import keeps the emulator's class; and
+    boto3 retries a failed call without waiting.
     (grader.emulator.clock keeps its own reference to the wall clock.)"""
-    wall_time, wall_time_ns, wall_datetime = time.time, time.time_ns, datetime.datetime
+    from botocore import endpoint
+
+    wall_time, wall_time_ns, wall_datetime, sdk_time = time.time, time.time_ns, datetime.datetime, endpoint.time
     # Read live: the clock may move during the call (a slow call), as the harness follows it too.
     time.time = lambda: wall_time() + clock.offset()
     time.time_ns = lambda: wall_time_ns() + int(clock.offset() * 1e9)
     datetime.datetime = _EmulatorDatetime
+    endpoint.time = _RETRY_AT_ONCE
     try:
         yield
     finally:
-        time.time, time.time_ns, datetime.datetime = wall_time, wall_time_ns, wall_datetime
+        time.time, time.time_ns, datetime.datetime, endpoint.time = wall_time, wall_time_ns, wall_datetime, sdk_time
 
 
 def _as_learner():

@@ -135,6 +135,7 @@ def warm_boto3():
     boto3.setup_default_session()
     _name_invocations()
     _follow_clock()
+    _retry_at_once()
     for service in WARM_SERVICES:
         boto3.client(service)  # loads and caches the service model on the default session
     # The first connection encodes the endpoint's host name as IDNA, which
@@ -187,6 +188,21 @@ def _follow_clock():
         return response
 
     Endpoint._send = _send
+
+
+def _retry_at_once():
+    """boto3 waits before it retries a failed call: a random share of 25 ms to
+    seconds, doubling with each attempt. In the emulator no failure clears with
+    wall-clock time (the grader decides which calls fail, and its clock moves
+    only when the grader moves it), so the wait changed nothing but how long
+    the learner waited for a verdict: a retry now goes out at once. What is
+    retried, how often and in what order is boto3's, unchanged; the learner's
+    own time.sleep still sleeps. grader/inprocess.py does the same."""
+    import types
+
+    from botocore import endpoint
+
+    endpoint.time = types.SimpleNamespace(sleep=lambda seconds: None)  # the module's only use of time
 
 
 # --- 4. running the learner's code -----------------------------------------------

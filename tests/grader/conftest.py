@@ -191,3 +191,29 @@ def engine(sandbox_session):
 
 
 _warmed: set = set()
+
+
+@pytest.fixture
+def dynamodb_failing_twice(monkeypatch):
+    """A DynamoDB client whose first two attempts of each call answer HTTP 500,
+    and the list of seconds time.sleep was asked to sleep."""
+    import time
+    import types
+
+    import boto3
+    from botocore.awsrequest import AWSResponse
+
+    slept, attempts = [], []
+    monkeypatch.setattr(time, "sleep", slept.append)
+    client = boto3.client("dynamodb", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+
+    def answer(request, **kwargs):
+        attempts.append(request.url)
+        failed = len(attempts) <= 2
+        body = b'{"__type": "InternalServerError", "message": "down"}' if failed else b'{"TableNames": []}'
+        raw = types.SimpleNamespace(stream=lambda **kw: iter([body]))
+        return AWSResponse(request.url, 500 if failed else 200, {}, raw)
+
+    client.meta.events.register("before-send", answer)
+    return client, slept, attempts
+

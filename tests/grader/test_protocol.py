@@ -6,6 +6,7 @@ import json
 import socket
 import struct
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,20 @@ def test_the_learners_clock_follows_an_answer_that_says_the_emulator_clock_moved
         Endpoint._send(None, None)
         seen.append(harness._clock["offset"])
     assert seen == [12.5, 40.0, 40.0, 40.0]  # only forward; an answer without the header changes nothing
+
+
+def test_boto3_retries_a_failed_call_without_waiting_in_the_sandbox(harness, monkeypatch, dynamodb_failing_twice):
+    from botocore import endpoint
+
+    monkeypatch.setattr(endpoint, "time", endpoint.time)  # put back after the test
+    harness._retry_at_once()
+    client, slept, attempts = dynamodb_failing_twice
+    assert client.list_tables()["TableNames"] == []
+    assert len(attempts) == 3  # boto3's own retries, all of them
+    assert slept == []
+
+
+def test_boto3_waits_before_a_retry_outside_the_sandbox(dynamodb_failing_twice):
+    client, slept, attempts = dynamodb_failing_twice
+    client.list_tables()
+    assert len(attempts) == 3 and len(slept) == 2  # what _retry_at_once takes away
