@@ -9,9 +9,9 @@ What it runs (loopback only, bounded by --deadline, cleans up after itself):
 - its own Redis database (--redis, flushed before and after);
 - a real `celery -A redrive worker` subprocess at its default concurrency,
   with the real sandbox (DEBUG off, so SANDBOX_REQUIRE_ISOLATION is on);
-- per launch lab, --runs sequential submissions of the lab's solution, each
+- per lab (--labs: every active lab with a solution by default), --runs sequential submissions of the lab's solution, each
   timed from the row's created_at to its finished_at (DB timestamps);
-- per launch lab, --baseline-runs cold baselines: a fresh `python` that imports
+- per timed lab, --baseline-runs cold baselines: a fresh `python` that imports
   boto3 and moto and grades the same solution in-process under mock_aws, no
   sandbox, through the engine's `grader.inprocess.grade_in_process`;
 - sustained throughput and worker memory: after a warm-up of 2 x --inflight
