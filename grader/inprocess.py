@@ -107,13 +107,19 @@ class InProcessLearner:
                     outcomes[index] = self._call_quietly(name, args)
                 except LearnerError as error:
                     outcomes[index] = error
+            holds.returned(invocations[index])  # as the harness's Returned frame
 
+        holds = faults.current().holds
+        holds.round_started(invocations[: len(calls)])
         with contextlib.redirect_stdout(self.output), contextlib.redirect_stderr(self.output), _learner_time():
             threads = [threading.Thread(target=one, args=(i, args)) for i, args in enumerate(calls)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            try:
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            finally:
+                holds.round_ended()
         return outcomes
 
     def _call_quietly(self, name: str, args: tuple) -> Any:

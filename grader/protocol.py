@@ -10,7 +10,8 @@ Worker <-> emulator child (the control connection, grader/emulator/pool.py):
 Emulator child <-> harness (rpc.sock, grader/emulator/child.py):
     harness -> HarnessReady    child -> HarnessLimits
     child -> Load | Has | Call     harness -> Ok | Failure   (repeated)
-    child -> CallMany              harness -> Ok([Ok | Failure as wire dicts, ...])
+    child -> CallMany              harness -> Returned (one per call, as each returns), then
+                                   Ok([Ok | Failure as wire dicts, ...])
 
 The harness (grader/harness/main.py) runs inside the sandbox, where this
 repository is not visible: it repeats the framing and writes these shapes as
@@ -389,6 +390,29 @@ class CallMany:
 
 
 @dataclass
+class Returned:
+    """During a CallMany: call `index` has returned (or raised). The emulator lets
+    go of answers it holds until the round's other invocations catch up
+    (grader/emulator/holds.py) without waiting for the whole round."""
+
+    index: int
+
+    def to_wire(self) -> dict:
+        return {"returned": self.index}
+
+
+def call_many_frame_from_wire(data: Any) -> "Returned | Ok | Failure":
+    """A frame the harness sends while a CallMany runs: a Returned, or the final reply."""
+    data = _object(data, "call_many frame")
+    if "returned" in data:
+        index = data["returned"]
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise ProtocolError("returned: expected the index of a call")
+        return Returned(index)
+    return reply_from_wire(data)
+
+
+@dataclass
 class Ok:
     value: Any = None
 
@@ -449,3 +473,7 @@ def recv(sock: socket.socket, kind: type[M]) -> M:
 
 def recv_reply(sock: socket.socket) -> Ok | Failure:
     return reply_from_wire(recv_frame(sock))
+
+
+def recv_call_many_frame(sock: socket.socket) -> "Returned | Ok | Failure":
+    return call_many_frame_from_wire(recv_frame(sock))

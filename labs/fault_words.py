@@ -32,7 +32,10 @@ def fault_sentence(fault: dict) -> str:
         return (f"Failed {len(failed)} of the {detail.get('of', '?')} entries of {call}{where}: "
                 f"entr{'y' if len(failed) == 1 else 'ies'} {positions}{why}; the others were written.")
     if kind == "delay":
-        return f"Held back the answer to {call} by {detail.get('seconds', '?')} s."
+        if detail.get("caught_up"):
+            return f"Held back the answer to {call} until the other invocations running at the same time had caught up."
+        seconds = detail.get("seconds")
+        return f"Held back the answer to {call} for {seconds:g} s." if isinstance(seconds, (int, float)) else f"Held back the answer to {call}."
     if kind == "slow":
         seconds = detail.get("seconds")
         took = f"{seconds:g} s" if isinstance(seconds, (int, float)) else "a while"

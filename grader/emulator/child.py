@@ -16,7 +16,7 @@ import signal
 import socket
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
@@ -137,7 +137,9 @@ class SandboxLearner:
         self.crashed = False
         self.garbled = False  # the learner's code wrote on the channel (its process lives on)
 
-    def _request(self, message) -> Any:
+    def _request(self, message, on_returned: Callable[[int], None] | None = None) -> Any:
+        """Send `message` and wait for its reply. With on_returned (a CallMany),
+        the harness's Returned frames before the reply are passed to it."""
         if self.gone is not None:
             raise self.gone
         remaining = self.deadline - time.monotonic()
@@ -146,7 +148,14 @@ class SandboxLearner:
                 raise socket.timeout
             self.rpc.settimeout(remaining)
             protocol.send(self.rpc, message)
-            reply = protocol.recv_reply(self.rpc)
+            if on_returned is None:
+                reply = protocol.recv_reply(self.rpc)
+            else:
+                reply = protocol.recv_call_many_frame(self.rpc)
+                while isinstance(reply, protocol.Returned):
+                    on_returned(reply.index)
+                    self.rpc.settimeout(max(0.001, self.deadline - time.monotonic()))
+                    reply = protocol.recv_call_many_frame(self.rpc)
         except socket.timeout:
             self.limit = "time"
             self.gone = LearnerError("timeout", self.time_limit_message)
@@ -184,7 +193,18 @@ class SandboxLearner:
 
     def call_many(self, name: str, calls: list[tuple], invocations: list[str | None] | None = None) -> list[Any]:
         """Concurrent calls, each in its own trace invocation; each result is the return value or a LearnerError."""
-        replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset(), invocations=list(invocations or [])))
+        invocations = list(invocations or [])
+        holds = faults.current().holds
+        holds.round_started(invocations)
+
+        def returned(index: int) -> None:
+            if index < len(invocations):
+                holds.returned(invocations[index])
+
+        try:
+            replies = self._request(CallMany(name, [list(args) for args in calls], clock_offset=clock.offset(), invocations=invocations), returned)
+        finally:
+            holds.round_ended()
         try:
             if not isinstance(replies, list) or len(replies) != len(calls):
                 raise protocol.ProtocolError("call_many: expected one reply per call")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from grader.emulator import clock
+from grader.emulator.holds import Holds
 
 # AWS's throttling error per service: (code, HTTP status, message), from each
 # service's API reference. Kinesis and DynamoDB name the stream's or table's
@@ -81,7 +82,7 @@ class CallFault:
     status: int = 400
     message: str = ""
     select: Callable[[int, dict], bool] | None = None
-    seconds: float = 0.0  # "delay": wall-clock seconds the answer is held back
+    seconds: float = 0.0  # "delay": the most wall-clock seconds an answer is held back
     durations: tuple[float, ...] = ()  # "slow": emulator seconds each firing takes, in order
     seen: int = 0  # matching calls so far
     fired: int = 0
@@ -147,6 +148,8 @@ class Faults:
     # ("fewer PutRecords calls than events"), faulted or not.
     made: collections.Counter = field(default_factory=collections.Counter)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Answers a `delay` holds, until the invocations running beside them catch up.
+    holds: Holds = field(default_factory=Holds, repr=False)
 
     # --- what graders call ----------------------------------------------------------
     def throttle(self, service: str, action: str, *, times: int = 1, after: int = 0) -> CallFault:
@@ -179,12 +182,15 @@ class Faults:
         return self._add(CallFault("fail_records", service, action, times, after, code, 200, message, select))
 
     def delay(self, service: str, action: str, *, seconds: float, times: int = 1_000_000, after: int = 0) -> CallFault:
-        """The learner's calls of `action` run at once but their answers are held back
-        `seconds` of wall-clock time, as a slow network or a busy service would. Two
-        concurrent invocations that read, then act, both read before either acts:
-        the window a check-then-act race needs, made certain. At most 2 s."""
+        """The learner's calls of `action` run at once but their answers are held
+        back, as a slow network or a busy service would: in a concurrent round
+        (deliver_sqs with concurrency), until every other invocation of the round
+        is waiting on a held answer too or has returned (grader/emulator/holds.py),
+        and never longer than `seconds` of wall-clock time. Two concurrent
+        invocations that read, then act, both read before either acts: the window
+        a check-then-act race needs, made certain. `seconds` is at most 2."""
         if not 0 < seconds <= 2:
-            raise ValueError("a delay is between 0 and 2 seconds: it costs the run's wall clock")
+            raise ValueError("a delay is between 0 and 2 seconds: it can cost the run's wall clock")
         fault = CallFault("delay", service, action, times, after)
         fault.seconds = seconds
         return self._add(fault)

@@ -392,9 +392,10 @@ def call_function(module, name, raw_args, limits, invocation=None):
     return {"ok": result}
 
 
-def call_concurrently(module, name, calls, limits, invocations=None):
+def call_concurrently(module, name, calls, limits, invocations=None, on_returned=None):
     """Each call in a thread of its own, released together, each as part of its
-    own invocation (invocations[i], if given); replies in order (raises LimitHit)."""
+    own invocation (invocations[i], if given); replies in order (raises LimitHit).
+    on_returned(i) is called from call i's thread as soon as it is done."""
     invocations = list(invocations or []) if isinstance(invocations, list) else []
     invocations += [None] * (len(calls) - len(invocations))
     replies = [None] * len(calls)
@@ -412,6 +413,8 @@ def call_concurrently(module, name, calls, limits, invocations=None):
             hits.append(hit)
         except MemoryError:
             hits.append(LimitHit(*classify_limit(MemoryError(), limits)))
+        if on_returned is not None:
+            on_returned(index)
 
     threads = [threading.Thread(target=one, args=(i, args), name=f"invocation-{i}") for i, args in enumerate(calls)]
     try:
@@ -424,6 +427,21 @@ def call_concurrently(module, name, calls, limits, invocations=None):
     if hits:
         raise hits[0]
     return replies
+
+
+def _returned_sender(rpc):
+    """Tell the emulator each concurrent call's end as it happens (protocol.Returned):
+    it holds some answers until the calls running beside them catch up."""
+    lock = threading.Lock()
+
+    def send_returned(index):
+        with lock:
+            try:
+                send(rpc, {"returned": index})
+            except OSError:
+                pass  # the emulator is gone: the reply's send says so
+
+    return send_returned
 
 
 def serve(rpc, limits):
@@ -452,7 +470,9 @@ def serve(rpc, limits):
                 reply = call_function(module, request["name"], request.get("args", []), limits, request.get("invocation"))
             elif op == "call_many":
                 set_clock(request.get("clock_offset", 0))
-                reply = {"ok": call_concurrently(module, request["name"], request.get("calls", []), limits, request.get("invocations"))}
+                reply = {"ok": call_concurrently(
+                    module, request["name"], request.get("calls", []), limits, request.get("invocations"), on_returned=_returned_sender(rpc),
+                )}
             else:
                 reply = {"error": {"kind": "crashed", "message": f"harness: unknown request {op!r}"}}
         except LimitHit as hit:

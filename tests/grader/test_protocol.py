@@ -289,3 +289,35 @@ def test_boto3_waits_before_a_retry_outside_the_sandbox(dynamodb_failing_twice):
     client, slept, attempts = dynamodb_failing_twice
     client.list_tables()
     assert len(attempts) == 3 and len(slept) == 2  # what _retry_at_once takes away
+
+
+def test_each_concurrent_call_says_it_returned_before_the_round_replies(pair, harness):
+    import threading
+
+    protocol.send(pair[1], CallMany("handler", [[{"n": 1}], [{"n": 2}]], invocations=["inv-1", "inv-2"]))
+    request = harness.recv(pair[0])
+    second_may_finish = threading.Event()
+    module = types.ModuleType("submission")
+
+    def handler(event):
+        if event["n"] == 2:
+            second_may_finish.wait(2)
+        return event["n"]
+
+    module.handler = handler
+    send_returned = harness._returned_sender(pair[0])
+
+    def on_returned(index):
+        send_returned(index)
+        second_may_finish.set()  # the first call's Returned is on the wire before the second ends
+
+    replies = harness.call_concurrently(module, "handler", request["calls"], Limits().for_harness(), request["invocations"], on_returned)
+    harness.send(pair[0], {"ok": replies})
+    frames = [protocol.recv_call_many_frame(pair[1]) for _ in range(3)]
+    assert frames == [protocol.Returned(0), protocol.Returned(1), Ok([{"ok": 1}, {"ok": 2}])]
+
+
+@pytest.mark.parametrize("frame", [{"returned": -1}, {"returned": "0"}, {"returned": True}, {"returned": None}])
+def test_a_returned_frame_that_names_no_call_is_a_protocol_error(frame):
+    with pytest.raises(ProtocolError):
+        protocol.call_many_frame_from_wire(frame)

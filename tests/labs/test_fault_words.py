@@ -14,7 +14,8 @@ def test_each_kind_of_fault_is_said_with_what_it_hit_and_when():
         {"fault": "fail", "service": "sqs", "target": "SendMessage", "at": 2, "detail": {"code": "KmsDisabled", "status": 400}},
         {"fault": "duplicate", "service": "sqs", "target": "orders", "at": 3, "detail": {"message_id": "m-1", "delay_s": 30}},
         {"fault": "reorder", "service": "sqs", "target": "orders", "at": 4},
-        {"fault": "delay", "service": "dynamodb", "target": "GetItem", "at": 5, "detail": {"seconds": 0.3}},
+        {"fault": "delay", "service": "dynamodb", "target": "GetItem", "at": 5, "detail": {"seconds": 0.3, "caught_up": False, "held_s": 0.301}},
+        {"fault": "delay", "service": "dynamodb", "target": "GetItem", "at": 6, "detail": {"seconds": 0.3, "caught_up": True, "held_s": 0.004}},
     ]
     assert fault_sentences(faults) == [
         "Throttled your Kinesis PutRecords call (ProvisionedThroughputExceededException).",
@@ -23,7 +24,8 @@ def test_each_kind_of_fault_is_said_with_what_it_hit_and_when():
         "Failed your SQS SendMessage call with KmsDisabled.",
         "Delivered message m-1 from orders a second time 30 s later, as SQS may.",
         "Returned the messages of orders out of the order they were sent, as a standard queue may.",
-        "Held back the answer to your DynamoDB GetItem call by 0.3 s.",
+        "Held back the answer to your DynamoDB GetItem call for 0.3 s.",
+        "Held back the answer to your DynamoDB GetItem call until the other invocations running at the same time had caught up.",
     ]
 
 

@@ -20,7 +20,6 @@ import copy
 import inspect
 import json
 import random
-import time
 import warnings
 
 from moto.core.exceptions import ServiceException
@@ -180,9 +179,13 @@ def _hook_call_action(original):
             return original(self)
         if fault.kind == "delay":
             answer = original(self)
-            registry.record("delay", fault.service, fault.action, {"seconds": fault.seconds})
-            _mark(fault.service, _resource(self, _request(self)), f"the grader held back the answer to {fault.action} by {fault.seconds} s")
-            time.sleep(fault.seconds)
+            recorder = trace.active()
+            invocation = recorder.current_invocation_id() if recorder is not None else None
+            held_s, caught_up = registry.holds.hold(invocation, fault.seconds)
+            detail = {"seconds": fault.seconds, "caught_up": caught_up, "held_s": round(held_s, 3)}  # seconds: the cap
+            registry.record("delay", fault.service, fault.action, detail)
+            until = "until the invocations running beside it had caught up" if caught_up else f"for {fault.seconds:g} s"
+            _mark(fault.service, _resource(self, _request(self)), f"the grader held back the answer to {fault.action} {until}")
             return answer
         request = _request(self)
         message = fault.message.format(resource=_resource(self, request), shard="")
