@@ -321,3 +321,9 @@ def test_each_concurrent_call_says_it_returned_before_the_round_replies(pair, ha
 def test_a_returned_frame_that_names_no_call_is_a_protocol_error(frame):
     with pytest.raises(ProtocolError):
         protocol.call_many_frame_from_wire(frame)
+
+
+def test_the_harness_warms_a_client_of_every_service_the_emulator_can_serve(harness):
+    from grader.emulator import services
+
+    assert set(harness.WARM_SERVICES) == set(services.LAB_SERVICES) | set(services.ALWAYS)
