@@ -240,18 +240,22 @@ def premake_local_clients(services) -> None:
     """Make the grader's clients once, in the warm emulator before it forks:
     building one costs 5 to 15 ms of CPU (botocore reads and parses its service
     model), which every run's child paid again for each service its grader used."""
-    import boto3
-
     for service in services:
-        _premade[service] = boto3.client(service, region_name=REGION)
+        _premade[service] = _new_local_client(service)
 
 
 def local_client(service: str):
     """A boto3 client on the emulator this process serves (or mocks)."""
     if service in _premade:
         return _premade[service]
+    return _new_local_client(service)
+
+
+def _new_local_client(service: str):
     import boto3
 
+    # Signed, though the calls never leave this process: moto's S3 takes an
+    # unsigned request for an anonymous caller's and answers it as such.
     return boto3.client(service, region_name=REGION)
 
 

@@ -182,3 +182,14 @@ def test_a_syntax_error_is_the_learners_not_ours():
     assert verdict["status"] == "failed"
     assert verdict["error"] == "Your module did not load: SyntaxError: line 1: invalid syntax"
     assert verdict["checkpoints"][0]["feedback"] == "Not checked: your module did not load (the error above says why)."
+
+
+def test_the_grader_reuses_the_clients_the_warm_emulator_made_before_forking(monkeypatch):
+    from grader import run as run_module
+
+    monkeypatch.setattr(run_module, "_premade", {})
+    run_module.premake_local_clients(["sqs", "dynamodb"])
+    premade = run_module._premade["sqs"]
+    assert run_module.local_client("sqs") is premade
+    assert run_module.local_client("sns") is not run_module.local_client("sns")  # not premade: a new one each time
+
