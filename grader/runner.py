@@ -60,9 +60,15 @@ class Slot:
     def usable(self) -> bool:
         return self.sandbox.poll() is None
 
-    def destroy(self) -> None:
+    def stop(self) -> None:
+        """End the run at once: nothing of it runs another instruction of the
+        learner's code after this (destroy() then waits for the kernel to tear
+        the processes down, and clears up)."""
         self.emulator.close()  # the child exits when its connection closes or its alarm fires
         self.sandbox.kill()
+
+    def destroy(self) -> None:
+        self.stop()
         if not self.sandbox.ended(5):
             logger.warning("a lab sandbox did not end after SIGKILL")
         self.sandbox.close()
@@ -227,7 +233,10 @@ class Engine:
             result, killed_for_time = self._collect(slot, limits, output, deadline)
             exit_code = self._exit_code(slot, result)
         finally:
-            slot.destroy()
+            # The kernel takes a few ms to tear a killed sandbox down (its
+            # namespaces and mounts): the verdict need not wait for that.
+            slot.stop()
+            threading.Thread(target=slot.destroy, name="slot-destroy", daemon=True).start()
         return Finished(result=result, output=bytes(output), exit_code=exit_code, killed_for_time=killed_for_time)
 
     def _collect(self, slot: Slot, limits: Limits, output: bytearray, deadline: float) -> tuple[Result | None, bool]:
