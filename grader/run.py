@@ -231,6 +231,7 @@ def _batch_failures(result: Any, batch_ids: list[str]) -> list[str] | None:
     return ids
 
 
+GRADER_USER_AGENT = "redrive-grader"
 # Clients the warm emulator made before it forked (premake_local_clients): each
 # run's child is a fresh fork, so a run never shares one with another run.
 _premade: dict[str, Any] = {}
@@ -253,10 +254,14 @@ def local_client(service: str):
 
 def _new_local_client(service: str):
     import boto3
+    from botocore.config import Config
 
     # Signed, though the calls never leave this process: moto's S3 takes an
-    # unsigned request for an anonymous caller's and answers it as such.
-    return boto3.client(service, region_name=REGION)
+    # unsigned request for an anonymous caller's and answers it as such. A
+    # fixed user agent: botocore rebuilds its own from a dozen parts on every
+    # request, an eighth of an in-process call's CPU, and moto reads it only
+    # for a region the URL does not name.
+    return boto3.client(service, region_name=REGION, config=Config(user_agent=GRADER_USER_AGENT))
 
 
 def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "LearnerError | None":

@@ -193,3 +193,16 @@ def test_the_grader_reuses_the_clients_the_warm_emulator_made_before_forking(mon
     assert run_module.local_client("sqs") is premade
     assert run_module.local_client("sns") is not run_module.local_client("sns")  # not premade: a new one each time
 
+
+
+def test_the_graders_calls_carry_a_fixed_user_agent_and_are_answered():
+    from grader.run import GRADER_USER_AGENT, local_client
+
+    sent = []
+    with mock_aws():
+        sqs = local_client("sqs")
+        sqs.meta.events.register("before-send", lambda request, **kwargs: sent.append(request.headers["User-Agent"]))
+        url = sqs.create_queue(QueueName="agent")["QueueUrl"]
+        assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"].endswith(":agent")
+    agents = {agent.decode() if isinstance(agent, bytes) else agent for agent in sent}
+    assert len(agents) == 1 and agents.pop().startswith(GRADER_USER_AGENT + " ")  # boto3 appends its own name
