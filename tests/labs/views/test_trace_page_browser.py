@@ -26,7 +26,7 @@ WRONG = {
     "sqs-dlq": "bool_is_int.py",
     "eventbridge-routing": "tier_anything_but_standard.py",
     "sqs-dlq-redrive": None,  # the first of its wrong/ answers
-    "idempotent-consumer": None,
+    "idempotent-consumer": "check_then_act.py",  # the race the held reads make: the faults, said
     "sqs-fifo-ordering": None,
     "saga-choreography": "no_queue_policy.py",  # undeliverable: the queue policy's refusal, said
 }
@@ -45,7 +45,7 @@ def _graded(alice, slug):
     with mock_aws():
         verdict = grade_in_process(lab_dict(slug), _wrong_answer(slug)).to_dict()
     lab = Lab.objects.get(slug=slug)
-    lab.submissions.create(user=alice, attempt=1, code="# wrong", **{k: verdict[k] for k in ("status", "score", "checkpoints", "trace", "output", "error", "duration_ms")})
+    lab.submissions.create(user=alice, attempt=1, code="# wrong", **{k: verdict[k] for k in ("status", "score", "checkpoints", "trace", "faults", "output", "error", "duration_ms")})
     return lab
 
 
@@ -64,6 +64,8 @@ def test_the_trace_drawn_flow_after_a_wrong_answer_fits_a_phone(in_browser, live
                 page.context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
                 page.goto(url)
                 assert page.locator("section.flow-view svg.flow").count() == 1
+                if slug == "idempotent-consumer":
+                    assert page.get_by_text("until the other invocations running at the same time had caught up").first.is_visible()
                 assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"page overflows at {width} px"
                 # The page after a verdict holds WCAG 2.2 AA like every other page (tests/browser/test_surface.py).
                 serious = [
