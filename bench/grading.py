@@ -56,6 +56,7 @@ sys.path.insert(0, str(REPO))  # run as a script from anywhere, like manage.py
 
 from bench import browser  # noqa: E402
 from bench.support import BenchDatabase, log, percentile, require_loopback, run_bench  # noqa: E402
+from grader.sandbox.zygote import descendants  # noqa: E402
 
 BASELINE = r"""
 import json, sys, time
@@ -91,23 +92,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
 def _field_kb(path: Path, name: str) -> int:
     try:
         for line in path.read_text().splitlines():
@@ -122,7 +106,7 @@ def tree_memory_kb(pid: int) -> dict[str, int]:
     """Resident (RSS) and proportional (PSS) memory of a process and all its
     descendants. RSS counts a page shared by forked processes once per process;
     PSS splits it between them, so only PSS adds up across a forking tree."""
-    pids = _descendants(pid)
+    pids = [pid, *descendants(pid)]
     return {
         "rss": sum(_field_kb(Path(f"/proc/{p}/status"), "VmRSS") for p in pids),
         "pss": sum(_field_kb(Path(f"/proc/{p}/smaps_rollup"), "Pss") for p in pids),

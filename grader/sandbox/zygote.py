@@ -177,7 +177,7 @@ def children(pid: int) -> list[int]:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below `pid`: a zygote's runs, for the tests and bench/grading_cpu.py."""
+    """Every process below `pid`: a zygote's runs, for the tests; a worker's tree, for the benches."""
     found, queue = [], [pid]
     while queue:
         below = children(queue.pop())
