@@ -23,7 +23,8 @@ from typing import Any
 
 from grader import trace
 from grader.emulator import clock, faults, trace_hooks
-from grader.run import REGION, LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
+from grader.local_clients import REGION
+from grader.run import LambdaContext, LearnerError, Run, call_setup, load_grader, run_grader
 from grader.verdict import OUTPUT_CAP, Verdict, cap_output
 
 LEARNER_ENV = {

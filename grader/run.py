@@ -28,11 +28,11 @@ from grader import trace as trace_module
 from grader.competitor import Competitor
 from grader.emulator import clock, cloudwatch_minutes
 from grader.emulator import faults as faults_module
+from grader.local_clients import REGION, local_client
 from grader.course_code import course_function
 from grader.variants import variant_inputs
 from grader.verdict import ENGINE_FAILED, Checkpoint, Status, Verdict
 
-REGION = "us-east-1"
 EMULATOR_FULL = (
     "Your code filled the emulator's memory (too many or too large messages or resources), "
     "so grading could not go on."
@@ -229,39 +229,6 @@ def _batch_failures(result: Any, batch_ids: list[str]) -> list[str] | None:
             return None
         ids.append(identifier)
     return ids
-
-
-GRADER_USER_AGENT = "redrive-grader"
-# Clients the warm emulator made before it forked (premake_local_clients): each
-# run's child is a fresh fork, so a run never shares one with another run.
-_premade: dict[str, Any] = {}
-
-
-def premake_local_clients(services) -> None:
-    """Make the grader's clients once, in the warm emulator before it forks:
-    building one costs 5 to 15 ms of CPU (botocore reads and parses its service
-    model), which every run's child paid again for each service its grader used."""
-    for service in services:
-        _premade[service] = _new_local_client(service)
-
-
-def local_client(service: str):
-    """A boto3 client on the emulator this process serves (or mocks)."""
-    if service in _premade:
-        return _premade[service]
-    return _new_local_client(service)
-
-
-def _new_local_client(service: str):
-    import boto3
-    from botocore.config import Config
-
-    # Signed, though the calls never leave this process: moto's S3 takes an
-    # unsigned request for an anonymous caller's and answers it as such. A
-    # fixed user agent: botocore rebuilds its own from a dozen parts on every
-    # request, an eighth of an in-process call's CPU, and moto reads it only
-    # for a region the URL does not name.
-    return boto3.client(service, region_name=REGION, config=Config(user_agent=GRADER_USER_AGENT))
 
 
 def call_setup(learner: Transport, setup_error: "LearnerError | None") -> "LearnerError | None":

@@ -18,12 +18,12 @@ import threading
 import time
 from typing import Any, Callable
 
-from moto.moto_server.werkzeug_app import MotoRequestHandler
 from werkzeug.serving import make_server
 
 from grader import protocol, trace
 from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
+from grader.emulator.http_server import KeepAliveRequestHandler
 from grader.emulator.services import ServicePolicy, refusal
 from grader.protocol import Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
 from grader.run import LearnerError, Run, call_setup, load_grader, run_grader
@@ -35,9 +35,6 @@ HARNESS_START_TIMEOUT_S = 30  # a sandbox started just now still has to import b
 HARD_CAP_EXTRA_S = 30
 REFUSED_PREFIXES = ("/moto-api", "/latest/")  # reset, dump and state endpoints; instance metadata
 REFUSED_BACKENDS = ("moto_api", "instance_metadata")
-# AWS's own request limits are far lower (SQS and SNS 256 KiB, EventBridge
-# 256 KiB, Kinesis PutRecords 10 MiB): a bigger body only fills our memory.
-MAX_REQUEST_BYTES = 16 * 1024 * 1024
 CRASHED = "Your code's process stopped unexpectedly."
 GARBLED = (
     "Your code wrote into the channel the grader uses to call your functions, "
@@ -45,17 +42,9 @@ GARBLED = (
 )
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    """No access log: a learner's calls are theirs, not the worker's log's."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
 def guard(app, policy: ServicePolicy | None = None):
     """Refuse moto's own endpoints (over them a learner could wipe or read
-    state), bodies larger than any AWS API accepts, and (with a policy) every
-    service the lab does not declare.
+    state) and (with a policy) every service the lab does not declare.
 
     `app` is moto's DomainDispatcherApplication: besides the path, ask it
     where it would route the request, so no Host header, signature or path
@@ -88,14 +77,8 @@ def guard(app, policy: ServicePolicy | None = None):
         return start
 
     def guarded(environ, start_response):
-        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            return refuse(start_response, "411 Length Required", b"Send a Content-Length.\n")
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = MAX_REQUEST_BYTES + 1
-        if length > MAX_REQUEST_BYTES:
-            return refuse(start_response, "413 Request Entity Too Large", b"This request is larger than any AWS API accepts.\n")
+        # The body's framing (chunked, too large) was refused by the server
+        # (grader/emulator/http_server.py) before the body was read.
         target = backend_app(environ)
         if target is None:
             return refuse(start_response, "403 Forbidden", b"This emulator serves AWS APIs only.\n")
@@ -284,7 +267,7 @@ def serve(connection: socket.socket, dispatcher) -> None:
     here = os.getcwd()
     os.chdir(prepare.dir)
     try:
-        server = make_server("unix://emulator.sock", 0, guard(dispatcher, policy), threaded=True, request_handler=QuietRequestHandler)
+        server = make_server("unix://emulator.sock", 0, guard(dispatcher, policy), threaded=True, request_handler=KeepAliveRequestHandler)
         os.chmod("emulator.sock", 0o666)
         rpc_listener = _listen_unix("rpc.sock", 1)
     finally:

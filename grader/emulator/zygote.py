@@ -108,6 +108,7 @@ def warm():
     # Imported here rather than at the top: main() sets the parent-death signal
     # first, so a worker that dies during these slow imports takes this process with it.
     from grader.emulator import child, moto_fixes, services, trace_hooks
+    from grader.emulator.http_server import KeepAliveRequestHandler
 
     trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     services.no_docker()
@@ -121,7 +122,7 @@ def warm():
 
     # The HTTP path learner calls take: Flask apps per service, werkzeug, signing.
     dispatcher = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, child.guard(dispatcher), threaded=True, request_handler=child.QuietRequestHandler)
+    server = make_server("127.0.0.1", 0, child.guard(dispatcher), threaded=True, request_handler=KeepAliveRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
@@ -134,7 +135,7 @@ def warm():
     server.server_close()
     thread.join()
     mock.reset()
-    from grader.run import premake_local_clients
+    from grader.local_clients import premake_local_clients
 
     premake_local_clients(services.LAB_SERVICES)  # under the mock, as each child's grader uses them
     gc.collect()

@@ -142,6 +142,7 @@ def warm_boto3():
     boto3.setup_default_session()
     _name_invocations()
     _follow_clock()
+    _connect_to_the_emulator()
     _retry_at_once()
     for service in WARM_SERVICES:
         boto3.client(service)  # loads and caches the service model on the default session
@@ -195,6 +196,32 @@ def _follow_clock():
         return response
 
     Endpoint._send = _send
+
+
+def _connect_to_the_emulator():
+    """boto3's connections to the endpoint go straight to the emulator's socket,
+    not through the forwarder: the relay cost a connection of its own and a
+    pass through this process's one forwarding thread for every request and
+    response. The forwarder stays for any other HTTP client the learner's code
+    uses. The learner can undo this; that only slows its own run."""
+    from botocore.awsrequest import AWSHTTPConnection
+
+    original = AWSHTTPConnection._new_conn
+
+    def _new_conn(self):
+        if (self.host, self.port) != ("127.0.0.1", FORWARD_PORT):
+            return original(self)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if isinstance(self.timeout, (int, float)):
+            sock.settimeout(self.timeout)
+        try:
+            sock.connect(EMULATOR_SOCKET)
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    AWSHTTPConnection._new_conn = _new_conn
 
 
 def _retry_at_once():

@@ -327,3 +327,38 @@ def test_the_harness_warms_a_client_of_every_service_the_emulator_can_serve(harn
     from grader.emulator import services
 
     assert set(harness.WARM_SERVICES) == set(services.LAB_SERVICES) | set(services.ALWAYS)
+
+
+def test_the_learners_boto3_reaches_the_emulator_socket_directly_over_one_kept_connection(harness, monkeypatch, tmp_path):
+    import threading
+
+    import boto3
+    from botocore.awsrequest import AWSHTTPConnection
+    from werkzeug.serving import make_server
+
+    from grader.emulator.http_server import KeepAliveRequestHandler
+
+    def dynamodb(environ, start_response):
+        environ["wsgi.input"].read()
+        start_response("200 OK", [("Content-Type", "application/x-amz-json-1.0")])
+        return [b'{"TableNames": ["orders"]}']
+
+    socket_path = str(tmp_path / "emulator.sock")
+    server = make_server(f"unix://{socket_path}", 0, dynamodb, threaded=True, request_handler=KeepAliveRequestHandler)
+    connections = []
+    original = server.process_request
+    server.process_request = lambda request, address: (connections.append(request), original(request, address))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(harness, "EMULATOR_SOCKET", socket_path)
+    monkeypatch.setattr(harness, "FORWARD_PORT", 4566)
+    monkeypatch.setattr(AWSHTTPConnection, "_new_conn", AWSHTTPConnection._new_conn)  # put back after the test
+    harness._connect_to_the_emulator()
+    try:
+        # Nothing listens on 127.0.0.1:4566 here: only the socket can answer.
+        client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url="http://127.0.0.1:4566",
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        assert [client.list_tables()["TableNames"] for _ in range(3)] == [["orders"]] * 3
+        assert len(connections) == 1
+    finally:
+        server.shutdown()
+        server.server_close()

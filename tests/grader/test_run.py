@@ -1,6 +1,7 @@
 """The Run a grader drives: Lambda-shaped SQS delivery, checkpoints, errors."""
 
 import json
+import time
 
 import boto3
 import pytest
@@ -185,18 +186,18 @@ def test_a_syntax_error_is_the_learners_not_ours():
 
 
 def test_the_grader_reuses_the_clients_the_warm_emulator_made_before_forking(monkeypatch):
-    from grader import run as run_module
+    from grader import local_clients
 
-    monkeypatch.setattr(run_module, "_premade", {})
-    run_module.premake_local_clients(["sqs", "dynamodb"])
-    premade = run_module._premade["sqs"]
-    assert run_module.local_client("sqs") is premade
-    assert run_module.local_client("sns") is not run_module.local_client("sns")  # not premade: a new one each time
+    monkeypatch.setattr(local_clients, "_premade", {})
+    local_clients.premake_local_clients(["sqs", "dynamodb"])
+    premade = local_clients._premade["sqs"]
+    assert local_clients.local_client("sqs") is premade
+    assert local_clients.local_client("sns") is not local_clients.local_client("sns")  # not premade: a new one each time
 
 
 
 def test_the_graders_calls_carry_a_fixed_user_agent_and_are_answered():
-    from grader.run import GRADER_USER_AGENT, local_client
+    from grader.local_clients import GRADER_USER_AGENT, local_client
 
     sent = []
     with mock_aws():
@@ -206,3 +207,32 @@ def test_the_graders_calls_carry_a_fixed_user_agent_and_are_answered():
         assert sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"].endswith(":agent")
     agents = {agent.decode() if isinstance(agent, bytes) else agent for agent in sent}
     assert len(agents) == 1 and agents.pop().startswith(GRADER_USER_AGENT + " ")  # boto3 appends its own name
+
+
+def test_the_graders_calls_name_their_caller_and_scope_without_computing_a_signature():
+    from grader.local_clients import local_client
+
+    sent = []
+    with mock_aws():
+        sqs, events = local_client("sqs"), local_client("events")
+        for client in (sqs, events):
+            client.meta.events.register("before-send", lambda request, **kwargs: sent.append(request.headers["Authorization"]))
+        access_key = sqs._request_signer._credentials.access_key
+        assert sqs.create_queue(QueueName="scoped")["QueueUrl"].endswith("/scoped")
+        assert events.put_rule(Name="scoped", EventPattern='{"source": ["shop"]}')["RuleArn"].endswith("rule/scoped")
+    headers = [header.decode() if isinstance(header, bytes) else header for header in sent]
+    today = time.strftime("%Y%m%d", time.gmtime())
+    assert all(h.startswith(f"AWS4-HMAC-SHA256 Credential={access_key}/{today}/us-east-1/") for h in headers), headers
+    assert {h.split("/")[3] for h in headers} == {"sqs", "events"}
+    assert all(h.endswith("Signature=" + "0" * 64) for h in headers)
+
+
+def test_the_graders_s3_calls_keep_botocores_signer_so_uploads_decode_whole():
+    from grader.local_clients import local_client
+
+    with mock_aws():
+        s3 = local_client("s3")
+        s3.create_bucket(Bucket="claims")
+        s3.put_object(Bucket="claims", Key="big.json", Body=b"x" * 5000)  # aws-chunked, with a trailing checksum
+        assert s3.head_object(Bucket="claims", Key="big.json")["ContentLength"] == 5000
+        assert s3.get_object(Bucket="claims", Key="big.json")["Body"].read() == b"x" * 5000

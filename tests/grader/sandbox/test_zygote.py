@@ -79,24 +79,39 @@ def _nspid(pid: int) -> list[str]:
         return []
 
 
+def _run_inits(zygote_sandbox: int) -> tuple[list[int], list[int]]:
+    """(the zygote, every run's pid 1) among the sandbox's processes."""
+    processes = descendants(zygote_sandbox)
+    depth = {pid: _nspid(pid) for pid in processes}
+    zygote = [pid for pid in processes if len(depth[pid]) == 2 and depth[pid][-1] == "2"]  # bubblewrap's pid 2
+    return zygote, [pid for pid in processes if len(depth[pid]) == 3 and depth[pid][-1] == "1"]
+
+
 def test_every_run_has_namespaces_of_its_own_apart_from_the_spare_and_the_zygote(engine):
-    code = "import os\n" + "".join(f"print('ns {kind}', os.readlink('/proc/self/ns/{kind}'))\n" for kind in NAMESPACES)
+    # The run sleeps a little so that the next spare, forked in the background
+    # once this run took the last one, starts while this run's namespaces still
+    # exist: the kernel reuses a freed namespace's number.
+    code = "import os, time\n" + "".join(f"print('ns {kind}', os.readlink('/proc/self/ns/{kind}'))\n" for kind in NAMESPACES)
+    code += "time.sleep(0.5)\n"
+    zygote_sandbox = engine.launcher._zygote.process.pid
+    _, before = _run_inits(zygote_sandbox)  # the spare this run will take
     graded = grade(code)
     mine = {line.split()[1]: line.split()[2] for line in graded.output.splitlines() if line.startswith("ns ")}
     assert set(mine) == set(NAMESPACES), graded.output
 
-    zygote_sandbox = engine.launcher._zygote.process.pid
-    processes = descendants(zygote_sandbox)
-    depth = {pid: _nspid(pid) for pid in processes}
-    zygote = [pid for pid in processes if len(depth[pid]) == 2 and depth[pid][-1] == "2"]  # bubblewrap's pid 2
-    run_inits = [pid for pid in processes if len(depth[pid]) == 3 and depth[pid][-1] == "1"]
-    spares = []
-    for pid in run_inits:
-        try:
-            spares.append(_namespaces(pid))
-        except OSError:
-            continue  # the run that just ended, on its way out
-    assert zygote and spares, depth  # the spare sandbox, started while the run went on
+    deadline = time.monotonic() + 10
+    while True:
+        zygote, run_inits = _run_inits(zygote_sandbox)
+        spares = []
+        for pid in set(run_inits) - set(before):
+            try:
+                spares.append(_namespaces(pid))
+            except OSError:
+                continue
+        if (zygote and spares) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert zygote and spares, run_inits  # the spare sandbox, started while the run went on
     for spare in spares:
         for kind in NAMESPACES:
             assert spare[kind] != mine[kind], kind
