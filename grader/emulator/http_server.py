@@ -97,20 +97,23 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         self._send(code, reason, [("Content-Type", "text/plain")], text, close=True)
 
     def _send(self, code: int, reason: str, headers, body: bytes, *, close: bool = False) -> None:
+        """The status line, headers and body in one write: written apart, over
+        TCP (the zygote's warm-up, the forwarder's clients) Nagle's algorithm
+        held the body back for the peer's delayed ACK, 40 ms a call."""
         head = self.command == "HEAD"
-        self.send_response(code, reason)
+        lines = [f"{self.protocol_version} {code} {reason}", f"Server: {self.version_string()}", f"Date: {self.date_time_string()}"]
         for key, value in headers:
             # A HEAD response's Content-Length is the size a GET would send
             # (S3's HeadObject): the application's, kept.
             if key.lower() not in _FRAMING or (head and key.lower() == "content-length"):
-                self.send_header(key, value)
-        if not head and code not in (204, 304):
-            self.send_header("Content-Length", str(len(body)))
+                lines.append(f"{key}: {value}")
+        with_body = not head and code not in (204, 304)
+        if with_body:
+            lines.append(f"Content-Length: {len(body)}")
         if close:
-            self.send_header("Connection", "close")  # http.server then ends the connection
-        self.end_headers()
-        if not head and code not in (204, 304):
-            self.wfile.write(body)
+            lines.append("Connection: close")
+            self.close_connection = True
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if with_body else b""))
 
 
 def _exception_text() -> str:

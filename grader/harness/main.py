@@ -145,7 +145,9 @@ def warm_boto3():
     _connect_to_the_emulator()
     _retry_at_once()
     for service in WARM_SERVICES:
-        boto3.client(service)  # loads and caches the service model on the default session
+        client = boto3.client(service)  # loads and caches the service model on the default session
+        # ... and its paginators', which a client loads on its first get_paginator.
+        client.can_paginate(next(iter(client.meta.method_to_api_mapping)))
     # The first connection encodes the endpoint's host name as IDNA, which
     # imports encodings.idna, stringprep and unicodedata: about 4 ms of every
     # grading's first call, unless it is done here.

@@ -195,6 +195,22 @@ def test_the_grader_reuses_the_clients_the_warm_emulator_made_before_forking(mon
     assert local_clients.local_client("sns") is not local_clients.local_client("sns")  # not premade: a new one each time
 
 
+def test_a_premade_client_pages_without_loading_models_again(monkeypatch):
+    from grader import local_clients
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("loaded a model after the fork")
+
+    monkeypatch.setattr(local_clients, "_premade", {})
+    with mock_aws():  # as the warm emulator premakes them
+        local_clients.premake_local_clients(["dynamodb"])
+        dynamodb = local_clients.local_client("dynamodb")
+        monkeypatch.setattr(dynamodb._loader, "load_service_model", no_loading)
+        dynamodb.create_table(TableName="t", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        assert [page["Count"] for page in dynamodb.get_paginator("scan").paginate(TableName="t")] == [0]
+
+
 
 def test_the_graders_calls_carry_a_fixed_user_agent_and_are_answered():
     from grader.local_clients import GRADER_USER_AGENT, local_client

@@ -159,3 +159,35 @@ def test_a_client_that_asks_to_close_is_closed_after_its_answer(server):
         sock.sendall(request("POST", "/last", b"z", extra="Connection: close\r\n"))
         assert json.loads(read_response(sock)[2])["body"] == "z"
         assert sock.recv(1) == b""
+
+
+def test_each_response_goes_out_in_one_write(tmp_path):
+    """Headers and body written apart stall a TCP peer for its delayed ACK (Nagle)."""
+    writes = []
+
+    class Counting(KeepAliveRequestHandler):
+        def setup(self):
+            super().setup()
+            real = self.wfile
+
+            class Writer:
+                def write(self, data):
+                    writes.append(len(data))
+                    return real.write(data)
+
+                def flush(self):
+                    real.flush()
+
+            self.wfile = Writer()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(server.server_address, timeout=5) as sock:
+            for n in range(3):
+                sock.sendall(request("POST", f"/tcp-{n}", b"abc"))
+                assert json.loads(read_response(sock)[2])["path"] == f"/tcp-{n}"
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(writes) == 3
