@@ -46,3 +46,34 @@ def test_json_and_xml_answers_still_carry_the_request_id(aws):
     assert re.fullmatch(r"[A-Za-z0-9]{52}", sqs.send_message(QueueUrl=url, MessageBody="x")["ResponseMetadata"]["RequestId"])
     sns = aws("sns")  # XML: the id is in the body, which the fix rewrites
     assert re.fullmatch(r"[A-Za-z0-9]{52}", sns.create_topic(Name="ids")["ResponseMetadata"]["RequestId"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({}, r"[A-Za-z0-9]{20}"),
+        ({"length": 52}, r"[A-Za-z0-9]{52}"),
+        ({"length": 12, "include_digits": False}, r"[A-Za-z]{12}"),
+        ({"length": 30, "lower_case": True}, r"[a-z0-9]{30}"),
+        ({"length": 0}, r""),
+    ],
+)
+def test_random_strings_keep_motos_alphabet_and_length(kwargs, pattern):
+    from moto.moto_api._internal import mock_random
+
+    request_id_speed.apply()
+    drawn = {mock_random.get_random_string(**kwargs) for _ in range(200)}
+    assert all(re.fullmatch(pattern, value) for value in drawn)
+    if kwargs.get("length", 20) >= 12:
+        assert len(drawn) == 200  # drawn afresh each time
+
+
+def test_random_strings_come_from_motos_seedable_source():
+    from moto.moto_api._internal import mock_random
+
+    request_id_speed.apply()
+    mock_random.seed(7)
+    first = [mock_random.get_random_string(length=52) for _ in range(3)]
+    mock_random.seed(7)
+    assert [mock_random.get_random_string(length=52) for _ in range(3)] == first
+    mock_random.seed()  # back to an unpredictable sequence for the tests after this one
