@@ -42,8 +42,6 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        if self.headers.get("Expect", "").lower().strip(" \t") == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.environ = environ = self.make_environ()
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
@@ -87,6 +85,8 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         if length > MAX_REQUEST_BYTES:
             self._refuse(413, "Request Entity Too Large", b"This request is larger than any AWS API accepts.\n")
             return None
+        # An "Expect: 100-continue" (botocore's, before a large S3 body) was
+        # answered by http.server's parse_request already: werkzeug answered it twice.
         body = self.rfile.read(length)
         if len(body) < length:
             self.close_connection = True  # the client went away mid-body: nothing to answer

@@ -191,3 +191,11 @@ def test_each_response_goes_out_in_one_write(tmp_path):
         server.shutdown()
         server.server_close()
     assert len(writes) == 3
+
+
+def test_a_client_that_expects_100_continue_is_told_to_go_on_before_it_sends_the_body(server):
+    with server.connect() as sock:
+        sock.sendall(b"PUT /bucket/key HTTP/1.1\r\nHost: s3.amazonaws.com\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(64) == b"HTTP/1.1 100 Continue\r\n\r\n"  # before any byte of the body was sent
+        sock.sendall(b"data")
+        assert json.loads(read_response(sock)[2]) == {"path": "/bucket/key", "body": "data"}
