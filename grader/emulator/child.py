@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from grader import protocol, trace
 from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
+from grader.emulator.backend_apps import DirectApp
 from grader.emulator.http_server import KeepAliveRequestHandler
 from grader.emulator.services import ServicePolicy, refusal
 from grader.protocol import Call, CallMany, Failure, Has, HarnessLimits, HarnessReady, Job, LearnerEnd, Load, Prepare, Ready, Result
@@ -56,6 +57,15 @@ def guard(app, policy: ServicePolicy | None = None):
         return [text]
 
     resolve, instances = getattr(app, "get_application", None), getattr(app, "app_instances", None)
+    direct: dict = {}  # moto's Flask app for a service -> its DirectApp
+
+    def without_flask(target):
+        if resolve is None:
+            return target  # not moto's dispatcher: nothing to unwrap
+        found = direct.get(target)
+        if found is None:
+            found = direct[target] = DirectApp(target)
+        return found
 
     def backend_app(environ):
         """The app moto would route this request to, or None to refuse it.
@@ -88,13 +98,14 @@ def guard(app, policy: ServicePolicy | None = None):
                 return refusal(environ, start_response, backend, policy.message(backend))
         # Every request on this socket is the learner's code (the grader's
         # clients are in-process); the harness names the invocation it runs in.
+        serve = without_flask(target)
         recorder = trace.active()
         if recorder is None:
             with faults.learner_calls():
-                return target(environ, with_clock(start_response))
+                return serve(environ, with_clock(start_response))
         invocation = environ.get("HTTP_" + trace.INVOCATION_HEADER.upper().replace("-", "_")) or None
         with faults.learner_calls(), recorder.acting(trace.LEARNER, invocation):
-            return target(environ, with_clock(start_response))
+            return serve(environ, with_clock(start_response))
 
     return guarded
 
