@@ -41,8 +41,19 @@ class ProtocolError(ValueError):
 
 
 # --- framing -------------------------------------------------------------------
+def encode_frame(data: Any) -> bytes:
+    """JSON in UTF-8. Not ASCII with \\u escapes: a lab's megabyte of
+    multi-byte text (claim-check's) took six bytes a character that way, and
+    four times as long to encode and decode. A string holding a lone
+    surrogate, which UTF-8 cannot carry, falls back to the escapes."""
+    try:
+        return json.dumps(data, default=str, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(data, default=str).encode()
+
+
 def send_frame(sock: socket.socket, data: Any) -> None:
-    payload = json.dumps(data, default=str).encode()
+    payload = encode_frame(data)
     sock.sendall(struct.pack(">I", len(payload)) + payload)
 
 

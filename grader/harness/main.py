@@ -67,7 +67,11 @@ MAX_RETURN_BYTES = 6 * MIB
 
 # --- wire: 4-byte big-endian length, then JSON --------------------------------
 def send(sock, message):
-    data = json.dumps(message, default=str).encode()
+    # UTF-8, falling back to \u escapes for a lone surrogate (grader/protocol.py encode_frame).
+    try:
+        data = json.dumps(message, default=str, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        data = json.dumps(message, default=str).encode()
     sock.sendall(struct.pack(">I", len(data)) + data)
 
 

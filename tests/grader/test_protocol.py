@@ -136,6 +136,22 @@ def test_the_harness_and_the_child_frame_messages_alike(pair, harness):
     assert harness.recv(pair[0]) == {"limits": Limits().for_harness()}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["plain", "€ 🚀 ü" * 1000, "a lone surrogate \udc80 and \ud83d, then text"],
+)
+def test_text_of_any_kind_crosses_both_ways_unchanged(pair, harness, text):
+    protocol.send_frame(pair[1], {"args": [text]})
+    assert harness.recv(pair[0]) == {"args": [text]}
+    harness.send(pair[0], {"ok": text})
+    assert protocol.recv_frame(pair[1]) == {"ok": text}
+
+
+def test_wide_text_is_framed_as_utf8_not_as_escapes():
+    text = "€" * 1000
+    assert len(protocol.encode_frame({"body": text})) == len('{"body": ""}') + 3 * 1000
+
+
 def test_requests_arrive_at_the_harness_with_a_lambda_context_it_can_rebuild(pair, harness):
     context = LambdaContext("handler", "req-1", deadline=time.monotonic() + 5, invoked_function_arn="arn:aws:lambda:f")
     protocol.send(pair[1], Call("handler", [{"Records": []}, context]))

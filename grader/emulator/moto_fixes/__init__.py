@@ -36,10 +36,10 @@ What is fixed (see each module's docstring):
   (SQS converted every attribute name of a queue for every message received).
 - sqs_speed: GetQueueAttributes and ReceiveMessage build a queue's attribute
   dictionary once, not once per name or per message; receipt handles in one
-  call of moto's random source.
+  call of moto's random source; a message body's MD5 hashed once, not per answer.
 - request_id_speed: moto's request id written into a body only where the body
   holds a RequestId tag (moto scanned every answer, S3 objects included, with
-  a look-behind regular expression).
+  a look-behind regular expression); its random strings drawn in one call.
 - jsonpath_speed: EventBridge's JSONPath expressions parsed once each (jsonpath_ng
   built a new parser, yacc tables and all, for every input path of every
   target of every event).

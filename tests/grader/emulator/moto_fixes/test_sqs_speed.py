@@ -77,3 +77,30 @@ def test_the_retention_check_is_moto_s_answer():
 @upstream_bug
 def test_canary_plain_moto_receives_without_building_queue_attributes(plain_moto):
     assert plain_moto["sqs.attribute_builds_per_receive"] == ["ok", 0]
+
+
+def test_a_message_body_is_hashed_once_and_again_only_when_it_changes(monkeypatch):
+    import hashlib
+
+    from moto.sqs import models as sqs_models
+
+    sqs_speed.apply()
+    hashed = []
+    real_md5 = sqs_models.md5_hash
+    monkeypatch.setattr(sqs_models, "md5_hash", lambda *a: hashed.append(1) or real_md5(*a))
+    message = sqs_models.Message("id-1", "€" * 1000)
+    assert [message.body_md5 for _ in range(3)] == [hashlib.md5(("€" * 1000).encode()).hexdigest()] * 3
+    assert len(hashed) == 1
+    message.body = "changed"
+    assert message.body_md5 == hashlib.md5(b"changed").hexdigest()
+    assert len(hashed) == 2
+
+
+def test_received_messages_carry_moto_s_md5_of_their_body(aws):
+    import hashlib
+
+    sqs = aws("sqs")
+    url = sqs.create_queue(QueueName="md5")["QueueUrl"]
+    sent = sqs.send_message(QueueUrl=url, MessageBody="ü" * 5000)
+    received = sqs.receive_message(QueueUrl=url)["Messages"][0]
+    assert sent["MD5OfMessageBody"] == received["MD5OfBody"] == hashlib.md5(("ü" * 5000).encode()).hexdigest()
