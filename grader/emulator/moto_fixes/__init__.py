@@ -48,6 +48,8 @@ What is fixed (see each module's docstring):
   urls module twice per request to build it).
 - action_lookup_speed: the action methods of moto's response classes listed
   once per class, not per request.
+- request_build_speed: moto's request for an in-process call built in one
+  pass, not through werkzeug's test-client EnvironBuilder (the same environ).
 - sqs_retention: messages older than MessageRetentionPeriod are deleted, not
   left at the head of the queue hiding every newer one.
 - sqs_message_size: a message's size is its body's UTF-8 bytes plus its
@@ -74,8 +76,8 @@ import moto
 
 from grader.emulator.moto_fixes import (
     action_lookup_speed, dispatch_speed, dynamodb_atomic, dynamodb_request_token, error_model_speed, events_delivery, events_replay, fault_hooks,
-    firehose_buffering, jsonpath_speed, kinesis_sequence_numbers, moto_clock, name_conversion_speed, request_id_speed, scheduler_fire,
-    sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed, stubber_speed,
+    firehose_buffering, jsonpath_speed, kinesis_sequence_numbers, moto_clock, name_conversion_speed, request_build_speed, request_id_speed,
+    scheduler_fire, sns_delivery, sns_fifo, sns_signing, sqs_message_size, sqs_move_tasks, sqs_queue_policy, sqs_retention, sqs_speed, stubber_speed,
 )
 
 MOTO_VERSION = "5.2.5"  # the version these patches were written for and tested against
@@ -127,6 +129,7 @@ def apply() -> None:
         request_id_speed.apply()
         jsonpath_speed.apply()
         stubber_speed.apply()
+        request_build_speed.apply()
         kinesis_sequence_numbers.apply()
         fault_hooks.apply()
         _applied = True

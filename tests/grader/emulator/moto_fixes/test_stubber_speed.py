@@ -29,3 +29,57 @@ def test_grader_calls_in_process_still_reach_each_service(aws):
     s3.put_object(Bucket="payloads", Key="k", Body=b"claim")
     assert s3.get_object(Bucket="payloads", Key="k")["Body"].read() == b"claim"
     assert sqs.create_queue(QueueName="routed")["QueueUrl"].endswith("/routed")
+
+
+def _prepared(method, url, body=b"", headers=None):
+    from botocore.awsrequest import AWSPreparedRequest
+
+    return AWSPreparedRequest(method=method, url=url, headers=headers or {}, body=body, stream_output=False)
+
+
+def test_a_url_is_routed_once_and_answered_as_moto_answers_it(monkeypatch):
+    from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    stubber_speed.apply()
+    stubber_speed._routes.clear()
+    searches = []
+    real_route = stubber_speed._route
+    monkeypatch.setattr(stubber_speed, "_route", lambda url: searches.append(url) or real_route(url))
+    target = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables"}
+    missing = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.DescribeTable"}
+    with mock_aws():
+        stubber = BotocoreStubber()
+        for _ in range(3):
+            ours = stubber.process_request(_prepared("POST", "https://dynamodb.us-east-1.amazonaws.com/", b"{}", dict(target)))
+            theirs = stubber_speed._original_process_request(stubber, _prepared("POST", "https://dynamodb.us-east-1.amazonaws.com/", b"{}", dict(target)))
+            assert (ours[0], ours[2]) == (theirs[0], theirs[2]) == (200, '{"TableNames": []}')
+        error = stubber.process_request(_prepared("POST", "https://dynamodb.us-east-1.amazonaws.com/", b'{"TableName": "none"}', dict(missing)))
+        assert error[0] == 400 and "ResourceNotFoundException" in error[2]
+    assert searches == ["https://dynamodb.us-east-1.amazonaws.com/"]  # routed once, then remembered
+
+
+def test_a_url_no_service_takes_is_left_to_moto(monkeypatch):
+    from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    stubber_speed.apply()
+    with mock_aws():
+        stubber = BotocoreStubber()
+        assert stubber.process_request(_prepared("GET", "https://no-such-service.us-east-1.amazonaws.com/x")) == (404, {}, "Not yet implemented")
+        assert stubber.process_request(_prepared("GET", "https://example.com/")) is None
+    assert "https://no-such-service.us-east-1.amazonaws.com/x" not in stubber_speed._routes
+
+
+def test_the_remembered_routes_stay_bounded(monkeypatch):
+    from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    stubber_speed.apply()
+    monkeypatch.setattr(stubber_speed, "MAX_ROUTES", 5)
+    stubber_speed._routes.clear()
+    with mock_aws():
+        stubber = BotocoreStubber()
+        for n in range(12):
+            stubber.process_request(_prepared("GET", f"https://s3.amazonaws.com/bucket-{n}"))
+    assert 0 < len(stubber_speed._routes) <= 5
