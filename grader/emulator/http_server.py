@@ -16,7 +16,7 @@ are ours.
 """
 
 import io
-import sys
+import traceback
 
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 
@@ -62,7 +62,7 @@ class KeepAliveRequestHandler(MotoRequestHandler):
                 if hasattr(result, "close"):
                     result.close()
         except Exception:  # noqa: BLE001 - as werkzeug does: the client gets a 500, the server goes on
-            self.server.log("error", "Error on request:\n%s", _exception_text())
+            self.server.log("error", "Error on request:\n%s", traceback.format_exc())
             self._send(500, "Internal Server Error", [("Content-Type", "text/plain")], b"Internal Server Error\n", close=True)
             return
         status, headers = started
@@ -115,8 +115,3 @@ class KeepAliveRequestHandler(MotoRequestHandler):
             self.close_connection = True
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body if with_body else b""))
 
-
-def _exception_text() -> str:
-    import traceback
-
-    return "".join(traceback.format_exception(*sys.exc_info()))

@@ -120,7 +120,7 @@ def warm():
     _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))
     mock.reset()
 
-    # The HTTP path learner calls take: Flask apps per service, werkzeug, signing.
+    # The HTTP path learner calls take: moto's per-service apps (called without Flask), werkzeug, signing.
     dispatcher = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", 0, child.guard(dispatcher), threaded=True, request_handler=KeepAliveRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -7,9 +7,11 @@ What it does, in order (under bubblewrap, zygote.py does step 1 once per
 engine and forks a walled-in child for each run, which goes on from step 2):
 1. Imports boto3 and loads the service models the labs use, before any
    submission arrives (so none of this is on the critical path).
-2. Forwards 127.0.0.1:4566 (the sandbox's own loopback) to the run's emulator,
-   a Unix socket bind-mounted at /run/emu, so boto3 uses the standard
-   AWS_ENDPOINT_URL and the learner's code is exactly what runs against AWS.
+2. Points the learner at the run's emulator, a Unix socket bind-mounted at
+   /run/emu: boto3 keeps the standard AWS_ENDPOINT_URL (127.0.0.1:4566, the
+   sandbox's own loopback) and connects to the socket itself; any other HTTP
+   client reaches it through a forwarder on that port. The learner's code is
+   exactly what runs against AWS.
 3. Connects to the grader's RPC socket and waits for the code.
 4. Applies the run's limits (lower only: they can never be raised again),
    imports the learner's module, then answers has/call requests.
