@@ -131,9 +131,12 @@ class SandboxLearner:
         self.crashed = False
         self.garbled = False  # the learner's code wrote on the channel (its process lives on)
 
-    def _request(self, message, on_returned: Callable[[int], None] | None = None) -> Any:
+    def _request(
+        self, message, on_returned: Callable[[int], None] | None = None, meanwhile: Callable[[], None] | None = None
+    ) -> Any:
         """Send `message` and wait for its reply. With on_returned (a CallMany),
-        the harness's Returned frames before the reply are passed to it."""
+        the harness's Returned frames before the reply are passed to it;
+        `meanwhile` runs here between the two, while the sandbox works."""
         if self.gone is not None:
             raise self.gone
         remaining = self.deadline - time.monotonic()
@@ -142,6 +145,9 @@ class SandboxLearner:
                 raise socket.timeout
             self.rpc.settimeout(remaining)
             protocol.send(self.rpc, message)
+            if meanwhile is not None:
+                meanwhile()
+                self.rpc.settimeout(max(0.001, self.deadline - time.monotonic()))
             if on_returned is None:
                 reply = protocol.recv_reply(self.rpc)
             else:
@@ -171,8 +177,8 @@ class SandboxLearner:
             raise learner_error
         return reply.value
 
-    def load(self, code: str) -> None:
-        self._request(Load(code))
+    def load(self, code: str, meanwhile: Callable[[], None] | None = None) -> None:
+        self._request(Load(code), meanwhile=meanwhile)
 
     def has(self, name: str) -> bool:
         try:
@@ -316,12 +322,6 @@ def _harness_hello(rpc: socket.socket | None) -> bool:
 def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     signal.alarm(int(HARNESS_START_TIMEOUT_S + job.time_limit_s + HARD_CAP_EXTRA_S))
     started = time.monotonic()
-    try:
-        grade_function, inputs = load_grader(job.grader_files, slug=job.slug, seed=job.seed)
-    except Exception:
-        logger.exception("grader of %s does not load", job.slug)
-        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED))
-
     # Wait for the harness (already waiting when the sandbox was pre-started).
     rpc_ready.wait(HARNESS_START_TIMEOUT_S)
     rpc = box.get("rpc")
@@ -334,12 +334,28 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
     learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
     recorder = trace.Recorder()
     trace.activate(recorder)  # before the module loads: what its top level and setup() send is traced too
+    loaded: dict = {}
+
+    def load_the_grader() -> None:
+        try:
+            loaded["grader"] = load_grader(job.grader_files, slug=job.slug, seed=job.seed)
+        except Exception:
+            logger.exception("grader of %s does not load", job.slug)
+            loaded["failed"] = True
+
     setup_error = None
     try:
-        learner.load(job.code)
+        # The grader's files compile and its variant is drawn while the
+        # sandbox imports the learner's module: on two cores, at the same time.
+        learner.load(job.code, meanwhile=load_the_grader)
     except LearnerError as error:
         error.phase = "import"
         setup_error = error
+    if not loaded:
+        load_the_grader()  # the sandbox was gone before the load was sent
+    if "failed" in loaded:
+        return Result(Verdict.failure(Status.ERROR, ENGINE_FAILED), learner.end())
+    grade_function, inputs = loaded["grader"]
     run = Run(
         learner=learner,
         inputs=inputs,

@@ -177,3 +177,14 @@ def test_what_a_learner_stores_in_the_emulator_is_capped(engine):
         address_space = next(line for line in f if line.startswith("Max address space"))
 
     assert address_space.split()[3:5] == [str(2048 * 1024 * 1024)] * 2, address_space
+
+
+def test_a_grader_that_does_not_load_is_our_failure_and_the_engine_goes_on(engine):
+    import labs.engine
+    from grader.verdict import ENGINE_FAILED
+
+    verdict = labs.engine.grade_source(
+        slug="broken-grader", time_limit_s=5, grader_files={"grader.py": "raise RuntimeError('a bug of ours')\n"}, code=GOOD,
+    )
+    assert (verdict.status.value, verdict.error) == ("error", ENGINE_FAILED)
+    assert_engine_still_grades()
