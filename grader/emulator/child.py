@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 HARNESS_START_TIMEOUT_S = 30  # a sandbox started just now still has to import boto3
 HARD_CAP_EXTRA_S = 30
+EMULATOR_BACKLOG = 128  # werkzeug's own listen queue
 REFUSED_PREFIXES = ("/moto-api", "/latest/")  # reset, dump and state endpoints; instance metadata
 REFUSED_BACKENDS = ("moto_api", "instance_metadata")
 CRASHED = "Your code's process stopped unexpectedly."
@@ -280,15 +281,20 @@ def serve(connection: socket.socket, dispatcher) -> None:
     # Bound by names relative to the run's folder: a socket's address shows in
     # /proc/net/unix of each network namespace that connects to it (the server's
     # end of an accepted connection lives in the client's), so the learner's
-    # sandbox would read the engine folder's path there.
+    # sandbox would read the engine folder's path there. werkzeug would bind
+    # emulator.sock by its absolute path: it gets the bound socket instead.
     here = os.getcwd()
     os.chdir(prepare.dir)
     try:
-        server = make_server("unix://emulator.sock", 0, guard(dispatcher, policy), threaded=True, request_handler=KeepAliveRequestHandler)
-        os.chmod("emulator.sock", 0o666)
+        emulator_listener = _listen_unix("emulator.sock", EMULATOR_BACKLOG)
         rpc_listener = _listen_unix("rpc.sock", 1)
     finally:
         os.chdir(here)
+    server = make_server(
+        "unix://emulator.sock", 0, guard(dispatcher, policy), threaded=True, request_handler=KeepAliveRequestHandler,
+        fd=emulator_listener.fileno(),
+    )
+    emulator_listener.close()  # the server holds its own duplicate
     threading.Thread(target=server.serve_forever, name="emulator", daemon=True).start()
     rpc_path = os.path.join(prepare.dir, "rpc.sock")
     box: dict = {}

@@ -83,8 +83,9 @@ MUST_READ = ("/proc/self/mountinfo", "/proc/self/mountstats", "/proc/mounts", "/
 
 
 def walk(forbidden: list[str]) -> str:
-    """The walk, then calls through the emulator, so /proc/net/unix holds their connections."""
-    calls = "import boto3\nboto3.client('sqs').create_queue(QueueName='orders')\n"
+    """Calls through the emulator, then the walk: the client is kept, so
+    /proc/net/unix holds its open connection (and the emulator's end of it)."""
+    calls = "import boto3\nsqs = boto3.client('sqs')\nsqs.create_queue(QueueName='orders')\n"
     return calls + WALK.replace("@@FORBIDDEN@@", repr(forbidden)).replace("@@READ@@", repr(MUST_READ))
 
 
