@@ -16,7 +16,6 @@ network are cut down, each for a share of every call's CPU:
   Authorization at all as an anonymous caller's. S3 keeps botocore's signer.
 """
 
-from datetime import datetime, timezone
 from typing import Any
 
 from botocore import auth
@@ -30,19 +29,21 @@ _premade: dict[str, Any] = {}
 
 
 class ScopeOnlyAuth(auth.SigV4Auth):
-    """A SigV4 Authorization header with the real credential scope and no
-    signature computed. For the grader's in-process calls only: no endpoint
-    that checks signatures ever sees it."""
+    """A SigV4 Authorization header with the real credential scope and a
+    signature of zeros: botocore's add_auth (the date, the token, a retry's
+    header replaced, not repeated) with no canonical request or HMAC chain
+    computed. For calls no endpoint checks the signature of. The harness
+    (grader/harness/main.py _sign_without_hmac) gives the learner's SigV4
+    clients the same class: it cannot import this one."""
 
-    def add_auth(self, request):
-        if self.credentials is None:
-            raise auth.NoCredentialsError()
-        stamp = datetime.now(timezone.utc).strftime(auth.SIGV4_TIMESTAMP)
-        request.headers["X-Amz-Date"] = stamp
-        if self.credentials.token:
-            request.headers["X-Amz-Security-Token"] = self.credentials.token
-        scope = f"{self.credentials.access_key}/{stamp[:8]}/{self._region_name}/{self._service_name}/aws4_request"
-        request.headers["Authorization"] = f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature={'0' * 64}"
+    def canonical_request(self, request):
+        return ""
+
+    def string_to_sign(self, request, canonical_request):
+        return ""
+
+    def signature(self, string_to_sign, request):
+        return "0" * 64
 
 
 auth.AUTH_TYPE_MAPS[GRADER_SIGNATURE_VERSION] = ScopeOnlyAuth

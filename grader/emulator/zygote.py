@@ -109,6 +109,7 @@ def warm():
     # first, so a worker that dies during these slow imports takes this process with it.
     from grader.emulator import child, moto_fixes, services, trace_hooks
     from grader.emulator.http_server import KeepAliveRequestHandler
+    from grader.local_clients import local_client, premake_local_clients
 
     trace_hooks.apply()  # moto_fixes, then the trace's hooks on the fixed methods
     services.no_docker()
@@ -117,7 +118,12 @@ def warm():
     mock = mock_aws()
     mock.start()
     _load_backends([packages[0] for packages in services.LAB_SERVICES.values()] + list(services.ALWAYS))  # the others are aliases' dispatchers
-    _exercise(lambda service: boto3.client(service, region_name=WARM_REGION))
+    # The grader's own clients, made under the mock as each child's grader
+    # uses them, take the in-process path's exercise: what they cache per
+    # client on a first call (operation models, event names, the endpoint)
+    # is then each child's from the start.
+    premake_local_clients(services.LAB_SERVICES)
+    _exercise(local_client)
     mock.reset()
 
     # The HTTP path learner calls take: moto's per-service apps (called without Flask), werkzeug, signing.
@@ -135,9 +141,6 @@ def warm():
     server.server_close()
     thread.join()
     mock.reset()
-    from grader.local_clients import premake_local_clients
-
-    premake_local_clients(services.LAB_SERVICES)  # under the mock, as each child's grader uses them
     gc.collect()
     gc.freeze()
     return dispatcher
