@@ -274,6 +274,9 @@ class Run:
         # One registry per process, read by the moto hooks: a run is the only one in its process.
         self.faults = faults_module.install(faults_module.Faults())
         self._firehose: dict[str, firehose_delivery.FirehoseStream] = {}
+        # A queue's ARN is its account and name, as its URL is: the same URL
+        # always names the same ARN, so Lambda's event source asks once a run.
+        self._queue_arns: dict[str, str] = {}
         cloudwatch_minutes.reset()
 
     # --- the emulator's clock ------------------------------------------------------
@@ -391,7 +394,10 @@ class Run:
         if duplicate:
             concurrency = max(2, concurrency)
         sqs = self.client("sqs")
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        queue_arn = self._queue_arns.get(queue_url)
+        if queue_arn is None:
+            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            self._queue_arns[queue_url] = queue_arn
         invocations: list[Invocation] = []
         for round_number in range(max_batches):
             batches = []

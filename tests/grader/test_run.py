@@ -114,6 +114,21 @@ def test_delivery_stops_when_the_function_is_missing(sqs):
     assert invocation.error.kind == "missing"
 
 
+def test_lambdas_event_source_asks_a_queues_arn_once_a_run(sqs):
+    url, _ = queue_with_dlq(sqs)
+    sources = []
+    run = make_run(Learner(handler=lambda event, context: sources.append(event["Records"][0]["eventSourceARN"])))
+    asked = []
+    client = run.client("sqs")
+    client.meta.events.register("before-call.sqs.GetQueueAttributes", lambda **kwargs: asked.append(kwargs["params"]))
+    for body in ("a", "b"):
+        client.send_message(QueueUrl=url, MessageBody=body)
+        [invocation] = run.deliver_sqs(url)
+        assert invocation.ok
+    assert sources == ["arn:aws:sqs:us-east-1:123456789012:work"] * 2
+    assert len(asked) == 1
+
+
 def test_checkpoint_ids_are_unique():
     run = make_run(Learner())
     run.check("one", "One", 1, True, "fine")
