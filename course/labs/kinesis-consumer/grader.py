@@ -66,12 +66,19 @@ class Scenario:
         self.can_call = run.learner.has("consume") and self.queue_url is not None
 
     def write(self, orders):
-        for order in orders:
-            put = self.kinesis.put_record(StreamName=STREAM, Data=json.dumps(order).encode(), PartitionKey=order["orderId"])
+        """A phase's orders in one PutRecords; each shard's list is kept in sequence-number order."""
+        if not orders:
+            return
+        records = [{"Data": json.dumps(order).encode(), "PartitionKey": order["orderId"]} for order in orders]
+        results = self.kinesis.put_records(StreamName=STREAM, Records=records)["Records"]
+        for order, put in zip(orders, results):
+            assert "SequenceNumber" in put, f"the emulator refused a record: {put}"
             order_id = order["orderId"]
             self.orders[order_id] = order
             self.seq_of[order_id], self.shard_of[order_id] = put["SequenceNumber"], put["ShardId"]
             self.shard_orders[put["ShardId"]].append(order_id)
+        for order_ids in self.shard_orders.values():
+            order_ids.sort(key=lambda order_id: int(self.seq_of[order_id]))
 
     def call(self, shard, limit, *, crash_after=None):
         if not self.can_call or self.stopped is not None:
