@@ -143,6 +143,7 @@ def warm():
     mock.reset()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     return dispatcher
 
 

@@ -163,6 +163,7 @@ def warm_boto3():
     # grading's first call, unless it is done here.
     import encodings.idna  # noqa: F401
     gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     gc.enable()
 
 
