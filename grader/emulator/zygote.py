@@ -143,7 +143,7 @@ def warm():
     mock.reset()
     gc.collect()
     gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    gc.set_threshold(20_000, 20, 20)  # each child lives for one grading: as in the sandbox (grader/harness/main.py)
     return dispatcher
 
 

@@ -163,6 +163,9 @@ def warm_boto3():
     # grading's first call, unless it is done here.
     import encodings.idna  # noqa: F401
     gc.freeze()
+    # A young-object collection every 20,000 allocations, not 700: a boto3
+    # call makes hundreds, and this process lives for one grading. What a
+    # learner leaks in cycles is still collected, a little later.
     gc.set_threshold(20_000, 20, 20)
     gc.enable()
 
