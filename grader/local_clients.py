@@ -33,7 +33,7 @@ class ScopeOnlyAuth(auth.SigV4Auth):
     signature of zeros: botocore's add_auth (the date, the token, a retry's
     header replaced, not repeated) with no canonical request or HMAC chain
     computed. For calls no endpoint checks the signature of. The harness
-    (grader/harness/main.py _sign_without_hmac) gives the learner's SigV4
+    (grader/harness/boto3_patches.py sign_without_hmac) gives the learner's SigV4
     clients the same class: it cannot import this one."""
 
     def canonical_request(self, request):

@@ -30,7 +30,7 @@ from typing import Callable
 
 # Every answer the emulator gives the learner's code carries the clock's offset
 # after the call, so a call during which the clock moved (a slow call: see
-# faults.slow) moves the learner's time.time() too (grader/harness/main.py
+# faults.slow) moves the learner's time.time() too (grader/harness/boto3_patches.py
 # repeats this name: it cannot import grader).
 OFFSET_HEADER = "X-Redrive-Clock-Offset"
 

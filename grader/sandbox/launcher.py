@@ -93,7 +93,10 @@ def bwrap_command(config: EngineConfig, runs: str, *, fds: "LaunchFds", overlays
     command += ["--ro-bind", runs, "/runs"]
     # Copied in, not bound: a bind shows the checkout's path in /proc/self/mountinfo.
     command += ["--seccomp", str(fds.seccomp)]
-    command += ["--ro-bind-data", str(fds.harness), "/harness/main.py", "--ro-bind-data", str(fds.zygote), "/harness/zygote.py"]
+    command += [
+        "--ro-bind-data", str(fds.harness), "/harness/main.py", "--ro-bind-data", str(fds.boto3_patches), "/harness/boto3_patches.py",
+        "--ro-bind-data", str(fds.zygote), "/harness/zygote.py",
+    ]
     command += [
         "--remount-ro", "/",
         "--uid", str(config.uid), "--gid", str(config.uid), "--hostname", "sandbox", "--chdir", "/",
@@ -119,6 +122,7 @@ class LaunchFds:
     def __init__(self):
         self.seccomp = seccomp.filter_fd()
         self.harness = _memfd("redrive-harness", (HARNESS_DIR / "main.py").read_bytes())
+        self.boto3_patches = _memfd("redrive-boto3-patches", (HARNESS_DIR / "boto3_patches.py").read_bytes())
         self.zygote = _memfd("redrive-zygote", (HARNESS_DIR / "zygote.py").read_bytes())
         self.args: int | None = None
 
@@ -130,12 +134,12 @@ class LaunchFds:
 
     @property
     def all(self) -> tuple[int, ...]:
-        return tuple(fd for fd in (self.seccomp, self.harness, self.zygote, self.args) if fd is not None)
+        return tuple(fd for fd in (self.seccomp, self.harness, self.boto3_patches, self.zygote, self.args) if fd is not None)
 
     def close(self) -> None:
         for fd in self.all:
             os.close(fd)
-        self.seccomp = self.harness = self.zygote = self.args = None
+        self.seccomp = self.harness = self.boto3_patches = self.zygote = self.args = None
 
 
 def _memfd(name: str, data: bytes) -> int:

@@ -1,5 +1,5 @@
-"""boto3's framed requests: the harness's side (grader/harness/main.py,
-_frame_requests_to_the_emulator) and the emulator's (grader/emulator/http_server.py).
+"""boto3's framed requests: the harness's side (grader/harness/boto3_patches.py,
+frame_requests_to_the_emulator) and the emulator's (grader/emulator/http_server.py).
 
 The emulator sees the same environ and boto3 reads the same answer as over
 HTTP on the same socket; what the harness cannot frame goes as HTTP; a frame
@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 from grader.emulator import child
 from grader.emulator.http_server import API_MAGIC, MAX_API_HEADERS, KeepAliveRequestHandler
 
-HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness" / "main.py"
+PATCHES = Path(__file__).resolve().parents[2] / "grader" / "harness" / "boto3_patches.py"
 PORT = 4566  # nothing listens here in these tests: only the socket answers
 # Differ from one request to the next whatever the path: the clock, the SDK's own ids, and the socket.
 UNSTABLE = {"HTTP_X_AMZ_DATE", "HTTP_AUTHORIZATION", "HTTP_AMZ_SDK_INVOCATION_ID", "wsgi.input", "werkzeug.socket", "wsgi.errors"}
@@ -33,19 +33,19 @@ UNSTABLE = {"HTTP_X_AMZ_DATE", "HTTP_AUTHORIZATION", "HTTP_AMZ_SDK_INVOCATION_ID
 
 @pytest.fixture
 def harness(monkeypatch, tmp_path):
-    """The harness as a module, pointed at a socket in tmp_path, with boto3's
-    framed path and its HTTP path to that socket installed (and undone after)."""
-    spec = importlib.util.spec_from_file_location("redrive_harness_frames", HARNESS)
+    """The harness's boto3 patches as a module, pointed at a socket in tmp_path,
+    with boto3's framed path and its HTTP path to that socket installed (and undone after)."""
+    spec = importlib.util.spec_from_file_location("redrive_boto3_patches_frames", PATCHES)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setattr(module, "EMULATOR_SOCKET", str(tmp_path / "emulator.sock"))
     monkeypatch.setattr(module, "FORWARD_PORT", PORT)
     monkeypatch.setattr(Endpoint, "_send", Endpoint._send)
     monkeypatch.setattr(AWSHTTPConnection, "_new_conn", AWSHTTPConnection._new_conn)
-    module._frame_requests_to_the_emulator()
-    module._connect_to_the_emulator()
+    module.frame_requests_to_the_emulator()
+    module.connect_to_the_emulator()
     yield module
-    module._drop_api_connection()
+    module.drop_api_connection()
 
 
 class Recording:

@@ -191,7 +191,7 @@ def test_a_call_names_the_invocation_whose_requests_the_harness_marks(pair, harn
     assert harness.recv(pair[0])["invocation"] == "inv-7"
     protocol.send(pair[1], Call("setup"))
     assert "invocation" not in harness.recv(pair[0])
-    assert harness.INVOCATION_HEADER == trace.INVOCATION_HEADER
+    assert harness.boto3_patches.INVOCATION_HEADER == trace.INVOCATION_HEADER
 
 
 def test_concurrent_calls_reach_the_harness_and_come_back_one_reply_each(pair, harness):
@@ -250,8 +250,8 @@ def test_concurrent_calls_each_send_their_own_invocation_on_their_requests(pair,
     from botocore.endpoint import Endpoint
 
     # The harness wraps whatever create_request is in place; this one reports the header it was given.
-    monkeypatch.setattr(Endpoint, "create_request", lambda self, params, operation_model=None: params["headers"].get(harness.INVOCATION_HEADER))
-    harness._name_invocations()
+    monkeypatch.setattr(Endpoint, "create_request", lambda self, params, operation_model=None: params["headers"].get(harness.boto3_patches.INVOCATION_HEADER))
+    harness.boto3_patches.name_invocations()
 
     protocol.send(pair[1], CallMany("handler", [[{"n": 1}], [{"n": 2}]], invocations=["inv-1", "inv-2"]))
     request = harness.recv(pair[0])
@@ -277,12 +277,12 @@ def test_the_learners_clock_follows_an_answer_that_says_the_emulator_clock_moved
 
     from grader.emulator import clock
 
-    assert harness.CLOCK_HEADER == clock.OFFSET_HEADER
+    assert harness.boto3_patches.CLOCK_HEADER == clock.OFFSET_HEADER
     answers = iter(["12.5", "40.0", "3.0", None])
     # The harness wraps whatever _send is in place; this one answers with the next offset.
-    monkeypatch.setattr(Endpoint, "_send", lambda self, request: types.SimpleNamespace(headers={harness.CLOCK_HEADER: next(answers)}))
+    monkeypatch.setattr(Endpoint, "_send", lambda self, request: types.SimpleNamespace(headers={harness.boto3_patches.CLOCK_HEADER: next(answers)}))
     monkeypatch.setitem(harness._clock, "offset", 0.0)
-    harness._follow_clock()
+    harness.boto3_patches.follow_clock()
     seen = []
     for _ in range(4):
         Endpoint._send(None, None)
@@ -294,7 +294,7 @@ def test_boto3_retries_a_failed_call_without_waiting_in_the_sandbox(harness, mon
     from botocore import endpoint
 
     monkeypatch.setattr(endpoint, "time", endpoint.time)  # put back after the test
-    harness._retry_at_once()
+    harness.boto3_patches.retry_at_once()
     client, slept, attempts = dynamodb_failing_twice
     assert client.list_tables()["TableNames"] == []
     assert len(attempts) == 3  # boto3's own retries, all of them
@@ -304,7 +304,7 @@ def test_boto3_retries_a_failed_call_without_waiting_in_the_sandbox(harness, mon
 def test_boto3_waits_before_a_retry_outside_the_sandbox(dynamodb_failing_twice):
     client, slept, attempts = dynamodb_failing_twice
     client.list_tables()
-    assert len(attempts) == 3 and len(slept) == 2  # what _retry_at_once takes away
+    assert len(attempts) == 3 and len(slept) == 2  # what retry_at_once takes away
 
 
 def test_each_concurrent_call_says_it_returned_before_the_round_replies(pair, harness):
@@ -365,10 +365,10 @@ def test_the_learners_boto3_reaches_the_emulator_socket_directly_over_one_kept_c
     original = server.process_request
     server.process_request = lambda request, address: (connections.append(request), original(request, address))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setattr(harness, "EMULATOR_SOCKET", socket_path)
-    monkeypatch.setattr(harness, "FORWARD_PORT", 4566)
+    monkeypatch.setattr(harness.boto3_patches, "EMULATOR_SOCKET", socket_path)
+    monkeypatch.setattr(harness.boto3_patches, "FORWARD_PORT", 4566)
     monkeypatch.setattr(AWSHTTPConnection, "_new_conn", AWSHTTPConnection._new_conn)  # put back after the test
-    harness._connect_to_the_emulator()
+    harness.boto3_patches.connect_to_the_emulator()
     try:
         # Nothing listens on 127.0.0.1:4566 here: only the socket can answer.
         client = boto3.client("dynamodb", region_name="us-east-1", endpoint_url="http://127.0.0.1:4566",

@@ -144,6 +144,39 @@ def handler(event):
     assert_engine_still_grades()
 
 
+def test_malformed_framed_requests_from_the_sandbox_get_a_400_and_reach_nothing(engine):
+    code = r'''
+import json, socket, struct
+
+def frame(head, body=b""):
+    head = head if isinstance(head, bytes) else json.dumps(head).encode()
+    return b"RDRV" + struct.pack(">I", len(head)) + head + struct.pack(">I", len(body)) + body
+
+WIPE = {"method": "POST", "target": "/moto-api/reset", "headers": [["Host", "localhost"]]}
+for name, data in [
+    ("not-json", frame(b"{oops")),
+    ("header-injection", frame({**WIPE, "target": "/", "headers": [["Host", "x\r\nX-Evil: 1"]]})),
+    ("huge-head", b"RDRV" + struct.pack(">I", 1 << 31)),
+    ("reset", frame(WIPE)),
+]:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect("/run/emu/emulator.sock")
+        s.sendall(data)
+        size = struct.unpack(">I", s.recv(4))[0]
+        print("framed", name, json.loads(s.recv(size))["status"])
+
+def handler(event):
+    return "done"
+'''
+    graded = grade(code)
+
+    framed = [line for line in graded.output.splitlines() if line.startswith("framed ")]
+    assert framed == ["framed not-json 400", "framed header-injection 400", "framed huge-head 400", "framed reset 403"], graded.output
+    assert graded.checkpoint("audit")["passed"]  # the grader's queue was not wiped
+    assert_engine_still_grades()
+
+
 def test_a_learner_cannot_make_the_grader_fail_on_our_side(engine):
     """Garbage on the grader's channel ends the learner's run, never as our error."""
     code = r'''

@@ -1,6 +1,6 @@
 """What the harness changes in the learner's boto3 besides the transport
-(grader/harness/main.py): SigV4 without the HMAC chain, and User-Agent
-strings remembered. Neither changes what reaches moto beyond the signature's
+(grader/harness/boto3_patches.py): SigV4 without the HMAC chain, and
+User-Agent strings remembered. Neither changes what reaches moto beyond the signature's
 digits, nor what the learner's code gets back."""
 
 import importlib.util
@@ -13,12 +13,12 @@ from botocore.config import Config
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
-HARNESS = Path(__file__).resolve().parents[2] / "grader" / "harness" / "main.py"
+PATCHES = Path(__file__).resolve().parents[2] / "grader" / "harness" / "boto3_patches.py"
 
 
 @pytest.fixture
-def harness(monkeypatch):
-    spec = importlib.util.spec_from_file_location("redrive_harness_boto3", HARNESS)
+def patches(monkeypatch):
+    spec = importlib.util.spec_from_file_location("redrive_boto3_patches", PATCHES)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     monkeypatch.setitem(auth.AUTH_TYPE_MAPS, "v4", auth.AUTH_TYPE_MAPS["v4"])
@@ -50,8 +50,8 @@ def _sent(client, header):
     return seen
 
 
-def test_sigv4_requests_carry_the_scope_and_a_signature_of_zeros_and_a_retry_replaces_the_header(harness):
-    harness._sign_without_hmac()
+def test_sigv4_requests_carry_the_scope_and_a_signature_of_zeros_and_a_retry_replaces_the_header(patches):
+    patches.sign_without_hmac()
     with mock_aws():
         sqs = _client("sqs", retries={"max_attempts": 2, "mode": "standard"})
         seen = _sent(sqs, "Authorization")
@@ -69,8 +69,8 @@ def test_sigv4_requests_carry_the_scope_and_a_signature_of_zeros_and_a_retry_rep
         assert header.endswith("Signature=" + "0" * 64)
 
 
-def test_s3_keeps_botocores_signer(harness):
-    harness._sign_without_hmac()
+def test_s3_keeps_botocores_signer(patches):
+    patches.sign_without_hmac()
     with mock_aws():
         s3 = _client("s3")
         seen = _sent(s3, "Authorization")
@@ -80,10 +80,10 @@ def test_s3_keeps_botocores_signer(harness):
     assert seen and all(not header.endswith("0" * 64) for header in seen)
 
 
-def test_a_remembered_user_agent_is_the_one_botocore_would_build(harness):
+def test_a_remembered_user_agent_is_the_one_botocore_would_build(patches):
     built = useragent.UserAgentString.to_string
     expected = []
-    harness._remember_user_agents()
+    patches.remember_user_agents()
     with mock_aws():
         plain, tagged = _client("sqs"), _client("sqs", user_agent_extra="course/7", user_agent_appid="redrive")
         for client in (plain, tagged):
