@@ -20,6 +20,8 @@ from typing import Any
 
 from botocore import auth
 
+from grader.harness.boto3_patches import scope_only_auth
+
 REGION = "us-east-1"
 GRADER_USER_AGENT = "redrive-grader"
 GRADER_SIGNATURE_VERSION = "redrive-grader"
@@ -28,24 +30,8 @@ GRADER_SIGNATURE_VERSION = "redrive-grader"
 _premade: dict[str, Any] = {}
 
 
-class ScopeOnlyAuth(auth.SigV4Auth):
-    """A SigV4 Authorization header with the real credential scope and a
-    signature of zeros: botocore's add_auth (the date, the token, a retry's
-    header replaced, not repeated) with no canonical request or HMAC chain
-    computed. For calls no endpoint checks the signature of. The harness
-    (grader/harness/boto3_patches.py sign_without_hmac) gives the learner's SigV4
-    clients the same class: it cannot import this one."""
-
-    def canonical_request(self, request):
-        return ""
-
-    def string_to_sign(self, request, canonical_request):
-        return ""
-
-    def signature(self, string_to_sign, request):
-        return "0" * 64
-
-
+# The harness's signer, shared: one class signs the learner's requests and the grader's.
+ScopeOnlyAuth = scope_only_auth()
 auth.AUTH_TYPE_MAPS[GRADER_SIGNATURE_VERSION] = ScopeOnlyAuth
 
 

@@ -145,15 +145,14 @@ def remember_user_agents():
     useragent.UserAgentString.to_string = to_string
 
 
-def sign_without_hmac():
-    """The learner's SigV4 requests (every service here but S3) keep the
-    Authorization header botocore builds, with the credential scope moto reads
-    the account and region from, but a signature of zeros: the emulator checks
-    none, and the canonical request and HMAC chain were a fifth of a call's
-    CPU. Everything else about signing (the date, the token, a retry's fresh
-    header) is botocore's. S3's signer also sets the payload headers moto
-    decodes a body by, so it stays. grader/local_clients.py ScopeOnlyAuth is
-    the same class, for the grader's clients."""
+def scope_only_auth():
+    """botocore's SigV4 signer with a signature of zeros: its add_auth (the
+    date, the token, a retry's header replaced) and the Authorization header
+    with the credential scope moto reads the account and region from, with
+    no canonical request or HMAC chain computed (a fifth of a call's CPU).
+    For requests no endpoint checks the signature of. The grader's own
+    clients use this class too (grader/local_clients.py). Made on demand: this
+    file imports botocore only after the harness has loaded boto3."""
     from botocore import auth
 
     class ScopeOnlyAuth(auth.SigV4Auth):
@@ -166,7 +165,16 @@ def sign_without_hmac():
         def signature(self, string_to_sign, request):
             return "0" * 64
 
-    auth.AUTH_TYPE_MAPS["v4"] = ScopeOnlyAuth
+    return ScopeOnlyAuth
+
+
+def sign_without_hmac():
+    """The learner's SigV4 requests (every service here but S3) are signed by
+    scope_only_auth(): the emulator checks no signature. S3's signer also
+    sets the payload headers moto decodes a body by, so it stays."""
+    from botocore import auth
+
+    auth.AUTH_TYPE_MAPS["v4"] = scope_only_auth()
 
 
 # grader/emulator/http_server.py API_MAGIC and its framing.
