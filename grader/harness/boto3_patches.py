@@ -248,11 +248,12 @@ def frame_requests_to_the_emulator():
 
 def _read_part(rfile):
     """A 4-byte length, then that many bytes (a buffered reader returns all of them or the end)."""
-    size = rfile.read(4)
-    if len(size) < 4:
+    prefix = rfile.read(4)
+    if len(prefix) < 4:
         raise EOFError
-    data = rfile.read(struct.unpack(">I", size)[0])
-    if len(data) < struct.unpack(">I", size)[0]:
+    (size,) = struct.unpack(">I", prefix)
+    data = rfile.read(size)
+    if len(data) < size:
         raise EOFError
     return data
 
@@ -278,8 +279,9 @@ def _api_request(request):
     given = list(request.headers.items())
     names = {name.lower() for name, _ in given}
     headers = []
-    # What urllib3 and http.client add: the host, an identity encoding, the
-    # body's length (for a method that expects a body, 0 without one) and a user agent.
+    # What urllib3 and http.client add: the host, an identity encoding and
+    # the body's length (for a method that expects a body, 0 without one);
+    # without a User-Agent of botocore's, urllib3 would add its own: HTTP then.
     if "host" not in names:
         headers.append(["Host", f"127.0.0.1:{FORWARD_PORT}"])
     if "accept-encoding" not in names:
