@@ -394,10 +394,9 @@ class Run:
         if duplicate:
             concurrency = max(2, concurrency)
         sqs = self.client("sqs")
-        queue_arn = self._queue_arns.get(queue_url)
-        if queue_arn is None:
-            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-            self._queue_arns[queue_url] = queue_arn
+        if queue_url not in self._queue_arns:
+            self._queue_arns[queue_url] = self.queue_arn(queue_url)
+        queue_arn = self._queue_arns[queue_url]
         invocations: list[Invocation] = []
         for round_number in range(max_batches):
             batches = []

@@ -136,7 +136,7 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         except EOFError:
             self.close_connection = True
             return
-        except (ApiFrameError, ValueError) as error:
+        except ApiFrameError as error:
             text = f"Bad framed request: {error}\n".encode()
             self._answer(400, "Bad Request", [("Content-Type", "text/plain")], text, close=True, framed=True)
             return
@@ -146,8 +146,8 @@ class KeepAliveRequestHandler(MotoRequestHandler):
         for name, value in headers:
             message[name] = value
         self.headers = message
+        self.close_connection = False  # kept open for the next frame, unless the answer closes it (a 500)
         self._run_app(body, framed=True)
-        self.close_connection = False
 
     def run_wsgi(self) -> None:
         body = self._read_body()
