@@ -164,12 +164,13 @@ class Job:
     time_limit_message: str
     services: list[str] | None = None
     seed: int = 0  # the variant: grader.variants
+    compiled: str = ""  # grader_files' Python, compiled by the worker (grader.course_code.marshalled)
 
     def to_wire(self) -> dict:
         return {
             "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
             "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
-            "services": self.services, "seed": self.seed,
+            "services": self.services, "seed": self.seed, "compiled": self.compiled,
         }
 
     @classmethod
@@ -184,6 +185,7 @@ class Job:
             time_limit_message=_field(data, "time_limit_message", str, "job"),
             services=_field(data, "services", (list, type(None)), "job", None),
             seed=_field(data, "seed", int, "job", 0),
+            compiled=_field(data, "compiled", str, "job", ""),
         )
 
 

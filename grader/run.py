@@ -592,15 +592,19 @@ class Run:
 # --- loading and running a grader ------------------------------------------------
 
 
-def load_grader(grader_files: dict[str, str], *, slug: str = "lab", seed: int = 0) -> tuple[Callable[[Run], None], dict]:
-    """Compile grader.py from its text and draw the inputs of variant `seed`. Raises on a broken grader."""
+def load_grader(
+    grader_files: dict[str, str], *, slug: str = "lab", seed: int = 0, codes: dict | None = None
+) -> tuple[Callable[[Run], None], dict]:
+    """Compile grader.py from its text and draw the inputs of variant `seed`. Raises on a broken grader.
+    `codes`: the files compiled already, by name (grader.course_code.unmarshalled)."""
+    codes = codes or {}
     source = grader_files.get("grader.py")
     if not source:
         raise ValueError(f"lab {slug} has no grader.py")
-    grade = course_function(source, slug=slug, filename="grader.py", name="grade")
+    grade = course_function(source, slug=slug, filename="grader.py", name="grade", code=codes.get("grader.py"))
     if grade is None:
         raise ValueError(f"lab {slug}: grader.py defines no grade(run)")
-    return grade, variant_inputs(grader_files, seed, slug=slug)
+    return grade, variant_inputs(grader_files, seed, slug=slug, code=codes.get("variants.py"))
 
 
 def run_grader(run: Run, grade: Callable[[Run], None], *, started: float | None = None) -> Verdict:

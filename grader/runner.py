@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from grader import protocol
 from grader.config import EngineConfig
+from grader.course_code import marshalled
 from grader.emulator import seal as emulator_seal
 from grader.emulator.pool import EmulatorRun, WarmEmulator
 from grader.protocol import Job, Result
@@ -226,7 +227,7 @@ class Engine:
             job = Job(
                 slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
                 limits=limits.for_harness(), time_limit_message=time_limit_message(limits), services=services,
-                seed=seed,
+                seed=seed, compiled=marshalled(grader_files, slug),
             )
             protocol.send(slot.emulator.connection, job)
             deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S

@@ -9,6 +9,7 @@ variant authors and `manage.py grade` use when none is asked for.
 """
 
 import json
+from types import CodeType
 from typing import Any
 
 from grader.course_code import course_function
@@ -28,7 +29,7 @@ def check_seed(seed: Any) -> int:
     return seed
 
 
-def variant_inputs(grader_files: dict[str, str], seed: int, *, slug: str = "lab") -> dict:
+def variant_inputs(grader_files: dict[str, str], seed: int, *, slug: str = "lab", code: CodeType | None = None) -> dict:
     """Run the lab's variants(seed): the inputs for this seed, as plain JSON data.
 
     Without a variants.py the lab has no hidden inputs ({}). The result goes
@@ -39,7 +40,7 @@ def variant_inputs(grader_files: dict[str, str], seed: int, *, slug: str = "lab"
     source = grader_files.get("variants.py")
     if source is None:
         return {}
-    function = course_function(source, slug=slug, filename="variants.py", name="variants")
+    function = course_function(source, slug=slug, filename="variants.py", name="variants", code=code)
     if function is None:
         raise VariantError(f"lab {slug}: variants.py defines no variants(seed)")
     inputs = function(seed)

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from werkzeug.serving import make_server
 
 from grader import protocol, trace
+from grader.course_code import unmarshalled
 from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
 from grader.emulator.backend_apps import DirectApp
@@ -344,7 +345,8 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
 
     def load_the_grader() -> None:
         try:
-            loaded["grader"] = load_grader(job.grader_files, slug=job.slug, seed=job.seed)
+            codes = unmarshalled(job.compiled)
+            loaded["grader"] = load_grader(job.grader_files, slug=job.slug, seed=job.seed, codes=codes)
         except Exception:
             logger.exception("grader of %s does not load", job.slug)
             loaded["failed"] = True

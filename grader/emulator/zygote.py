@@ -99,6 +99,19 @@ def _load_backends(packages) -> None:
         backends[DEFAULT_ACCOUNT_ID][region].urls  # imports its urls and responses modules
 
 
+def _make_backend_apps(dispatcher, names) -> None:
+    """Make moto's server app of every backend a lab may use. The dispatcher
+    makes each on its service's first request, which a child then paid in
+    every run (its URL map built and compiled: 1.5 ms for Kinesis, 4.5 for
+    S3, 24 for Lambda), where the HTTP warm-up below does not reach."""
+    from moto.backend_index import backend_url_patterns
+
+    routed = {name for name, _pattern in backend_url_patterns}
+    for name in sorted(routed & set(names)):
+        if name not in dispatcher.app_instances:
+            dispatcher.app_instances[name] = dispatcher.create_app(name)
+
+
 def warm():
     import boto3
     from moto import mock_aws
@@ -128,6 +141,7 @@ def warm():
 
     # The HTTP path learner calls take: moto's per-service apps (called without Flask), werkzeug, signing.
     dispatcher = DomainDispatcherApplication(create_backend_app)
+    _make_backend_apps(dispatcher, services.allowed_backends(None))
     server = make_server("127.0.0.1", 0, child.guard(dispatcher), threaded=True, request_handler=KeepAliveRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

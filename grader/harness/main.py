@@ -1,13 +1,14 @@
 """Runs INSIDE the sandbox, before and around the learner's module. Standalone:
 the repository is not visible in the sandbox, so this file imports nothing
-from it but boto3_patches.py, copied in beside it: the framing and message
+from it but boto3_patches.py and spare_clients.py, copied in beside it: the framing and message
 shapes repeat grader/protocol.py on purpose (tests/grader/test_protocol.py
 checks that both sides agree).
 
 What it does, in order (under bubblewrap, zygote.py does step 1 once per
 engine and forks a walled-in child for each run, which goes on from step 2):
-1. Imports boto3 and loads the service models the labs use, before any
-   submission arrives (so none of this is on the critical path).
+1. Imports boto3, loads the service models the labs use and builds a spare
+   client of each (spare_clients.py), before any submission arrives (so
+   none of this is on the critical path).
 2. Points the learner at the run's emulator, a Unix socket bind-mounted at
    /run/emu: boto3 keeps the standard AWS_ENDPOINT_URL (127.0.0.1:4566, the
    sandbox's own loopback) and sends its requests to the socket itself
@@ -43,6 +44,7 @@ import types
 # Beside this file: /harness in the sandbox, grader/harness/ for the fallback and the tests.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import boto3_patches  # noqa: E402
+import spare_clients  # noqa: E402
 from boto3_patches import EMULATOR_SOCKET, FORWARD_PORT, RUN_DIR  # noqa: E402
 
 RPC_SOCKET = RUN_DIR + "/rpc.sock"
@@ -143,10 +145,9 @@ def warm_boto3():
 
     boto3.setup_default_session()
     boto3_patches.install()
-    for service in WARM_SERVICES:
-        client = boto3.client(service)  # loads and caches the service model on the default session
-        # ... and its paginators', which a client loads on its first get_paginator.
-        client.can_paginate(next(iter(client.meta.method_to_api_mapping)))
+    # Loads and caches each service's model on the default session, and keeps
+    # the clients for the learner's first boto3.client(name) of each.
+    spare_clients.make(WARM_SERVICES)
     # The first connection encodes the endpoint's host name as IDNA, which
     # imports encodings.idna, stringprep and unicodedata: about 4 ms of every
     # grading's first call, unless it is done here.

@@ -27,6 +27,8 @@ from grader.sandbox.zygote import Zygote
 logger = logging.getLogger(__name__)
 
 HARNESS_DIR = Path(__file__).resolve().parent.parent / "harness"
+# Copied into the sandbox's /harness: the zygote, the harness, and the modules the harness imports.
+HARNESS_FILES = ("zygote.py", "main.py", "boto3_patches.py", "spare_clients.py")
 FORWARD_PORT = 4566
 PR_SET_NO_NEW_PRIVS = 38
 
@@ -93,10 +95,8 @@ def bwrap_command(config: EngineConfig, runs: str, *, fds: "LaunchFds", overlays
     command += ["--ro-bind", runs, "/runs"]
     # Copied in, not bound: a bind shows the checkout's path in /proc/self/mountinfo.
     command += ["--seccomp", str(fds.seccomp)]
-    command += [
-        "--ro-bind-data", str(fds.harness), "/harness/main.py", "--ro-bind-data", str(fds.boto3_patches), "/harness/boto3_patches.py",
-        "--ro-bind-data", str(fds.zygote), "/harness/zygote.py",
-    ]
+    for name, fd in fds.harness.items():
+        command += ["--ro-bind-data", str(fd), f"/harness/{name}"]
     command += [
         "--remount-ro", "/",
         "--uid", str(config.uid), "--gid", str(config.uid), "--hostname", "sandbox", "--chdir", "/",
@@ -121,9 +121,7 @@ class LaunchFds:
 
     def __init__(self):
         self.seccomp = seccomp.filter_fd()
-        self.harness = _memfd("redrive-harness", (HARNESS_DIR / "main.py").read_bytes())
-        self.boto3_patches = _memfd("redrive-boto3-patches", (HARNESS_DIR / "boto3_patches.py").read_bytes())
-        self.zygote = _memfd("redrive-zygote", (HARNESS_DIR / "zygote.py").read_bytes())
+        self.harness = {name: _memfd(f"redrive-{name}", (HARNESS_DIR / name).read_bytes()) for name in HARNESS_FILES}
         self.args: int | None = None
 
     def hide_options(self, command: list[str]) -> list[str]:
@@ -134,12 +132,13 @@ class LaunchFds:
 
     @property
     def all(self) -> tuple[int, ...]:
-        return tuple(fd for fd in (self.seccomp, self.harness, self.boto3_patches, self.zygote, self.args) if fd is not None)
+        return tuple(fd for fd in (self.seccomp, *self.harness.values(), self.args) if fd is not None)
 
     def close(self) -> None:
         for fd in self.all:
             os.close(fd)
-        self.seccomp = self.harness = self.boto3_patches = self.zygote = self.args = None
+        self.seccomp = self.args = None
+        self.harness = {}
 
 
 def _memfd(name: str, data: bytes) -> int:
