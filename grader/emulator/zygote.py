@@ -78,6 +78,68 @@ def _exercise(client_for) -> None:
     dynamodb.get_item(TableName="warm", Key={"k": {"S": "a"}})
     dynamodb.update_item(TableName="warm", Key={"k": {"S": "a"}}, UpdateExpression="ADD n :one", ExpressionAttributeValues={":one": {"N": "1"}})
     dynamodb.scan(TableName="warm")
+    dynamodb.batch_write_item(RequestItems={"warm": [{"PutRequest": {"Item": {"k": {"S": "b"}}}}]})
+    dynamodb.query(TableName="warm", KeyConditionExpression="k = :k", ExpressionAttributeValues={":k": {"S": "b"}})
+    dynamodb.transact_write_items(TransactItems=[
+        {"Put": {"TableName": "warm", "Item": {"k": {"S": "c"}}, "ConditionExpression": "attribute_not_exists(k)"}},
+        {"Update": {"TableName": "warm", "Key": {"k": {"S": "a"}}, "UpdateExpression": "SET s = :s", "ExpressionAttributeValues": {":s": {"S": "x"}}}},
+    ])
+    dynamodb.delete_item(TableName="warm", Key={"k": {"S": "c"}})
+    _exercise_more(client_for, queue, dlq_arn, topic)
+
+
+def _exercise_more(client_for, queue: str, dlq_arn: str, topic: str) -> None:
+    """The rest of what the labs call: the first call of an operation in a
+    run's child costs several times a later one (moto compiles S3's response
+    templates, imports and builds what the operation needs; a client builds
+    its models and caches), and every child is a fresh fork of this process."""
+    sqs, sns, events = client_for("sqs"), client_for("sns"), client_for("events")
+    sqs.get_queue_url(QueueName="warm")
+    sqs.list_queues(QueueNamePrefix="warm")
+    sqs.send_message_batch(QueueUrl=queue, Entries=[{"Id": "1", "MessageBody": "a"}, {"Id": "2", "MessageBody": "b"}])
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages", [])
+    if received:
+        sqs.change_message_visibility_batch(
+            QueueUrl=queue, Entries=[{"Id": "1", "ReceiptHandle": received[0]["ReceiptHandle"], "VisibilityTimeout": 0}]
+        )
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=received[0]["ReceiptHandle"])
+        sqs.delete_message_batch(QueueUrl=queue, Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(received)])
+    sqs.purge_queue(QueueUrl=queue)
+    sns.get_topic_attributes(TopicArn=topic)
+    sns.list_topics()
+    for subscription in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]:
+        sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
+    events.list_event_buses()
+    events.describe_event_bus(Name="warm-bus")
+    events.describe_rule(Name="warm", EventBusName="warm-bus")
+    bus_arn = events.describe_event_bus(Name="warm-bus")["Arn"]
+    events.create_archive(ArchiveName="warm", EventSourceArn=bus_arn)
+    events.describe_archive(ArchiveName="warm")
+    s3 = client_for("s3")
+    s3.create_bucket(Bucket="warm")
+    s3.head_bucket(Bucket="warm")
+    s3.put_object(Bucket="warm", Key="k", Body=b"x" * 2048)
+    s3.get_object(Bucket="warm", Key="k")["Body"].read()
+    s3.head_object(Bucket="warm", Key="k")
+    s3.get_paginator("list_objects_v2").paginate(Bucket="warm").build_full_result()
+    s3.delete_object(Bucket="warm", Key="k")
+    kinesis = client_for("kinesis")
+    kinesis.create_stream(StreamName="warm", ShardCount=1)
+    kinesis.describe_stream_summary(StreamName="warm")
+    kinesis.describe_stream(StreamName="warm")
+    shard = kinesis.list_shards(StreamName="warm")["Shards"][0]["ShardId"]
+    sequence = kinesis.put_record(StreamName="warm", Data=b"{}", PartitionKey="p")["SequenceNumber"]
+    kinesis.put_records(StreamName="warm", Records=[{"Data": b"{}", "PartitionKey": "p"}])
+    for position in ({"ShardIteratorType": "TRIM_HORIZON"}, {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": sequence}):
+        iterator = kinesis.get_shard_iterator(StreamName="warm", ShardId=shard, **position)["ShardIterator"]
+        kinesis.get_records(ShardIterator=iterator, Limit=10)
+    cloudwatch = client_for("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="warm", Namespace="AWS/SQS", MetricName="ApproximateNumberOfMessagesVisible", Statistic="Maximum",
+        Period=60, EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold",
+        Dimensions=[{"Name": "QueueName", "Value": "warm"}],
+    )
+    cloudwatch.describe_alarms(AlarmNames=["warm"])
 
 
 def _load_backends(packages) -> None:

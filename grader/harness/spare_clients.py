@@ -59,6 +59,7 @@ def make(services) -> None:
         client = _spares[service] = session.client(service)
         # Its paginator models too, which a client loads on its first get_paginator.
         client.can_paginate(next(iter(client.meta.method_to_api_mapping)))
+        _resolve_endpoint(client)
     _state.update(session=session, environment=_environment(), changed=False)
     _retire_on_call(session._session, SESSION_SETTERS)
     _retire_on_call(session._session.get_component("event_emitter"), EMITTER_SETTERS)
@@ -70,6 +71,22 @@ def make(services) -> None:
 
     client.__doc__, client.__wrapped__ = build.__doc__, build
     boto3.client = client
+
+
+def _resolve_endpoint(client) -> None:
+    """Resolve the client's endpoint once, as its first call would: botocore
+    evaluates the service's endpoint rules (3 ms) and caches the answer on the
+    client for the same parameters, which for most services every operation
+    shares. What the run's calls resolve is the same: the parameters come
+    from the same environment. A failure here only leaves the cache empty."""
+    resolver = getattr(client, "_ruleset_resolver", None)
+    if resolver is None:
+        return
+    operation = client.meta.service_model.operation_model(next(iter(client.meta.method_to_api_mapping.values())))
+    try:
+        resolver.construct_endpoint(operation_model=operation, call_args={}, request_context={})
+    except Exception:  # noqa: BLE001 - botocore's to raise again on the learner's call, if it must
+        pass
 
 
 def _take(args: tuple, kwargs: dict):

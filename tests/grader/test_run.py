@@ -267,3 +267,46 @@ def test_the_graders_s3_calls_keep_botocores_signer_so_uploads_decode_whole():
         s3.put_object(Bucket="claims", Key="big.json", Body=b"x" * 5000)  # aws-chunked, with a trailing checksum
         assert s3.head_object(Bucket="claims", Key="big.json")["ContentLength"] == 5000
         assert s3.get_object(Bucket="claims", Key="big.json")["Body"].read() == b"x" * 5000
+
+
+def _counting_receives(run):
+    receives = []
+    run.client("sqs").meta.events.register("before-call.sqs.ReceiveMessage", lambda **kwargs: receives.append(kwargs["params"]))
+    return receives
+
+
+def test_a_drain_takes_everything_and_ends_on_the_first_short_batch(sqs):
+    url = sqs.create_queue(QueueName="work")["QueueUrl"]
+    for n in range(25):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+    run = make_run(Learner())
+    receives = _counting_receives(run)
+    assert sorted(int(m["Body"]) for m in run.drain(url)) == list(range(25))
+    assert len(receives) == 3  # 10, 10, then 5 of the 10 asked: nothing was left to see
+    assert sqs.receive_message(QueueUrl=url).get("Messages") is None
+
+
+def test_a_drain_of_a_full_last_batch_asks_once_more(sqs):
+    url = sqs.create_queue(QueueName="work")["QueueUrl"]
+    for n in range(20):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+    run = make_run(Learner())
+    receives = _counting_receives(run)
+    assert len(run.drain(url)) == 20 and len(receives) == 3
+
+
+def test_a_drain_reads_past_a_message_older_than_the_queues_retention(sqs):
+    """moto stops a receive at an expired message; the emulator drops those
+    first, which is what lets a short batch end a drain."""
+    from moto.sqs.models import sqs_backends
+
+    from grader.emulator import moto_fixes
+
+    moto_fixes.apply()
+    url = sqs.create_queue(QueueName="work", Attributes={"MessageRetentionPeriod": "60"})["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="expired")
+    [old] = sqs_backends["123456789012"]["us-east-1"].get_queue("work")._messages
+    old.sent_timestamp -= 120_000  # sent two minutes ago: past the queue's retention
+    for body in ("a", "b", "c"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    assert [m["Body"] for m in make_run(Learner()).drain(url)] == ["a", "b", "c"]
