@@ -269,30 +269,19 @@ def test_the_graders_s3_calls_keep_botocores_signer_so_uploads_decode_whole():
         assert s3.get_object(Bucket="claims", Key="big.json")["Body"].read() == b"x" * 5000
 
 
-def _counting_receives(run):
-    receives = []
-    run.client("sqs").meta.events.register("before-call.sqs.ReceiveMessage", lambda **kwargs: receives.append(kwargs["params"]))
-    return receives
-
-
-def test_a_drain_takes_everything_and_ends_on_the_first_short_batch(sqs):
+@pytest.mark.parametrize("sent, receives", [(25, 3), (20, 3), (0, 1)])
+def test_a_drain_takes_everything_and_ends_on_the_first_batch_shorter_than_asked(sqs, sent, receives):
+    """25: 10, 10, then 5 of the 10 asked (nothing was left to see); 20: two
+    full batches, then one more receive to learn the queue is empty."""
     url = sqs.create_queue(QueueName="work")["QueueUrl"]
-    for n in range(25):
+    for n in range(sent):
         sqs.send_message(QueueUrl=url, MessageBody=str(n))
     run = make_run(Learner())
-    receives = _counting_receives(run)
-    assert sorted(int(m["Body"]) for m in run.drain(url)) == list(range(25))
-    assert len(receives) == 3  # 10, 10, then 5 of the 10 asked: nothing was left to see
+    asked = []
+    run.client("sqs").meta.events.register("before-call.sqs.ReceiveMessage", lambda **kwargs: asked.append(kwargs["params"]))
+    assert sorted(int(m["Body"]) for m in run.drain(url)) == list(range(sent))
+    assert len(asked) == receives
     assert sqs.receive_message(QueueUrl=url).get("Messages") is None
-
-
-def test_a_drain_of_a_full_last_batch_asks_once_more(sqs):
-    url = sqs.create_queue(QueueName="work")["QueueUrl"]
-    for n in range(20):
-        sqs.send_message(QueueUrl=url, MessageBody=str(n))
-    run = make_run(Learner())
-    receives = _counting_receives(run)
-    assert len(run.drain(url)) == 20 and len(receives) == 3
 
 
 def test_a_drain_reads_past_a_message_older_than_the_queues_retention(sqs):
