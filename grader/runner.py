@@ -32,7 +32,11 @@ from grader.workdirs import workdir_create, workdir_remove, workdirs_remove_stal
 
 logger = logging.getLogger(__name__)
 
-SPARES = 1
+# Slots kept ready. They are made between runs: one started while a run
+# grades takes CPU from it (forks, namespaces, mounts: about 20 ms, at the
+# run's start, when the learner's module and the grader load side by side),
+# so the second spare is what the next run takes while the first is made.
+SPARES = 2
 FAILURES_BEFORE_GIVING_UP = 3  # consecutive sandbox start failures before a waiting run gives up
 RESULT_GRACE_S = 15  # beyond the learner's clock: sandbox start-up, the grader's own checks
 SIGNAL_EXIT = 128
@@ -93,6 +97,7 @@ class Engine:
         self.emulator = WarmEmulator(self.base_dir, enter=self.runs.enter if self.runs else None)
         self._spares: list[Slot] = []
         self._wanted = 0
+        self._running = 0  # runs grading now
         self._failure: Exception | None = None
         self._failures_in_a_row = 0
         self._lock = threading.Condition()
@@ -118,7 +123,7 @@ class Engine:
     def _fill_forever(self) -> None:
         while True:
             with self._lock:
-                while not self._closed and len(self._spares) >= max(SPARES, self._wanted):
+                while not self._closed and len(self._spares) >= self._target():
                     self._lock.wait()
                 if self._closed:
                     return
@@ -139,6 +144,11 @@ class Engine:
                 self._spares.append(slot)
                 self._failure, self._failures_in_a_row = None, 0
                 self._lock.notify_all()
+
+    def _target(self) -> int:
+        """How many slots to have ready now: while a run grades, only what the
+        runs waiting for one need."""
+        return self._wanted if self._running else max(SPARES, self._wanted)
 
     def _make_slot(self) -> Slot:
         if self.runs is not None:
@@ -185,8 +195,8 @@ class Engine:
                 while True:
                     while self._spares:
                         slot = self._spares.pop(0)
-                        self._lock.notify_all()  # start the next spare now
                         if slot.usable():
+                            self._running += 1  # until run() ends it
                             return slot
                         threading.Thread(target=slot.destroy, daemon=True).start()
                     # One failure can be a busy machine (a start-up timeout): the pool
@@ -237,6 +247,9 @@ class Engine:
             # The kernel takes a few ms to tear a killed sandbox down (its
             # namespaces and mounts): the verdict need not wait for that.
             slot.stop()
+            with self._lock:
+                self._running -= 1
+                self._lock.notify_all()  # make the spares this run held back
             threading.Thread(target=slot.destroy, name="slot-destroy", daemon=True).start()
         return Finished(result=result, output=bytes(output), exit_code=exit_code, killed_for_time=killed_for_time)
 
