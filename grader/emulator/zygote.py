@@ -85,10 +85,10 @@ def _exercise(client_for) -> None:
         {"Update": {"TableName": "warm", "Key": {"k": {"S": "a"}}, "UpdateExpression": "SET s = :s", "ExpressionAttributeValues": {":s": {"S": "x"}}}},
     ])
     dynamodb.delete_item(TableName="warm", Key={"k": {"S": "c"}})
-    _exercise_more(client_for, queue, dlq_arn, topic)
+    _exercise_more(client_for, queue, topic)
 
 
-def _exercise_more(client_for, queue: str, dlq_arn: str, topic: str) -> None:
+def _exercise_more(client_for, queue: str, topic: str) -> None:
     """The rest of what the labs call: the first call of an operation in a
     run's child costs several times a later one (moto compiles S3's response
     templates, imports and builds what the operation needs; a client builds
@@ -110,7 +110,6 @@ def _exercise_more(client_for, queue: str, dlq_arn: str, topic: str) -> None:
     for subscription in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]:
         sns.get_subscription_attributes(SubscriptionArn=subscription["SubscriptionArn"])
     events.list_event_buses()
-    events.describe_event_bus(Name="warm-bus")
     events.describe_rule(Name="warm", EventBusName="warm-bus")
     bus_arn = events.describe_event_bus(Name="warm-bus")["Arn"]
     events.create_archive(ArchiveName="warm", EventSourceArn=bus_arn)
