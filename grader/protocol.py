@@ -165,12 +165,13 @@ class Job:
     services: list[str] | None = None
     seed: int = 0  # the variant: grader.variants
     compiled: str = ""  # grader_files' Python, compiled by the worker (grader.course_code.marshalled)
+    cpu: int | None = None  # the CPU the run's processes share (grader.cores); None: wherever the kernel puts them
 
     def to_wire(self) -> dict:
         return {
             "op": "grade", "slug": self.slug, "time_limit_s": self.time_limit_s, "grader_files": self.grader_files,
             "code": self.code, "limits": self.limits, "time_limit_message": self.time_limit_message,
-            "services": self.services, "seed": self.seed, "compiled": self.compiled,
+            "services": self.services, "seed": self.seed, "compiled": self.compiled, "cpu": self.cpu,
         }
 
     @classmethod
@@ -186,6 +187,7 @@ class Job:
             services=_field(data, "services", (list, type(None)), "job", None),
             seed=_field(data, "seed", int, "job", 0),
             compiled=_field(data, "compiled", str, "job", ""),
+            cpu=_field(data, "cpu", (int, type(None)), "job", None),
         )
 
 
@@ -320,16 +322,19 @@ class HarnessReady:
 
 @dataclass
 class HarnessLimits:
-    """The limits to apply (lower only) before the learner's module is imported."""
+    """The limits to apply (lower only) before the learner's module is imported,
+    and the CPU to move to (the run's, grader.cores; None: stay)."""
 
     limits: dict
+    cpu: int | None = None
 
     def to_wire(self) -> dict:
-        return {"limits": self.limits}
+        return {"limits": self.limits, "cpu": self.cpu}
 
     @classmethod
     def from_wire(cls, data: Any) -> "HarnessLimits":
-        return cls(limits=_field(_object(data, "limits"), "limits", dict, "limits"))
+        data = _object(data, "limits")
+        return cls(limits=_field(data, "limits", dict, "limits"), cpu=_field(data, "cpu", (int, type(None)), "limits", None))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from grader import protocol
 from grader.config import EngineConfig
+from grader.cores import Cores
 from grader.course_code import marshalled
 from grader.emulator import seal as emulator_seal
 from grader.emulator.pool import EmulatorRun, WarmEmulator
@@ -95,6 +96,7 @@ class Engine:
             raise
         self.runs = self._run_folders()
         self.emulator = WarmEmulator(self.base_dir, enter=self.runs.enter if self.runs else None)
+        self.cores = Cores()
         self._spares: list[Slot] = []
         self._wanted = 0
         self._running = 0  # runs grading now
@@ -234,14 +236,15 @@ class Engine:
         slot = self._take()
         output = bytearray()
         try:
-            job = Job(
-                slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
-                limits=limits.for_harness(), time_limit_message=time_limit_message(limits), services=services,
-                seed=seed, compiled=marshalled(grader_files, slug),
-            )
-            protocol.send(slot.emulator.connection, job)
-            deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
-            result, killed_for_time = self._collect(slot, limits, output, deadline)
+            with self.cores.lease() as cpu:
+                job = Job(
+                    slug=slug, time_limit_s=limits.time_limit_s, grader_files=grader_files, code=code,
+                    limits=limits.for_harness(), time_limit_message=time_limit_message(limits), services=services,
+                    seed=seed, compiled=marshalled(grader_files, slug), cpu=cpu,
+                )
+                protocol.send(slot.emulator.connection, job)
+                deadline = time.monotonic() + limits.time_limit_s + RESULT_GRACE_S
+                result, killed_for_time = self._collect(slot, limits, output, deadline)
             exit_code = self._exit_code(slot, result)
         finally:
             # The kernel takes a few ms to tear a killed sandbox down (its

@@ -4,7 +4,9 @@ from pathlib import Path
 import functools
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 from celery.worker.consumer import Consumer
+from django.db import close_old_connections
 from kombu.transport import TRANSPORT_ALIASES
 
 from redrive import broker
@@ -47,3 +49,16 @@ def ensure_broker_folders() -> None:
 
 
 ensure_broker_folders()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def connections_as_for_a_request(task=None, **kwargs) -> None:
+    """Before and after each task, what Django does around a web request: close
+    a connection that is past CONN_MAX_AGE or broke (a database restart), keep
+    a healthy one. Celery's own fixup then only recycles one every
+    CELERY_DB_REUSE_MAX tasks (redrive/settings.py). Not for an eager task: it
+    runs in its caller's process and transaction, as the fixup leaves it."""
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    close_old_connections()

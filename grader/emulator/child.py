@@ -21,6 +21,7 @@ from typing import Any, Callable
 from werkzeug.serving import make_server
 
 from grader import protocol, trace
+from grader.cores import pin_threads
 from grader.course_code import unmarshalled
 from grader.emulator import clock, faults
 from grader.emulator import seal as emulator_seal
@@ -337,7 +338,8 @@ def grade(job: Job, box: dict, rpc_ready: threading.Event) -> Result:
 
     # The learner's wall clock starts now: interpreter start-up is not theirs to pay for.
     deadline = time.monotonic() + job.time_limit_s
-    protocol.send(rpc, HarnessLimits(job.limits))
+    pin_threads(job.cpu)  # this process and the harness share the run's CPU (grader.cores)
+    protocol.send(rpc, HarnessLimits(job.limits, cpu=job.cpu))
     learner = SandboxLearner(rpc, deadline=deadline, time_limit_message=job.time_limit_message)
     recorder = trace.Recorder()
     trace.activate(recorder)  # before the module loads: what its top level and setup() send is traced too

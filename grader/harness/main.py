@@ -167,6 +167,21 @@ class LimitHit(Exception):
         self.name, self.message = name, message
 
 
+def pin_threads(cpu):
+    """grader.cores.pin_threads: onto the run's CPU, beside the emulator child
+    that answers this process's calls (None: stay where the kernel put us)."""
+    if not isinstance(cpu, int) or isinstance(cpu, bool):
+        return
+    current = threading.current_thread()  # by 0: its native_id may be the zygote's, from before the fork
+    for thread in threading.enumerate():
+        tid = 0 if thread is current else thread.native_id
+        if tid is not None:
+            try:
+                os.sched_setaffinity(tid, {cpu})
+            except OSError:
+                pass
+
+
 def apply_limits(limits):
     def lower(which, value):
         soft, hard = resource.getrlimit(which)
@@ -480,6 +495,7 @@ def run():
     rpc = connect_rpc()
     send(rpc, {"op": "ready"})
     job = recv(rpc)
+    pin_threads(job.get("cpu"))
     limits = job["limits"]
     apply_limits(limits)
     # Drop what the learner does not need to see; cwd is the private tmpfs.

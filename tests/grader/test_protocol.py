@@ -54,8 +54,11 @@ def harness():
             limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit."),
         Job(slug="sns-filter-fanout", time_limit_s=20.0, grader_files={"grader.py": "def grade(run): pass"}, code="x = 1",
             limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit.", services=["sns", "sqs"]),
+        Job(slug="kinesis-consumer", time_limit_s=20.0, grader_files={"grader.py": "def grade(run): pass"}, code="x = 1",
+            limits=Limits().for_harness(), time_limit_message="Your code ran past the 20-second time limit.", cpu=1),
         HarnessReady(),
         HarnessLimits(limits={"cpu_s": 10, "processes": 64}),
+        HarnessLimits(limits={"cpu_s": 10, "processes": 64}, cpu=0),
     ],
 )
 def test_each_message_arrives_as_it_was_sent(pair, message):
@@ -132,8 +135,8 @@ def test_an_oversized_frame_is_refused_before_it_is_read(pair):
 def test_the_harness_and_the_child_frame_messages_alike(pair, harness):
     harness.send(pair[0], HarnessReady().to_wire())
     assert protocol.recv(pair[1], HarnessReady) == HarnessReady()
-    protocol.send(pair[1], HarnessLimits(Limits().for_harness()))
-    assert harness.recv(pair[0]) == {"limits": Limits().for_harness()}
+    protocol.send(pair[1], HarnessLimits(Limits().for_harness(), cpu=1))
+    assert harness.recv(pair[0]) == {"limits": Limits().for_harness(), "cpu": 1}
 
 
 @pytest.mark.parametrize(
