@@ -6,8 +6,9 @@ neither side computes while the other does. When the sandbox and the emulator
 child sit on different CPUs, every turn wakes the other CPU from idle; on a
 virtual machine that is an interrupt through the hypervisor. Measured on the
 2-core machine the benchmarks run on: a round trip with half a millisecond of
-work on each side costs about 130 us on two CPUs and 30 us on one, and the
-heavy labs graded 6-15 % faster with both processes on one CPU (docs/labs.md).
+work on each side costs about 130 us more than the work on two CPUs and 30 us
+on one, and the heavy labs graded 5-8 % faster with both processes on one CPU
+(interleaved A/B, docs/labs.md).
 
 So each run takes a CPU of its own for its duration (`Cores.lease`), and the
 emulator child and the harness each move their threads onto it
